@@ -1,0 +1,153 @@
+"""Shared fixtures: the database backend is a parameter, so every database test runs on SQLite
+and on PostgreSQL (``GIAOVIEC_TEST_DATABASES=sqlite`` narrows it while developing)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel, select
+
+from web import create_app
+from workflow import clock
+from workflow.accounts import add_user
+from workflow.db import make_engine
+from workflow.migrate import upgrade
+from workflow.models import Responsibility, Task, Unit
+from workflow.opening import open_quarter
+from workflow.periods import Quarter
+from workflow.plan_format import read_plan
+from workflow.plan_store import load_plan
+from workflow.queries import find_organisation
+from workflow.timezones import DEFAULT_TIMEZONE, set_local_zone
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL_PLAN = ROOT / "tests" / "plans" / "small-ward.yaml"
+VIET_HUNG_PLAN = ROOT / "definitions" / "viet-hung-2026-nq57.yaml"
+POSTGRES_ADMIN_URL = os.environ.get("GIAOVIEC_TEST_POSTGRES",
+                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+BACKENDS = os.environ.get("GIAOVIEC_TEST_DATABASES", "sqlite,postgresql").split(",")
+PASSWORD = "mat-khau-an-toan"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """A new, empty database on each backend, dropped after the run."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'giaoviec.db'}"
+        return
+    name = f"giaoviec_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    """The schema as the migrations make it, shared by the tests of one backend."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine):
+    """The engine, emptied after the test."""
+    yield engine
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def session(db):
+    with Session(db, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture(autouse=True)
+def real_clock():
+    """Every test starts on the real clock in Hà Nội time, whatever the last one set."""
+    clock.set_now(None)
+    set_local_zone(DEFAULT_TIMEZONE)
+    yield
+    clock.set_now(None)
+    set_local_zone(DEFAULT_TIMEZONE)
+
+
+@pytest.fixture
+def app(database_url, db, tmp_path):
+    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
+                       "UPLOAD_DIR": str(tmp_path / "uploads")})
+
+
+@pytest.fixture
+def runner(app):
+    """Runs ``giaoviec`` commands in this process; ``result.stdout`` and ``.stderr`` apart."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def load(session):
+    """Load a plan file (the small test plan by default); returns its organisation."""
+
+    def load(path: Path = SMALL_PLAN):
+        load_plan(session, read_plan(path))
+        session.commit()
+        return find_organisation(session, read_plan(path)["organisation"]["code"])
+
+    return load
+
+
+@pytest.fixture
+def ward(load):
+    """The small test plan, loaded."""
+    return load()
+
+
+@pytest.fixture
+def make_user(session, ward):
+    """Create a user of ``role`` (in unit ``unit``); the password is ``PASSWORD``."""
+    count = 0
+
+    def make_user(role: str, unit: str | None = None, **kwargs):
+        nonlocal count
+        count += 1
+        username = kwargs.pop("username", f"{role}{count}")
+        user = add_user(session, ward, username, role, f"{username}@example.vn", PASSWORD,
+                        unit_code=unit, **kwargs)
+        session.commit()
+        return user
+
+    return make_user
+
+
+@pytest.fixture
+def open_tasks(session, ward):
+    """Open a quarter of the small plan; returns a finder ``task(ref, unit_code)``."""
+
+    def open_tasks(quarter: str = "2026-Q1"):
+        open_quarter(session, ward, Quarter.parse(quarter))
+        session.commit()
+
+        def task(ref: str, unit_code: str) -> Task:
+            return session.exec(
+                select(Task).join(Responsibility).join(Unit, Unit.id == Task.unit_id)
+                .where(Responsibility.ref == ref, Unit.code == unit_code,
+                       Task.period == quarter)
+            ).one()
+
+        return task
+
+    return open_tasks

@@ -1,0 +1,76 @@
+"""Opening a quarter turns the plan's responsibilities into tasks, once."""
+
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from workflow.models import Task, TaskEventRecord
+from workflow.opening import open_quarter
+from workflow.periods import Quarter
+
+
+def tasks_by_ref(session, quarter):
+    rows = session.exec(select(Task).where(Task.period == quarter)).all()
+    return sorted((t.responsibility_id, t.unit_id, t.occurrence_label) for t in rows)
+
+
+def test_a_quarter_gets_one_task_per_responsibility_and_lead_unit(session, ward, open_tasks):
+    """Which tasks does opening 2026-Q1 create, and for whom?"""
+    task = open_tasks("2026-Q1")
+    # quarterly VI.2.1 for UBND; VI.4.1 (Q1 only) for each member of the group; VI.1.7 once in Feb
+    assert task("VI.2.1", "UBND").state == "assigned"
+    assert task("VI.4.1", "CB1").unit_id != task("VI.4.1", "CB2").unit_id
+    assert task("VI.1.7", "BXDD").version == 1
+    assert len(session.exec(select(Task).where(Task.period == "2026-Q1")).all()) == 4
+
+
+def test_the_group_itself_owes_nothing(session, ward, open_tasks):
+    """Does a duty owned by a group reach its members and not the group?"""
+    open_tasks("2026-Q1")
+    owners = {t.unit_id for t in session.exec(select(Task)).all()}
+    from workflow.queries import find_unit
+
+    assert find_unit(session, ward, "TCD").id not in owners
+    assert find_unit(session, ward, "CB1").id in owners
+
+
+def test_opening_twice_creates_nothing_new(session, ward):
+    """Is opening a quarter idempotent?"""
+    first = open_quarter(session, ward, Quarter.parse("2026-Q2"))
+    session.commit()
+    second = open_quarter(session, ward, Quarter.parse("2026-Q2"))
+    session.commit()
+    assert (first.created, first.existing) == (3, 0)
+    assert (second.created, second.existing) == (0, 3)
+    assert len(session.exec(select(TaskEventRecord)).all()) == 3
+
+
+def test_due_times_are_local_and_stored_in_utc(session, ward, open_tasks):
+    """When is a quarterly report due? 15/03 17:00 in Hà Nội is 10:00 UTC."""
+    task = open_tasks("2026-Q1")
+    assert task("VI.2.1", "UBND").due_at == datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
+    assert task("VI.1.7", "BXDD").due_at == datetime(2026, 2, 10, 10, 0, tzinfo=UTC)
+
+
+def test_phases_and_ranges_fall_in_their_quarters(session, ward, open_tasks):
+    """Which phase (đợt) is owed in Q2 and Q4, and when is a range due?"""
+    q2 = open_tasks("2026-Q2")
+    assert q2("VI.1.5", "BXDD").occurrence_label == "Sơ kết 6 tháng"
+    assert q2("VI.2.7", "UBND").due_at == datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
+    q4 = open_tasks("2026-Q4")
+    final = q4("VI.1.5", "BXDD")
+    assert (final.occurrence_label, final.due_at) == ("Tổng kết năm",
+                                                       datetime(2026, 12, 20, 4, 0, tzinfo=UTC))
+
+
+def test_a_quarter_outside_the_plan_opens_nothing(session, ward):
+    """Does 2027-Q1 create tasks of a 2026 plan?"""
+    assert open_quarter(session, ward, Quarter.parse("2027-Q1")).created == 0
+
+
+def test_each_new_task_starts_its_history(session, ward, open_tasks):
+    """Is the opening itself in the task's history?"""
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    events = session.exec(select(TaskEventRecord).where(TaskEventRecord.task_id == task.id)).all()
+    assert [(e.event, e.from_state, e.to_state, e.actor_id) for e in events] == [
+        ("open", None, "assigned", None)]

@@ -1,0 +1,45 @@
+"""The Flask application: pages, API and command line around the ``workflow`` engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from workflow import clock
+from workflow.timezones import DEFAULT_TIMEZONE, set_local_zone
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # SQLite in the instance folder
+    "SECRET_KEY": None,  # required outside the demo and the tests
+    "TIMEZONE": DEFAULT_TIMEZONE,
+    "LOCALE": "vi",
+    "NOW": None,
+    "BASE_URL": "http://127.0.0.1:5000",
+    "UPLOAD_DIR": None,
+    "MAX_UPLOAD_MB": 20,
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, then the instance folder's ``config.py``, then ``GIAOVIEC_*``
+    environment variables, then ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("GIAOVIEC")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["DATABASE_URL"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'giaoviec.db'}"
+    set_local_zone(app.config["TIMEZONE"])
+    if app.config["NOW"]:
+        clock.set_now(str(app.config["NOW"]))
+
+    from web import cli, database, i18n
+
+    database.init_app(app)
+    i18n.init_app(app)
+    cli.init_app(app)
+    return app

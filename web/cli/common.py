@@ -1,0 +1,70 @@
+"""What every command shares: the ``--now`` option, the one transaction, and error reporting."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+from flask_babel import gettext
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+
+from web.database import engine
+from web.i18n import error_message
+from workflow import clock
+from workflow.db import transaction
+from workflow.errors import WorkflowError
+
+
+def _set_clock(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        try:
+            clock.set_now(value)
+        except ValueError:
+            raise click.BadParameter(gettext("expected a date or date-time such as "
+                                             "2026-03-01 or 2026-03-01T08:00")) from None
+
+
+now_option = click.option(
+    "--now", callback=_set_clock, expose_value=False, is_eager=True, metavar="ISO-TIME",
+    help="Act as if it were this date or time (local time unless an offset is given).",
+)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """The command's one transaction, committed when the command succeeds."""
+    with transaction(engine()) as session:
+        yield session
+
+
+def reports_errors(command: Callable) -> Callable:
+    """Turn refusals into a translated message on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except WorkflowError as error:
+            fail(error_message(error))
+        except (OperationalError, ProgrammingError) as error:
+            if "no such table" in str(error) or "does not exist" in str(error):
+                fail(gettext("The database has no tables yet: run giaoviec db upgrade."))
+            raise
+
+    return wrapper
+
+
+def fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,33 @@
+"""Vietnamese first, English second: Flask-Babel set up for pages, emails and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, gettext
+
+from workflow.errors import WorkflowError
+
+LOCALES = ("vi", "en")
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the browser's, else the configured default."""
+    if has_request_context():
+        best = request.accept_languages.best_match(LOCALES)
+        if best:
+            return best
+    return current_app.config["LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale, default_locale=app.config["LOCALE"],
+          default_timezone=app.config["TIMEZONE"],
+          default_translation_directories=str(TRANSLATIONS))
+
+
+def error_message(error: WorkflowError) -> str:
+    """A refusal of the engine, in the current language."""
+    return error.translate(gettext)

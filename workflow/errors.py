@@ -1,0 +1,67 @@
+"""Typed refusals of the engine, each with a stable code and a translatable message.
+
+The message is a gettext msgid with ``%(name)s`` placeholders; whoever shows the error
+translates it (``error.translate(gettext)``), so the engine stays free of any framework.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from workflow.i18n import N_
+
+
+class WorkflowError(Exception):
+    """Base of every refusal: nothing was changed."""
+
+    code = "error"
+    message = N_("The action was refused.")
+
+    def __init__(self, message: str | None = None, **params: object) -> None:
+        if message is not None:
+            self.message = message
+        self.params = params
+        super().__init__(self.message % params if params else self.message)
+
+    def translate(self, gettext: Callable[[str], str]) -> str:
+        """The message in the reader's language, given that language's gettext."""
+        text = gettext(self.message)
+        if not self.params:
+            return text
+        # Parameters are labels and names, never user text: labels have their own msgids.
+        return text % {k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()}
+
+
+class NotFound(WorkflowError):
+    """The thing does not exist, or this user may not know that it exists."""
+
+    code = "not_found"
+    message = N_("Not found.")
+
+
+class NotAllowed(WorkflowError):
+    """The user's role or unit does not allow this action."""
+
+    code = "not_allowed"
+    message = N_("You are not allowed to do this.")
+
+
+class IllegalTransition(WorkflowError):
+    """The action does not apply to the task in its current state."""
+
+    code = "illegal_transition"
+    message = N_('A task that is "%(state)s" cannot be given "%(event)s".')
+
+
+class StaleVersion(WorkflowError):
+    """Someone else changed the task since the user loaded it."""
+
+    code = "stale_version"
+    message = N_("Someone else changed this task in the meantime. Reload it and try again.")
+
+
+class InvalidInput(WorkflowError):
+    """The user's input is incomplete or malformed; nothing was saved."""
+
+    code = "invalid_input"
+    message = N_("The input is not valid.")

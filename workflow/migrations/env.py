@@ -1,0 +1,23 @@
+"""Alembic environment: the schema is SQLModel's metadata; the connection comes from the caller."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import workflow.models  # noqa: F401  (registers the tables)
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes["connection"]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

@@ -1,0 +1,143 @@
+"""Reads: finding organisations, units and users, and listing tasks, each in one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from workflow.access import visible_tasks_clause
+from workflow.deadlines import DeadlineStatus, deadline_status, overdue_clause
+from workflow.errors import InvalidInput, NotFound
+from workflow.i18n import N_
+from workflow.models import Organisation, Plan, Responsibility, Task, TaskEventRecord, Unit, User
+from workflow.periods import Quarter
+
+
+def find_organisation(session: Session, code: str | None = None) -> Organisation:
+    """The organisation with ``code``, or the only one when no code is given."""
+    if code:
+        organisation = session.exec(select(Organisation).where(Organisation.code == code)).first()
+        if organisation is None:
+            raise NotFound(N_("There is no organisation %(code)s."), code=code)
+        return organisation
+    organisations = session.exec(select(Organisation).limit(2)).all()
+    if not organisations:
+        raise NotFound(N_("No plan has been loaded yet: run giaoviec plan load FILE."))
+    if len(organisations) > 1:
+        raise InvalidInput(N_("This database holds several organisations: name one with --org."))
+    return organisations[0]
+
+
+def find_unit(session: Session, organisation: Organisation, code: str) -> Unit:
+    unit = session.exec(
+        select(Unit).where(Unit.organisation_id == organisation.id, Unit.code == code)
+    ).first()
+    if unit is None:
+        raise NotFound(N_("There is no unit %(code)s."), code=code)
+    return unit
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(N_("There is no user %(username)s."), username=username)
+    return user
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A task as lists show it."""
+
+    id: int
+    ref: str
+    title: str
+    unit_code: str
+    unit_name: str
+    period: str
+    occurrence_label: str
+    state: str
+    due_at: datetime
+    first_reported_at: datetime | None
+    version: int
+    deadline: DeadlineStatus
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "ref": self.ref,
+            "title": self.title,
+            "unit": self.unit_code,
+            "unit_name": self.unit_name,
+            "quarter": self.period,
+            "occurrence": self.occurrence_label or None,
+            "state": self.state,
+            "due": self.due_at.isoformat(),
+            "deadline_status": self.deadline.value,
+            "version": self.version,
+        }
+
+
+def list_tasks(
+    session: Session,
+    organisation: Organisation,
+    now: datetime,
+    *,
+    viewer: User | None = None,
+    quarter: Quarter | None = None,
+    unit: Unit | None = None,
+    state: str | None = None,
+    overdue: bool | None = None,
+) -> list[TaskRow]:
+    """Tasks of ``organisation`` matching the filters, as ``viewer`` may see them (all when
+    there is no viewer: the command line), in plan order."""
+    query = (
+        select(Task, Responsibility.ref, Responsibility.title, Unit.code, Unit.name)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Unit, Unit.id == Task.unit_id)
+        .where(Plan.organisation_id == organisation.id)
+    )
+    if viewer is not None:
+        query = query.where(visible_tasks_clause(viewer))
+    if quarter is not None:
+        query = query.where(Task.period == str(quarter))
+    if unit is not None:
+        query = query.where(Task.unit_id == unit.id)
+    if state is not None:
+        query = query.where(Task.state == state)
+    if overdue is not None:
+        query = query.where(overdue_clause(now) if overdue else ~overdue_clause(now))
+    query = query.order_by(
+        Task.period, Plan.code, Responsibility.position, Task.occurrence, Unit.code
+    )
+    return [
+        TaskRow(
+            task.id,
+            ref,
+            title,
+            unit_code,
+            unit_name,
+            task.period,
+            task.occurrence_label,
+            task.state,
+            task.due_at,
+            task.first_reported_at,
+            task.version,
+            deadline_status(task.state, task.due_at, task.first_reported_at, now),
+        )
+        for task, ref, title, unit_code, unit_name in session.exec(query)
+    ]
+
+
+def task_history(session: Session, task: Task) -> list[tuple[TaskEventRecord, str | None]]:
+    """A task's events, oldest first, with the user name of whoever acted (None: the system)."""
+    return list(
+        session.exec(
+            select(TaskEventRecord, User.username)
+            .outerjoin(User, User.id == TaskEventRecord.actor_id)
+            .where(TaskEventRecord.task_id == task.id)
+            .order_by(TaskEventRecord.at, TaskEventRecord.id)
+        )
+    )

@@ -1,0 +1,187 @@
+"""One function per thing a person does to a task; each flushes, the caller commits.
+
+Every action checks, in this order: the task exists and the user may see it (else ``NotFound``),
+the user's role and unit allow the action (``NotAllowed``), the user saw the latest version
+(``StaleVersion``), the input is complete (``InvalidInput``), and the machine accepts the event
+in the task's state (``IllegalTransition``). The state then changes by compare-and-set on the
+version, so of two people acting at once exactly one wins and the other is told to reload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from workflow import clock
+from workflow.access import visible_tasks_clause
+from workflow.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound, StaleVersion
+from workflow.i18n import N_
+from workflow.machine import COMMENT_REQUIRED, fire, may_fire
+from workflow.models import (
+    Plan,
+    Report,
+    Target,
+    TargetFigure,
+    TargetResponsibility,
+    Task,
+    TaskEventRecord,
+    User,
+)
+from workflow.states import TaskEvent, TaskState
+
+MISSING_COMMENT = {
+    TaskEvent.REPORT: N_("Write what was done: the report text is required."),
+    TaskEvent.RETURN: N_("Give the reason for returning the report."),
+    TaskEvent.REOPEN: N_("Give the reason for reopening the task."),
+}
+
+
+@dataclass
+class _Stateful:
+    """The state machine's view of a task: the row itself is changed only by compare-and-set."""
+
+    state: str
+
+
+def visible_task(session: Session, user: User, task_id: int) -> Task:
+    """The task, if ``user`` may see it; ``NotFound`` otherwise, so ids reveal nothing."""
+    task = session.exec(
+        select(Task)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Task.id == task_id, visible_tasks_clause(user))
+    ).first()
+    if task is None:
+        raise NotFound(N_("There is no task %(id)s, or you may not see it."), id=task_id)
+    return task
+
+
+def start_task(session: Session, user: User, task_id: int, version: int, comment: str = "") -> Task:
+    """The unit starts work on a task (or starts again on a returned one)."""
+    return _transition(session, user, task_id, TaskEvent.START, version, comment)
+
+
+def submit_report(
+    session: Session,
+    user: User,
+    task_id: int,
+    version: int,
+    text: str,
+    links: list[str] | None = None,
+    figures: dict[int, str | Decimal] | None = None,
+) -> Report:
+    """The unit head reports what was done, with links and the figures of the task's targets."""
+    task = _transition(session, user, task_id, TaskEvent.REPORT, version, text)
+    report = Report(
+        task_id=task.id,
+        author_id=user.id,
+        submitted_at=clock.now(),
+        text=text.strip(),
+        links=_clean_links(links or []),
+    )
+    session.add(report)
+    session.flush()
+    for target_id, value in _check_figures(session, task, figures or {}).items():
+        session.add(TargetFigure(report_id=report.id, target_id=target_id, value=value))
+    session.flush()
+    return report
+
+
+def approve_report(
+    session: Session, user: User, task_id: int, version: int, comment: str = ""
+) -> Task:
+    """The reviewer accepts the unit's report."""
+    return _transition(session, user, task_id, TaskEvent.APPROVE, version, comment)
+
+
+def return_report(session: Session, user: User, task_id: int, version: int, reason: str) -> Task:
+    """The reviewer sends the report back to the unit, saying why."""
+    return _transition(session, user, task_id, TaskEvent.RETURN, version, reason)
+
+
+def reopen_task(session: Session, user: User, task_id: int, version: int, reason: str) -> Task:
+    """A reviewer or admin reopens an approved task, saying why."""
+    return _transition(session, user, task_id, TaskEvent.REOPEN, version, reason)
+
+
+def _transition(
+    session: Session, user: User, task_id: int, event: TaskEvent, version: int, comment: str
+) -> Task:
+    task = visible_task(session, user, task_id)
+    if not may_fire(event, user.role, user.unit_id, task.unit_id):
+        raise NotAllowed(N_('You may not "%(event)s" this task.'), event=event.label)
+    if version != task.version:
+        raise StaleVersion()
+    comment = (comment or "").strip()
+    if event in COMMENT_REQUIRED and not comment:
+        raise InvalidInput(MISSING_COMMENT[event])
+    stateful = _Stateful(task.state)
+    if not fire(event, stateful):
+        raise IllegalTransition(state=TaskState(task.state).label, event=event.label)
+    at = clock.now()
+    values = {"state": stateful.state, "version": Task.version + 1, "updated_at": at}
+    if event is TaskEvent.REPORT and task.first_reported_at is None:
+        values["first_reported_at"] = at
+    if event is TaskEvent.APPROVE:
+        values["reviewed_at"] = at
+    changed = session.execute(
+        update(Task).where(Task.id == task.id, Task.version == version).values(**values)
+    ).rowcount
+    if changed != 1:
+        raise StaleVersion()
+    session.add(
+        TaskEventRecord(
+            task_id=task.id,
+            actor_id=user.id,
+            at=at,
+            event=event.value,
+            from_state=task.state,
+            to_state=stateful.state,
+            comment=comment,
+        )
+    )
+    session.flush()
+    session.refresh(task)
+    return task
+
+
+def _clean_links(links: list[str]) -> list[str]:
+    cleaned = [link.strip() for link in links if link and link.strip()]
+    for link in cleaned:
+        if not link.lower().startswith(("http://", "https://")):
+            raise InvalidInput(
+                N_("A link must start with http:// or https://: %(link)s"), link=link
+            )
+    return cleaned
+
+
+def _check_figures(session: Session, task: Task, figures: dict) -> dict[int, Decimal]:
+    """Figures must be numbers, for targets that this task's responsibility reports."""
+    allowed = set(
+        session.exec(
+            select(TargetResponsibility.target_id)
+            .join(Target, Target.id == TargetResponsibility.target_id)
+            .where(
+                TargetResponsibility.responsibility_id == task.responsibility_id,
+                Target.figure.is_not(None),
+            )
+        )
+    )
+    checked = {}
+    for target_id, raw in figures.items():
+        if raw is None or str(raw).strip() == "":
+            continue
+        if int(target_id) not in allowed:
+            raise InvalidInput(N_("This task does not report that target."))
+        try:
+            value = Decimal(str(raw).strip().replace(",", "."))
+        except InvalidOperation:
+            raise InvalidInput(
+                N_("A target figure must be a number: %(value)s"), value=str(raw)
+            ) from None
+        if not value.is_finite() or value < 0:
+            raise InvalidInput(N_("A target figure must be a number: %(value)s"), value=str(raw))
+        checked[int(target_id)] = value
+    return checked
