@@ -23,9 +23,13 @@ def select_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=select_locale, default_locale=app.config["LOCALE"],
-          default_timezone=app.config["TIMEZONE"],
-          default_translation_directories=str(TRANSLATIONS))
+    Babel(
+        app,
+        locale_selector=select_locale,
+        default_locale=app.config["LOCALE"],
+        default_timezone=app.config["TIMEZONE"],
+        default_translation_directories=str(TRANSLATIONS),
+    )
 
 
 def error_message(error: WorkflowError) -> str:

@@ -67,8 +67,13 @@ def may_fire(event: TaskEvent, role: Role, user_unit_id: int | None, task_unit_i
 
 def events_from(state: TaskState) -> list[TaskEvent]:
     """The events the machine accepts in ``state``, in the order they are declared."""
-    triggers = set(TASK_MACHINE.get_triggers(str(state)))
-    return [event for event in TaskEvent if str(event) in triggers]
+    return _EVENTS_FROM[TaskState(state)]
+
+
+_EVENTS_FROM = {
+    state: [e for e in TaskEvent if e.value in TASK_MACHINE.get_triggers(state.value)]
+    for state in TaskState
+}
 
 
 def fire(event: TaskEvent, stateful: object) -> bool:

@@ -25,12 +25,17 @@ def _set_clock(ctx: click.Context, param: click.Parameter, value: str | None) ->
         try:
             clock.set_now(value)
         except ValueError:
-            raise click.BadParameter(gettext("expected a date or date-time such as "
-                                             "2026-03-01 or 2026-03-01T08:00")) from None
+            raise click.BadParameter(
+                gettext("expected a date or date-time such as 2026-03-01 or 2026-03-01T08:00")
+            ) from None
 
 
 now_option = click.option(
-    "--now", callback=_set_clock, expose_value=False, is_eager=True, metavar="ISO-TIME",
+    "--now",
+    callback=_set_clock,
+    expose_value=False,
+    is_eager=True,
+    metavar="ISO-TIME",
     help="Act as if it were this date or time (local time unless an offset is given).",
 )
 

@@ -6,12 +6,28 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext
 
+from definitions import plan_path, shipped_plans
 from web.cli.common import fail, json_option, print_json, reports_errors, unit_of_work
 from workflow.plan_format import PlanInvalid, read_plan
 from workflow.plan_store import load_plan
 
 group = AppGroup("plan", help="Check, show and load plan files (YAML).")
-plan_file = click.argument("path", type=click.Path(exists=True, dir_okay=False))
+
+
+def _plan_file(ctx, param, value: str) -> str:
+    path = plan_path(value)
+    if not path.is_file():
+        raise click.BadParameter(
+            gettext(
+                "%(path)s is neither a file nor a shipped plan (%(plans)s)",
+                path=value,
+                plans=", ".join(shipped_plans()),
+            )
+        )
+    return str(path)
+
+
+plan_file = click.argument("path", metavar="FILE", callback=_plan_file)
 
 
 def _read(path: str) -> dict:
@@ -28,10 +44,16 @@ def _read(path: str) -> dict:
 def validate_command(path: str) -> None:
     """Check a plan file; print FILE:LINE: field: message for each mistake."""
     plan = _read(path)
-    click.echo(gettext(
-        "%(path)s: valid: %(units)s units, %(responsibilities)s responsibilities, "
-        "%(targets)s targets.", path=path, units=len(plan["units"]),
-        responsibilities=len(plan["responsibilities"]), targets=len(plan["targets"])))
+    click.echo(
+        gettext(
+            "%(path)s: valid: %(units)s units, %(responsibilities)s responsibilities, "
+            "%(targets)s targets.",
+            path=path,
+            units=len(plan["units"]),
+            responsibilities=len(plan["responsibilities"]),
+            targets=len(plan["targets"]),
+        )
+    )
 
 
 @group.command("show")
@@ -47,11 +69,16 @@ def show_command(path: str, as_json: bool) -> None:
     for item in plan["responsibilities"]:
         lead = ", ".join(item["lead"])
         coordinating = ", ".join(item["coordinating"]) or "-"
-        click.echo(f"{item['ref']:<10} {item['title']}  [{lead}] ({coordinating}) "
-                   f"{item['cadence']['kind']}")
+        click.echo(
+            f"{item['ref']:<10} {item['title']}  [{lead}] ({coordinating}) "
+            f"{item['cadence']['kind']}"
+        )
     for target in plan["targets"]:
-        figure = f"{target['comparator']}{target['target']}{target['unit']}" \
-            if target["target"] is not None else "-"
+        figure = (
+            f"{target['comparator']}{target['target']}{target['unit']}"
+            if target["target"] is not None
+            else "-"
+        )
         click.echo(f"{target['ref']:<10} {figure:<8} {target['title']}")
 
 
@@ -68,8 +95,10 @@ def load_command(path: str) -> None:
         click.echo(gettext("Plan %(code)s is already loaded and unchanged.", code=code))
         return
     click.echo(gettext("Plan %(code)s loaded.", code=code))
-    for label, counts in ((gettext("created"), result.created),
-                          (gettext("updated"), result.updated),
-                          (gettext("retired"), result.retired)):
+    for label, counts in (
+        (gettext("created"), result.created),
+        (gettext("updated"), result.updated),
+        (gettext("retired"), result.retired),
+    ):
         if counts:
             click.echo(f"  {label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -11,8 +11,8 @@ from workflow import clock
 from workflow.opening import open_quarter
 from workflow.periods import Quarter
 from workflow.queries import find_organisation, find_unit, list_tasks
-from workflow.timezones import local_zone
 from workflow.states import TaskState
+from workflow.timezones import local_zone
 
 group = AppGroup("tasks", help="Open quarters and list tasks.")
 
@@ -26,10 +26,12 @@ def _quarter(ctx, param, value: str | None) -> Quarter | None:
         raise click.BadParameter(gettext("write a quarter like 2026-Q3")) from None
 
 
-quarter_option = click.option("--quarter", callback=_quarter, metavar="YYYY-QN",
-                              help="The quarter, e.g. 2026-Q3.")
-org_option = click.option("--org", "org_code", metavar="CODE",
-                          help="The organisation, when there are several.")
+quarter_option = click.option(
+    "--quarter", callback=_quarter, metavar="YYYY-QN", help="The quarter, e.g. 2026-Q3."
+)
+org_option = click.option(
+    "--org", "org_code", metavar="CODE", help="The organisation, when there are several."
+)
 
 
 @group.command("open")
@@ -42,8 +44,14 @@ def open_command(quarter: Quarter | None, org_code: str | None) -> None:
     quarter = quarter or Quarter.of(clock.today())
     with unit_of_work() as session:
         result = open_quarter(session, find_organisation(session, org_code), quarter)
-    click.echo(gettext("%(quarter)s: %(created)s tasks created, %(existing)s already open.",
-                       quarter=str(quarter), created=result.created, existing=result.existing))
+    click.echo(
+        gettext(
+            "%(quarter)s: %(created)s tasks created, %(existing)s already open.",
+            quarter=str(quarter),
+            created=result.created,
+            existing=result.existing,
+        )
+    )
 
 
 @group.command("list")
@@ -60,12 +68,21 @@ def list_command(quarter, unit_code, state, overdue, org_code, as_json) -> None:
     with unit_of_work() as session:
         organisation = find_organisation(session, org_code)
         unit = find_unit(session, organisation, unit_code) if unit_code else None
-        rows = list_tasks(session, organisation, clock.now(), quarter=quarter, unit=unit,
-                          state=state, overdue=overdue)
+        rows = list_tasks(
+            session,
+            organisation,
+            clock.now(),
+            quarter=quarter,
+            unit=unit,
+            state=state,
+            overdue=overdue,
+        )
     if as_json:
         print_json([row.as_json() for row in rows])
         return
     for row in rows:
         due = row.due_at.astimezone(local_zone()).strftime("%d/%m/%Y")
-        click.echo(f"{row.id:>6} {row.period} {row.ref:<10} {row.unit_code:<10} "
-                   f"{gettext(TaskState(row.state).label):<24} {due} {row.title}")
+        click.echo(
+            f"{row.id:>6} {row.period} {row.ref:<10} {row.unit_code:<10} "
+            f"{gettext(TaskState(row.state).label):<24} {due} {row.title}"
+        )

@@ -30,12 +30,19 @@ def add_command(username, role, unit_code, email, full_name, org_code, password_
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt(gettext("Password"), hide_input=True,
-                                confirmation_prompt=True)
+        password = click.prompt(gettext("Password"), hide_input=True, confirmation_prompt=True)
     with unit_of_work() as session:
         organisation = find_organisation(session, org_code)
-        user = add_user(session, organisation, username, role, email, password,
-                        unit_code=unit_code, full_name=full_name)
+        user = add_user(
+            session,
+            organisation,
+            username,
+            role,
+            email,
+            password,
+            unit_code=unit_code,
+            full_name=full_name,
+        )
         click.echo(gettext("User %(username)s created.", username=user.username))
 
 
