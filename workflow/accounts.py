@@ -21,6 +21,7 @@ from workflow.queries import find_unit
 from workflow.states import Role
 
 MIN_PASSWORD_LENGTH = 8
+LANGUAGES = ("vi", "en")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{1,63}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -112,3 +113,21 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """A user changes their own password, proving they know the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise InvalidInput(N_("The current password is wrong."))
+    user.password_hash = hash_password(new)
+    session.add(user)
+    session.flush()
+
+
+def set_language(session: Session, user: User, locale: str) -> None:
+    """Remember the language a user reads pages and emails in."""
+    if locale not in LANGUAGES:
+        raise InvalidInput(N_("Unknown language %(locale)s."), locale=locale)
+    user.locale = locale
+    session.add(user)
+    session.flush()

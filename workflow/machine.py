@@ -81,3 +81,10 @@ def fire(event: TaskEvent, stateful: object) -> bool:
     if event not in events_from(TaskState(stateful.state)):
         return False
     return TASK_MACHINE.events[str(event)].trigger(stateful)
+
+
+def events_for(
+    role: Role, user_unit_id: int | None, state: TaskState, task_unit_id: int
+) -> list[TaskEvent]:
+    """What a user may do to a task now: the buttons a page offers."""
+    return [e for e in events_from(state) if may_fire(e, role, user_unit_id, task_unit_id)]

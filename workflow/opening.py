@@ -62,7 +62,7 @@ def occurrences(cadence: dict, report_due: dict, quarter: Quarter) -> list[Occur
         return [Occurrence(0, "", quarter_due(quarter))]
     if kind == "once" and quarter.contains(date.fromisoformat(cadence["due"][:10])):
         return [Occurrence(0, "", date_due(cadence["due"]))]
-    if kind == "range" and quarter.contains(date.fromisoformat(cadence["start"])):
+    if kind == "range" and quarter.contains(date.fromisoformat(cadence["end"])):
         return [Occurrence(0, "", date_due(cadence["end"]))]
     if kind == "phases":
         found = []

@@ -337,8 +337,12 @@ class _Normaliser:
                     "coordinating": coordinating,
                     "result": item.result,
                     "cadence": cadence,
-                    "report_due": _due_rule(item.report_due or self.plan.defaults.report_due),
-                    "reminders": (item.reminders or self.plan.defaults.reminders).model_dump(),
+                    "report_due": _due_rule(
+                        _override(self.plan.defaults.report_due, item.report_due)
+                    ),
+                    "reminders": _override(
+                        self.plan.defaults.reminders, item.reminders
+                    ).model_dump(),
                     "details": details,
                     "note": item.note,
                 }
@@ -362,8 +366,10 @@ class _Normaliser:
         elif cadence.kind == "phases":
             for n, phase in enumerate(cadence.phases):
                 where = (*path, "phases", n)
-                if (phase.due is None) == (phase.quarter is None):
+                if phase.due is not None and phase.quarter is not None:
                     self.problems.add(where, N_("give either a due date or a quarter, not both"))
+                elif phase.due is None and phase.quarter is None:
+                    self.problems.add(where, N_("give a due date or a quarter"))
                 elif phase.due is not None:
                     self._check_day((*where, "due"), _day(phase.due))
                 else:
@@ -426,6 +432,13 @@ class _Normaliser:
                 }
             )
         return result
+
+
+def _override(defaults, override):
+    """The plan's defaults with only the fields a responsibility sets replaced."""
+    if override is None:
+        return defaults
+    return defaults.model_copy(update=override.model_dump(exclude_unset=True))
 
 
 def _due_rule(rule: DueRuleDef) -> dict:

@@ -7,6 +7,7 @@ unknown unit, a quarter outside the plan's period) is checked in ``plan_format``
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -66,14 +67,19 @@ def _quarter(value: str) -> str:
 QuarterName = Annotated[str, AfterValidator(_quarter)]
 
 
+DUE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$")
+
+
 def _due(value: object) -> object:
-    """A date (``2026-03-31``) or a date-time (``2026-03-31T17:00``), never a number."""
+    """A local date (``2026-03-31``) or date and time (``2026-03-31T17:00``), nothing else."""
     if isinstance(value, date):
         return value
     try:
-        text = str(value) if isinstance(value, str) else None
+        if not isinstance(value, str) or not DUE_PATTERN.match(value.strip()):
+            raise ValueError(value)
+        text = value.strip()
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-    except (TypeError, ValueError):
+    except ValueError:
         raise PydanticCustomError(
             "due",
             N_("is not a valid date (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM)"),

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# YAML 1.1 tags that YAML 1.2 dropped: timestamps, and "=" as the "value" key.
+_DROPPED = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value")
 _CORE_SCALARS = {
     "tag:yaml.org,2002:bool": re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     "tag:yaml.org,2002:int": re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
@@ -28,7 +29,11 @@ class PlanYamlLoader(yaml.SafeLoader):
 
 
 PlanYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, _CORE_SCALARS.get(tag, regexp)) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    first: [
+        (tag, _CORE_SCALARS.get(tag, regexp))
+        for tag, regexp in resolvers
+        if tag not in _DROPPED
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 

@@ -11,7 +11,17 @@ from workflow.access import visible_tasks_clause
 from workflow.deadlines import DeadlineStatus, deadline_status, overdue_clause
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
-from workflow.models import Organisation, Plan, Responsibility, Task, TaskEventRecord, Unit, User
+from workflow.models import (
+    Organisation,
+    Plan,
+    Report,
+    Responsibility,
+    ResponsibilityUnit,
+    Task,
+    TaskEventRecord,
+    Unit,
+    User,
+)
 from workflow.periods import Quarter
 
 
@@ -46,6 +56,18 @@ def find_user(session: Session, username: str) -> User:
     return user
 
 
+def visible_task(session: Session, user: User, task_id: int) -> Task:
+    """The task, if ``user`` may see it; ``NotFound`` otherwise, so ids reveal nothing."""
+    task = session.exec(
+        select(Task)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Task.id == task_id, visible_tasks_clause(user))
+    ).first()
+    if task is None:
+        raise NotFound(N_("There is no task %(id)s, or you may not see it."), id=task_id)
+    return task
+
+
 @dataclass(frozen=True)
 class TaskRow:
     """A task as lists show it."""
@@ -53,6 +75,7 @@ class TaskRow:
     id: int
     ref: str
     title: str
+    unit_id: int
     unit_code: str
     unit_name: str
     period: str
@@ -140,4 +163,44 @@ def task_history(session: Session, task: Task) -> list[tuple[TaskEventRecord, st
             .where(TaskEventRecord.task_id == task.id)
             .order_by(TaskEventRecord.at, TaskEventRecord.id)
         )
+    )
+
+
+@dataclass
+class TaskDetail:
+    """Everything the task page shows."""
+
+    task: Task
+    responsibility: Responsibility
+    unit: Unit
+    plan: Plan
+    lead: list[Unit]
+    coordinating: list[Unit]
+    history: list[tuple[TaskEventRecord, str | None]]
+    reports: list[Report]
+
+
+def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
+    """A task as ``viewer`` may see it, with its plan text, units and history."""
+    task = visible_task(session, viewer, task_id)
+    responsibility = session.get(Responsibility, task.responsibility_id)
+    units = session.exec(
+        select(Unit, ResponsibilityUnit.role)
+        .join(ResponsibilityUnit, ResponsibilityUnit.unit_id == Unit.id)
+        .where(ResponsibilityUnit.responsibility_id == responsibility.id)
+        .order_by(ResponsibilityUnit.position)
+    ).all()
+    return TaskDetail(
+        task=task,
+        responsibility=responsibility,
+        unit=session.get(Unit, task.unit_id),
+        plan=session.get(Plan, task.plan_id),
+        lead=[unit for unit, role in units if role == "lead"],
+        coordinating=[unit for unit, role in units if role == "coordinating"],
+        history=task_history(session, task),
+        reports=list(
+            session.exec(
+                select(Report).where(Report.task_id == task.id).order_by(Report.submitted_at)
+            )
+        ),
     )

@@ -16,12 +16,10 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from workflow import clock
-from workflow.access import visible_tasks_clause
-from workflow.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound, StaleVersion
+from workflow.errors import IllegalTransition, InvalidInput, NotAllowed, StaleVersion
 from workflow.i18n import N_
 from workflow.machine import COMMENT_REQUIRED, fire, may_fire
 from workflow.models import (
-    Plan,
     Report,
     Target,
     TargetFigure,
@@ -30,6 +28,7 @@ from workflow.models import (
     TaskEventRecord,
     User,
 )
+from workflow.queries import visible_task
 from workflow.states import TaskEvent, TaskState
 
 MISSING_COMMENT = {
@@ -44,18 +43,6 @@ class _Stateful:
     """The state machine's view of a task: the row itself is changed only by compare-and-set."""
 
     state: str
-
-
-def visible_task(session: Session, user: User, task_id: int) -> Task:
-    """The task, if ``user`` may see it; ``NotFound`` otherwise, so ids reveal nothing."""
-    task = session.exec(
-        select(Task)
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(Task.id == task_id, visible_tasks_clause(user))
-    ).first()
-    if task is None:
-        raise NotFound(N_("There is no task %(id)s, or you may not see it."), id=task_id)
-    return task
 
 
 def start_task(session: Session, user: User, task_id: int, version: int, comment: str = "") -> Task:
