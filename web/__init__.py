@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, abort, current_app
+from flask_wtf.csrf import CSRFProtect
 
 from workflow import clock
 from workflow.timezones import DEFAULT_TIMEZONE, set_local_zone
+
+csrf = CSRFProtect()
 
 DEFAULTS = {
     "DATABASE_URL": None,  # SQLite in the instance folder
@@ -18,6 +21,10 @@ DEFAULTS = {
     "BASE_URL": "http://127.0.0.1:5000",
     "UPLOAD_DIR": None,
     "MAX_UPLOAD_MB": 20,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
 }
 
 
@@ -37,9 +44,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["NOW"]:
         clock.set_now(str(app.config["NOW"]))
 
-    from web import cli, database, i18n
+    from web import auth, cli, database, i18n, pages, tasks
+    from web.auth.account import init_app as init_login
 
     database.init_app(app)
     i18n.init_app(app)
+    init_login(app)
+    csrf.init_app(app)
+    pages.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(tasks.bp)
     cli.init_app(app)
+    app.before_request(_refuse_without_secret_key)
     return app
+
+
+def _refuse_without_secret_key():
+    """Outside the demo and the tests a secret key must be configured: no default is safe."""
+    if not current_app.config["SECRET_KEY"]:
+        abort(500, description="GIAOVIEC_SECRET_KEY is not set: sessions cannot be protected.")

@@ -1,17 +1,51 @@
-"""The app's database engine, made once per process from ``GIAOVIEC_DATABASE_URL``."""
+"""The app's database engine, and the one session of each request, committed in one place.
+
+A request's session is committed after the view returned a successful response, and rolled
+back otherwise: views and services never commit.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, g
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from workflow.db import make_engine
 
 
 def init_app(app: Flask) -> None:
     app.extensions["giaoviec.engine"] = make_engine(app.config["DATABASE_URL"])
+    app.after_request(_commit_on_success)
+    app.teardown_appcontext(_close)
 
 
 def engine() -> Engine:
     """The current app's engine."""
     return current_app.extensions["giaoviec.engine"]
+
+
+def db_session() -> Session:
+    """The current request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def _commit_on_success(response: Response) -> Response:
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            session.close()
+    return response
+
+
+def _close(error: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, gettext
+from flask_login import current_user
 
 from workflow.errors import WorkflowError
 
@@ -14,11 +15,14 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def select_locale() -> str:
-    """The signed-in user's language, else the browser's, else the configured default."""
+    """The signed-in user's language, else the one chosen on this browser, else Vietnamese
+    (the configured default): a Vietnamese office gets Vietnamese whatever the browser says."""
     if has_request_context():
-        best = request.accept_languages.best_match(LOCALES)
-        if best:
-            return best
+        if current_user.is_authenticated:
+            return current_user.user.locale
+        chosen = request.cookies.get("lang")
+        if chosen in LOCALES:
+            return chosen
     return current_app.config["LOCALE"]
 
 

@@ -30,9 +30,7 @@ class PlanYamlLoader(yaml.SafeLoader):
 
 PlanYamlLoader.yaml_implicit_resolvers = {
     first: [
-        (tag, _CORE_SCALARS.get(tag, regexp))
-        for tag, regexp in resolvers
-        if tag not in _DROPPED
+        (tag, _CORE_SCALARS.get(tag, regexp)) for tag, regexp in resolvers if tag not in _DROPPED
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }

@@ -140,6 +140,7 @@ def list_tasks(
             task.id,
             ref,
             title,
+            task.unit_id,
             unit_code,
             unit_name,
             task.period,

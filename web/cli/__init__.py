@@ -10,10 +10,11 @@ from flask.cli import FlaskGroup
 
 
 def init_app(app: Flask) -> None:
-    from web.cli import db, plan, tasks, users
+    from web.cli import db, demo, plan, tasks, users
 
     for module in (plan, db, users, tasks):
         app.cli.add_command(module.group)
+    app.cli.add_command(demo.demo_command)
 
 
 def main() -> None:

@@ -1,0 +1,128 @@
+"""Signing in, my work and the task page, as a unit head and a reviewer would use them."""
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def sign_in(client):
+    def sign_in(user):
+        page = client.get("/login").text
+        response = client.post(
+            "/login",
+            data={"csrf_token": csrf(page), "username": user.username, "password": PASSWORD},
+        )
+        assert response.status_code == 302
+        return client
+
+    return sign_in
+
+
+def fresh(session, task):
+    """Re-read the task and end the test's transaction, so the app may write (SQLite)."""
+    session.refresh(task)
+    session.commit()
+
+
+def act(client, task, event, **form):
+    page = client.get(f"/tasks/{task.id}").text
+    data = {"csrf_token": csrf(page), "version": str(task.version), **form}
+    return client.post(f"/tasks/{task.id}/{event}", data=data)
+
+
+def test_the_login_page_is_in_vietnamese_by_default(client, ward):
+    """What does a newcomer see first?"""
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert "Đăng nhập" in page.text and "Tên đăng nhập" in page.text
+
+
+def test_a_wrong_password_is_refused_in_the_users_language(client, make_user):
+    """Does a wrong password sign anyone in?"""
+    user = make_user("unit_head", "UBND")
+    page = client.get("/login").text
+    response = client.post(
+        "/login",
+        data={"csrf_token": csrf(page), "username": user.username, "password": "sai-mat-khau"},
+    )
+    assert "Sai tên đăng nhập hoặc mật khẩu." in response.text
+    assert client.get("/").status_code == 302
+
+
+def test_a_unit_head_sees_their_quarter_and_what_they_coordinate(sign_in, make_user, open_tasks):
+    """Which tasks are on the BXDD head's page in Q1?"""
+    open_tasks("2026-Q1")
+    page = sign_in(make_user("unit_head", "BXDD")).get("/?quarter=2026-Q1").text
+    assert "Hội nghị báo cáo viên" in page  # VI.1.7, BXDD's own
+    assert "Đơn vị phối hợp thực hiện" in page  # VI.2.1, coordinated by BXDD
+    assert "Quán triệt Nghị quyết" not in page  # VI.4.1 belongs to the chi bộ
+
+
+def test_a_unit_head_cannot_open_another_units_task(sign_in, make_user, open_tasks):
+    """Can the UBND head see a chi bộ's task by guessing its address?"""
+    task = open_tasks("2026-Q1")("VI.4.1", "CB1")
+    client = sign_in(make_user("unit_head", "UBND"))
+    assert client.get(f"/tasks/{task.id}").status_code == 404
+
+
+def test_start_report_return_and_approve_through_the_pages(
+    sign_in, make_user, open_tasks, session, app
+):
+    """The whole loop: the head starts and reports, the reviewer returns, then approves."""
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    head, reviewer = make_user("unit_head", "UBND"), make_user("reviewer")
+    client = sign_in(head)
+    assert act(client, task, "start").status_code == 303
+    fresh(session, task)
+    response = act(client, task, "report", text="<script>alert(1)</script> Đã đăng 12 tin bài")
+    assert response.status_code == 303
+    page = client.get(f"/tasks/{task.id}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Đã đăng 12 tin bài" in page
+    assert "<script>alert(1)</script>" not in page
+    client.post("/logout", data={"csrf_token": csrf(page)})
+    fresh(session, task)
+    client = sign_in(reviewer)
+    missing = act(client, task, "return", comment="  ")
+    assert missing.status_code == 422 and "Hãy ghi lý do trả lại báo cáo." in missing.text
+    assert act(client, task, "return", comment="Bổ sung hình ảnh").status_code == 303
+    fresh(session, task)
+    assert task.state == "returned"
+    assert "Trả lại, yêu cầu bổ sung" in client.get(f"/tasks/{task.id}").text
+
+
+def test_a_stale_form_is_refused_and_the_user_told_to_reload(sign_in, make_user, open_tasks):
+    """Two tabs: the second click on "start" comes with an old version."""
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    client = sign_in(make_user("unit_head", "UBND"))
+    assert act(client, task, "start").status_code == 303
+    response = act(client, task, "start")  # same, now stale, version
+    assert response.status_code == 409
+    assert "Người khác vừa thay đổi nhiệm vụ này" in response.text
+
+
+def test_every_form_needs_its_csrf_token(sign_in, make_user, open_tasks):
+    """Is a forged post from another site refused?"""
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    client = sign_in(make_user("unit_head", "UBND"))
+    response = client.post(f"/tasks/{task.id}/start", data={"version": "1"})
+    assert response.status_code == 400
+
+
+def test_the_language_is_remembered_for_the_user(sign_in, make_user):
+    """After choosing English, are the pages in English?"""
+    client = sign_in(make_user("unit_head", "UBND"))
+    page = client.get("/").text
+    client.post("/language/en", data={"csrf_token": csrf(page), "next": "/"})
+    assert "My work" in client.get("/").text

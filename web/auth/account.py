@@ -1,0 +1,41 @@
+"""The signed-in person as Flask-Login sees them: a thin wrapper around the engine's ``User``."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, UserMixin
+
+from web.database import db_session
+from workflow.models import User
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to see this page.")
+login_manager.login_message_category = "info"
+
+
+class Account(UserMixin):
+    """Flask-Login's view of a user; ``account.user`` is what services receive."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        return str(self.user.id)
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.active
+
+
+@login_manager.user_loader
+def load_account(user_id: str) -> Account | None:
+    if not user_id.isdigit():
+        return None
+    user = db_session().get(User, int(user_id))
+    return Account(user) if user is not None and user.active else None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)

@@ -1,0 +1,78 @@
+"""Sign in, sign out, change password, switch language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required, login_user, logout_user
+
+from web.auth import bp
+from web.auth.account import Account
+from web.auth.forms import ChangePasswordForm, LoginForm
+from web.database import db_session
+from web.i18n import LOCALES, error_message
+from workflow.accounts import change_password, check_password, set_language
+from workflow.errors import WorkflowError
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if (
+        target
+        and target.startswith("/")
+        and not urlsplit(target).netloc
+        and not target.startswith("//")
+    ):
+        return target
+    return url_for("tasks.my_work")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("tasks.my_work"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = check_password(db_session(), form.username.data, form.password.data)
+        if user is None:
+            flash(gettext("Wrong user name or password."), "error")
+        else:
+            login_user(Account(user), remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(gettext("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(db_session(), current_user.user, form.current.data, form.new.data)
+        except WorkflowError as error:
+            flash(error_message(error), "error")
+        else:
+            flash(gettext("Your password was changed."), "success")
+            return redirect(url_for("tasks.my_work"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def language(code: str):
+    """Remember the language: on the account when signed in, in a cookie otherwise."""
+    if code not in LOCALES:
+        code = LOCALES[0]
+    if current_user.is_authenticated:
+        set_language(db_session(), current_user.user, code)
+    response = redirect(_safe_next(request.form.get("next")))
+    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

@@ -1,0 +1,28 @@
+"""What every template may use: state and deadline labels, and the current locale."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+
+from workflow.deadlines import deadline_status
+from workflow.states import TaskState
+
+
+def state_label(state: str) -> str:
+    """The untranslated label of a state; templates pass it through ``_``."""
+    return TaskState(state).label
+
+
+def deadline(task, now):
+    return deadline_status(task.state, task.due_at, task.first_reported_at, now)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        state_label=state_label,
+        deadline=deadline,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        current_locale=lambda: str(get_locale()),
+    )

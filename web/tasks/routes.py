@@ -1,0 +1,121 @@
+"""My work and the task page. A route parses input, calls one service, and redirects."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from web.database import db_session
+from web.i18n import error_message
+from web.tasks import bp
+from workflow import clock
+from workflow.deadlines import DeadlineStatus
+from workflow.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    StaleVersion,
+    WorkflowError,
+)
+from workflow.machine import events_for
+from workflow.models import Organisation
+from workflow.periods import Quarter
+from workflow.queries import list_tasks, task_detail
+from workflow.services import (
+    approve_report,
+    reopen_task,
+    return_report,
+    start_task,
+    submit_report,
+)
+from workflow.states import TaskEvent, TaskState
+
+NEEDS_ME = (TaskState.RETURNED, TaskState.ASSIGNED, TaskState.IN_PROGRESS)
+REFUSAL_STATUS = {InvalidInput: 422, NotAllowed: 403, IllegalTransition: 409, StaleVersion: 409}
+
+
+@bp.route("/")
+@login_required
+def my_work():
+    """The quarter's tasks: what needs me (overdue first), what waits on others, and the tasks
+    my unit only coordinates."""
+    user = current_user.user
+    try:
+        quarter = Quarter.parse(request.args.get("quarter") or str(Quarter.of(clock.today())))
+    except ValueError:
+        abort(404)
+    session = db_session()
+    rows = list_tasks(
+        session,
+        session.get(Organisation, user.organisation_id),
+        clock.now(),
+        viewer=user,
+        quarter=quarter,
+    )
+    own = [r for r in rows if user.unit_id is None or r.unit_id == user.unit_id]
+    needs_me = sorted(
+        (r for r in own if r.state in NEEDS_ME),
+        key=lambda r: (r.deadline is not DeadlineStatus.OVERDUE, r.due_at),
+    )
+    return render_template(
+        "tasks/my_work.html",
+        quarter=quarter,
+        needs_me=needs_me,
+        waiting=[r for r in own if r.state not in NEEDS_ME],
+        coordinating=[r for r in rows if r not in own],
+        now=clock.now(),
+    )
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def task_page(task_id: int):
+    return _render_task(task_id)
+
+
+ACTIONS = {
+    TaskEvent.START: lambda s, u, t, v, f: start_task(s, u, t, v, f.get("comment", "")),
+    TaskEvent.REPORT: lambda s, u, t, v, f: submit_report(
+        s, u, t, v, f.get("text", ""), links=f.get("links", "").splitlines()
+    ),
+    TaskEvent.APPROVE: lambda s, u, t, v, f: approve_report(s, u, t, v, f.get("comment", "")),
+    TaskEvent.RETURN: lambda s, u, t, v, f: return_report(s, u, t, v, f.get("comment", "")),
+    TaskEvent.REOPEN: lambda s, u, t, v, f: reopen_task(s, u, t, v, f.get("comment", "")),
+}
+
+
+@bp.route("/tasks/<int:task_id>/<event>", methods=["POST"])
+@login_required
+def act(task_id: int, event: str):
+    """Fire one event. A refusal shows the task page again with the message and with what the
+    user typed still in the form: nothing is lost."""
+    try:
+        action = ACTIONS[TaskEvent(event)]
+        version = int(request.form.get("version", ""))
+    except (ValueError, KeyError):
+        abort(400)
+    try:
+        action(db_session(), current_user.user, task_id, version, request.form)
+    except NotFound:
+        abort(404)
+    except WorkflowError as error:
+        flash(error_message(error), "error")
+        return _render_task(
+            task_id, typed=request.form, status=REFUSAL_STATUS.get(type(error), 400)
+        )
+    flash(gettext("Done: %(event)s.", event=gettext(TaskEvent(event).label)), "success")
+    return redirect(url_for("tasks.task_page", task_id=task_id), 303)
+
+
+def _render_task(task_id: int, typed=None, status: int = 200):
+    user = current_user.user
+    try:
+        detail = task_detail(db_session(), user, task_id)
+    except NotFound:
+        abort(404)
+    events = events_for(user.role, user.unit_id, detail.task.state, detail.task.unit_id)
+    return render_template(
+        "tasks/task.html", detail=detail, events=events, now=clock.now(), typed=typed or {}
+    ), status
