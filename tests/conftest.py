@@ -28,8 +28,9 @@ from workflow.timezones import DEFAULT_TIMEZONE, set_local_zone
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_PLAN = ROOT / "tests" / "plans" / "small-ward.yaml"
 VIET_HUNG_PLAN = ROOT / "definitions" / "viet-hung-2026-nq57.yaml"
-POSTGRES_ADMIN_URL = os.environ.get("GIAOVIEC_TEST_POSTGRES",
-                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "GIAOVIEC_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 BACKENDS = os.environ.get("GIAOVIEC_TEST_DATABASES", "sqlite,postgresql").split(",")
 PASSWORD = "mat-khau-an-toan"
 
@@ -42,7 +43,7 @@ def database_url(request, tmp_path_factory):
         return
     name = f"giaoviec_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        admin.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -88,8 +89,14 @@ def real_clock():
 
 @pytest.fixture
 def app(database_url, db, tmp_path):
-    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
-                       "UPLOAD_DIR": str(tmp_path / "uploads")})
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test",
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+        }
+    )
 
 
 @pytest.fixture
@@ -125,8 +132,16 @@ def make_user(session, ward):
         nonlocal count
         count += 1
         username = kwargs.pop("username", f"{role}{count}")
-        user = add_user(session, ward, username, role, f"{username}@example.vn", PASSWORD,
-                        unit_code=unit, **kwargs)
+        user = add_user(
+            session,
+            ward,
+            username,
+            role,
+            f"{username}@example.vn",
+            PASSWORD,
+            unit_code=unit,
+            **kwargs,
+        )
         session.commit()
         return user
 
@@ -143,9 +158,10 @@ def open_tasks(session, ward):
 
         def task(ref: str, unit_code: str) -> Task:
             return session.exec(
-                select(Task).join(Responsibility).join(Unit, Unit.id == Task.unit_id)
-                .where(Responsibility.ref == ref, Unit.code == unit_code,
-                       Task.period == quarter)
+                select(Task)
+                .join(Responsibility)
+                .join(Unit, Unit.id == Task.unit_id)
+                .where(Responsibility.ref == ref, Unit.code == unit_code, Task.period == quarter)
             ).one()
 
         return task

@@ -13,10 +13,19 @@ from workflow.states import TaskState
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "web" / "translations" / "vi" / "LC_MESSAGES"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": None,
-            "lazy_gettext": None}
-METHODS = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"),
-           ("**.py", "python")]
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "_l": None,
+    "lazy_gettext": None,
+}
+METHODS = [
+    ("**/templates/**.html", "jinja2"),
+    ("**/templates/**.txt", "jinja2"),
+    ("**.py", "python"),
+]
 
 
 def messages_in_code() -> set[str]:
@@ -37,8 +46,9 @@ def vietnamese_catalog():
 def test_every_message_in_the_code_has_a_vietnamese_translation():
     """Is any user-visible string missing from, or untranslated in, the Vietnamese catalogue?"""
     catalog = vietnamese_catalog()
-    untranslated = sorted(m for m in messages_in_code()
-                          if not (catalog.get(m) and catalog.get(m).string))
+    untranslated = sorted(
+        m for m in messages_in_code() if not (catalog.get(m) and catalog.get(m).string)
+    )
     assert untranslated == []
 
 

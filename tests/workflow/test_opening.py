@@ -59,8 +59,10 @@ def test_phases_and_ranges_fall_in_their_quarters(session, ward, open_tasks):
     assert q2("VI.2.7", "UBND").due_at == datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
     q4 = open_tasks("2026-Q4")
     final = q4("VI.1.5", "BXDD")
-    assert (final.occurrence_label, final.due_at) == ("Tổng kết năm",
-                                                       datetime(2026, 12, 20, 4, 0, tzinfo=UTC))
+    assert (final.occurrence_label, final.due_at) == (
+        "Tổng kết năm",
+        datetime(2026, 12, 20, 4, 0, tzinfo=UTC),
+    )
 
 
 def test_a_quarter_outside_the_plan_opens_nothing(session, ward):
@@ -73,4 +75,5 @@ def test_each_new_task_starts_its_history(session, ward, open_tasks):
     task = open_tasks("2026-Q1")("VI.2.1", "UBND")
     events = session.exec(select(TaskEventRecord).where(TaskEventRecord.task_id == task.id)).all()
     assert [(e.event, e.from_state, e.to_state, e.actor_id) for e in events] == [
-        ("open", None, "assigned", None)]
+        ("open", None, "assigned", None)
+    ]

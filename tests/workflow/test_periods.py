@@ -9,9 +9,14 @@ from workflow import clock
 from workflow.periods import Quarter, quarter_due_day, quarters_between
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026-Q1", Quarter(2026, 1)), ("2026-q4", Quarter(2026, 4)), (" 2027-Q2 ", Quarter(2027, 2)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-Q1", Quarter(2026, 1)),
+        ("2026-q4", Quarter(2026, 4)),
+        (" 2027-Q2 ", Quarter(2027, 2)),
+    ],
+)
 def test_quarters_are_read_from_their_names(text, expected):
     """Which spellings of a quarter are accepted?"""
     assert Quarter.parse(text) == expected
@@ -32,7 +37,10 @@ def test_a_quarter_knows_its_days_and_its_neighbours():
     assert Quarter(2026, 3).roman == "III/2026"
     assert Quarter.of(date(2026, 8, 15)) == Quarter(2026, 3)
     assert [str(q) for q in quarters_between(date(2026, 2, 1), date(2026, 7, 1))] == [
-        "2026-Q1", "2026-Q2", "2026-Q3"]
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
 
 
 def test_a_due_day_past_the_end_of_a_month_is_its_last_day():
