@@ -24,9 +24,13 @@ class Row:
 def per_row_machine(row: Row) -> Machine:
     """What the pitfall looks like: a new Machine decorating each row."""
     return Machine(
-        model=row, states=[s.value for s in TaskState], initial=row.state,
-        transitions=[{"trigger": e.value, "source": [s.value for s in src], "dest": d.value}
-                     for e, (src, d) in TRANSITIONS.items()],
+        model=row,
+        states=[s.value for s in TaskState],
+        initial=row.state,
+        transitions=[
+            {"trigger": e.value, "source": [s.value for s in src], "dest": d.value}
+            for e, (src, d) in TRANSITIONS.items()
+        ],
         auto_transitions=False,
     )
 
@@ -75,9 +79,15 @@ def service_cost(n: int) -> float:
                 open_quarter(session, organisation, Quarter.parse(quarter))
             heads = {}
             for unit in session.exec(select(Unit).where(Unit.is_group == False)):  # noqa: E712
-                heads[unit.id] = add_user(session, organisation, f"head{unit.id}", "unit_head",
-                                          f"head{unit.id}@example.vn", "bench-password",
-                                          unit_code=unit.code)
+                heads[unit.id] = add_user(
+                    session,
+                    organisation,
+                    f"head{unit.id}",
+                    "unit_head",
+                    f"head{unit.id}@example.vn",
+                    "bench-password",
+                    unit_code=unit.code,
+                )
             session.commit()
             tasks = session.exec(select(Task.id, Task.unit_id)).all()[:n]
         started, done = time.perf_counter(), 0
@@ -88,8 +98,10 @@ def service_cost(n: int) -> float:
                 done += 1
         micro = (time.perf_counter() - started) / done * 1e6
         engine.dispose()
-    print(f"{'start_task service, one transaction (SQLite)':<44} {micro:9.2f} µs/transition"
-          f"   ({done} tasks)")
+    print(
+        f"{'start_task service, one transaction (SQLite)':<44} {micro:9.2f} µs/transition"
+        f"   ({done} tasks)"
+    )
     return micro
 
 

@@ -89,7 +89,7 @@ def real_clock():
 
 @pytest.fixture
 def app(database_url, db, tmp_path):
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": database_url,
@@ -97,6 +97,8 @@ def app(database_url, db, tmp_path):
             "UPLOAD_DIR": str(tmp_path / "uploads"),
         }
     )
+    yield app
+    app.extensions["giaoviec.engine"].dispose()
 
 
 @pytest.fixture

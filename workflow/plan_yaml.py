@@ -68,8 +68,11 @@ def read_yaml(text: str) -> LocatedYaml:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise YamlSyntaxError(mark.line + 1 if mark else 1, error.problem or str(error)) from None
+        # An unclosed bracket is found where the file ends: point at where it was opened.
+        opened = (error.context or "").startswith("while parsing a flow")
+        mark = (error.context_mark if opened else None) or error.problem_mark or error.context_mark
+        line = min(mark.line + 1 if mark else 1, max(text.count("\n") + 1, 1))
+        raise YamlSyntaxError(line, error.problem or str(error)) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(1, str(error)) from None
     finally:
