@@ -38,6 +38,10 @@ MISSING_COMMENT = {
 }
 
 
+# Figures are kept as Numeric(12, 2): ten digits before the decimal point, two after.
+FIGURE_LIMIT = Decimal(10) ** 10
+
+
 @dataclass
 class _Stateful:
     """The state machine's view of a task: the row itself is changed only by compare-and-set."""
@@ -104,7 +108,8 @@ def _transition(
     comment = (comment or "").strip()
     if event in COMMENT_REQUIRED and not comment:
         raise InvalidInput(MISSING_COMMENT[event])
-    stateful = _Stateful(task.state)
+    from_state = task.state
+    stateful = _Stateful(from_state)
     if not fire(event, stateful):
         raise IllegalTransition(state=TaskState(task.state).label, event=event.label)
     at = clock.now()
@@ -124,7 +129,7 @@ def _transition(
             actor_id=user.id,
             at=at,
             event=event.value,
-            from_state=task.state,
+            from_state=from_state,
             to_state=stateful.state,
             comment=comment,
         )
@@ -170,5 +175,11 @@ def _check_figures(session: Session, task: Task, figures: dict) -> dict[int, Dec
             ) from None
         if not value.is_finite() or value < 0:
             raise InvalidInput(N_("A target figure must be a number: %(value)s"), value=str(raw))
-        checked[int(target_id)] = value
+        if value >= FIGURE_LIMIT:
+            raise InvalidInput(
+                N_("A target figure must be less than %(limit)s: %(value)s"),
+                limit=f"{FIGURE_LIMIT:,}",
+                value=str(raw),
+            )
+        checked[int(target_id)] = value.quantize(Decimal("0.01"))
     return checked

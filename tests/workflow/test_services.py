@@ -1,0 +1,488 @@
+"""Reports, who sees which task, and the people themselves: accounts, passwords and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from sqlmodel import Session, func, select
+
+from tests.conftest import PASSWORD, SMALL_PLAN
+from workflow import clock, services
+from workflow.accounts import add_user, check_password, issue_token, user_for_token
+from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.models import (
+    ApiToken,
+    Report,
+    Target,
+    TargetFigure,
+    Task,
+    TaskEventRecord,
+    User,
+)
+from workflow.queries import list_tasks
+
+VIETNAMESE = "Đã tổ chức hội nghị quán triệt cho 100% đảng viên; ý kiến: “rất tốt”"
+Q1_TASKS = {("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.4.1", "CB2"), ("VI.1.7", "BXDD")}
+
+
+def target_id(session, ref="I.2.4"):
+    return session.exec(select(Target.id).where(Target.ref == ref)).one()
+
+
+def counts(session, task_id):
+    """What a refused report must leave alone."""
+    task = session.exec(select(Task).where(Task.id == task_id)).one()
+    session.refresh(task)
+    return {
+        "state": task.state,
+        "version": task.version,
+        "events": session.exec(
+            select(func.count())
+            .select_from(TaskEventRecord)
+            .where(TaskEventRecord.task_id == task_id)
+        ).one(),
+        "reports": session.exec(
+            select(func.count()).select_from(Report).where(Report.task_id == task_id)
+        ).one(),
+        "figures": session.exec(select(func.count()).select_from(TargetFigure)).one(),
+    }
+
+
+@pytest.fixture
+def cell(session, open_tasks, make_user):
+    """The 2026-Q1 task of VI.4.1 for CB1 (it reports target I.2.4), started by CB1's head."""
+    task = open_tasks("2026-Q1")("VI.4.1", "CB1")
+    head = make_user("unit_head", "CB1")
+    services.start_task(session, head, task.id, task.version)
+    session.commit()
+    return task, head
+
+
+# Reports
+
+
+def test_a_report_keeps_its_text_links_and_figures(db, session, cell):
+    """What does a report store: the text without surrounding blanks, the links, the figures?"""
+    task, head = cell
+    clock.set_now(datetime(2026, 3, 2, 3, 0, tzinfo=UTC))
+    report = services.submit_report(
+        session,
+        head,
+        task.id,
+        task.version,
+        "  Đã quán triệt xong.\n",
+        links=[" https://thunghiem.vn/bien-ban ", "", "http://thunghiem.vn/anh"],
+        figures={target_id(session): "95,5"},
+    )
+    session.commit()
+
+    with Session(db) as fresh:
+        stored = fresh.get(Report, report.id)
+        assert (stored.text, stored.links) == (
+            "Đã quán triệt xong.",
+            ["https://thunghiem.vn/bien-ban", "http://thunghiem.vn/anh"],
+        )
+        assert (stored.author_id, stored.task_id) == (head.id, task.id)
+        assert stored.submitted_at == datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+        figures = fresh.exec(select(TargetFigure).where(TargetFigure.report_id == report.id)).all()
+        assert [(f.target_id, f.value) for f in figures] == [(target_id(fresh), Decimal("95.5"))]
+        fresh.commit()
+
+
+def test_vietnamese_text_round_trips_exactly(db, session, cell):
+    """Does the report come back letter for letter, diacritics and curly quotes included?"""
+    task, head = cell
+    report = services.submit_report(session, head, task.id, task.version, VIETNAMESE)
+    session.commit()
+    with Session(db) as fresh:
+        assert fresh.get(Report, report.id).text == VIETNAMESE
+        record = fresh.exec(
+            select(TaskEventRecord).where(
+                TaskEventRecord.task_id == task.id, TaskEventRecord.event == "report"
+            )
+        ).one()
+        assert record.comment == VIETNAMESE
+        fresh.commit()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "www.thunghiem.vn/bien-ban",
+        "ftp://thunghiem.vn/x",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "Biên bản hội nghị",
+        "https:/thieu-gach",
+    ],
+)
+def test_a_link_must_be_a_web_address(session, cell, link):
+    """Is a link that is not http:// or https:// refused, with nothing saved?"""
+    task, head = cell
+    before = counts(session, task.id)
+    with pytest.raises(InvalidInput) as refused:
+        services.submit_report(
+            session, head, task.id, task.version, "Báo cáo", links=["https://thunghiem.vn/ok", link]
+        )
+    session.rollback()
+    assert link.strip() in str(refused.value)
+    assert counts(session, task.id) == before
+
+
+def test_web_addresses_in_capitals_are_links_too(session, cell):
+    """Is "HTTPS://..." accepted as a link?"""
+    task, head = cell
+    report = services.submit_report(
+        session, head, task.id, task.version, "Báo cáo", links=["HTTPS://THUNGHIEM.VN/BIEN-BAN"]
+    )
+    session.commit()
+    assert report.links == ["HTTPS://THUNGHIEM.VN/BIEN-BAN"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("95,5", Decimal("95.5")),
+        ("100", Decimal("100")),
+        (" 42.25 ", Decimal("42.25")),
+        (Decimal("7"), Decimal("7")),
+        ("0", Decimal("0")),
+    ],
+)
+def test_figures_are_read_as_numbers_with_a_point_or_a_comma(db, session, cell, raw, value):
+    """Which figures are accepted, and as what number? A decimal comma is a decimal point."""
+    task, head = cell
+    report = services.submit_report(
+        session, head, task.id, task.version, "Báo cáo", figures={target_id(session): raw}
+    )
+    session.commit()
+    with Session(db) as fresh:
+        stored = fresh.exec(select(TargetFigure).where(TargetFigure.report_id == report.id)).one()
+        assert stored.value == value
+        fresh.commit()
+
+
+def test_a_blank_figure_is_no_figure(session, cell):
+    """Does leaving a figure empty report nothing for that target, rather than refuse?"""
+    task, head = cell
+    services.submit_report(
+        session, head, task.id, task.version, "Báo cáo", figures={target_id(session): "  "}
+    )
+    session.commit()
+    assert session.exec(select(func.count()).select_from(TargetFigure)).one() == 0
+
+
+@pytest.mark.parametrize("raw", ["nhiều", "95%", "1.234,5", "NaN", "Infinity", "9 5"])
+def test_a_figure_must_be_a_number(session, cell, raw):
+    """Is a figure that is not a number refused, with nothing saved?"""
+    task, head = cell
+    before = counts(session, task.id)
+    with pytest.raises(InvalidInput):
+        services.submit_report(
+            session, head, task.id, task.version, "Báo cáo", figures={target_id(session): raw}
+        )
+    session.rollback()
+    assert counts(session, task.id) == before
+
+
+def test_a_figure_too_large_to_keep_is_refused(session, cell):
+    """Is a figure beyond what the column holds (12 digits, 2 after the point) refused as bad
+    input, rather than failing in the database or being kept as something else?"""
+    task, head = cell
+    before = counts(session, task.id)
+    with pytest.raises(InvalidInput):
+        services.submit_report(
+            session,
+            head,
+            task.id,
+            task.version,
+            "Báo cáo",
+            figures={target_id(session): "12345678901234"},
+        )
+    session.rollback()
+    assert counts(session, task.id) == before
+
+
+def test_a_figure_only_for_a_target_the_task_reports(session, open_tasks, make_user):
+    """May UBND's VI.2.1 report a figure for I.2.4, which only VI.4.1 reports? Or an unknown
+    target?"""
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    head = make_user("unit_head", "UBND")
+    services.start_task(session, head, task.id, task.version)
+    session.commit()
+    before = counts(session, task.id)
+    for target in (target_id(session), 999_999):
+        with pytest.raises(InvalidInput):
+            services.submit_report(
+                session, head, task.id, task.version, "Báo cáo", figures={target: "100"}
+            )
+        session.rollback()
+        assert counts(session, task.id) == before
+
+
+def test_the_first_report_time_is_kept_and_the_approval_time_recorded(session, cell, make_user):
+    """When was the task first reported, and when approved, after a return and a second go?"""
+    task, head = cell
+    reviewer = make_user("reviewer")
+    times = [datetime(2026, 3, day, 2, 30, tzinfo=UTC) for day in (3, 5, 9, 12, 20, 25)]
+
+    def at(moment, action, user, *args):
+        clock.set_now(moment)
+        action(session, user, task.id, task.version, *args)
+        session.commit()
+        session.refresh(task)
+
+    at(times[0], services.submit_report, head, "Lần 1")
+    assert (task.first_reported_at, task.reviewed_at) == (times[0], None)
+    at(times[1], services.return_report, reviewer, "Bổ sung số liệu")
+    at(times[2], services.submit_report, head, "Lần 2")
+    assert (task.first_reported_at, task.reviewed_at) == (times[0], None)
+    at(times[3], services.approve_report, reviewer)
+    assert (task.first_reported_at, task.reviewed_at, task.updated_at) == (
+        times[0],
+        times[3],
+        times[3],
+    )
+    at(times[4], services.reopen_task, reviewer, "Cần cập nhật")
+    at(times[5], services.submit_report, head, "Lần 3")
+    assert task.first_reported_at == times[0]
+
+    reports = session.exec(select(Report).where(Report.task_id == task.id).order_by(Report.id))
+    assert [r.submitted_at for r in reports] == [times[0], times[2], times[5]]
+    events = session.exec(
+        select(TaskEventRecord.at)
+        .where(TaskEventRecord.task_id == task.id, TaskEventRecord.actor_id.is_not(None))
+        .order_by(TaskEventRecord.id)
+    ).all()
+    assert events[1:] == times  # after the start
+
+
+# Who sees which task
+
+
+def seen(session, ward, user):
+    rows = list_tasks(session, ward, clock.now(), viewer=user)
+    return {(row.ref, row.unit_code) for row in rows}
+
+
+@pytest.mark.parametrize("role", ["admin", "leader", "reviewer"])
+def test_the_ward_wide_roles_see_every_task(session, ward, open_tasks, make_user, role):
+    """Does an admin, a leader or a reviewer see every task of the ward?"""
+    task = open_tasks("2026-Q1")
+    user = make_user(role)
+    assert seen(session, ward, user) == Q1_TASKS
+    for ref, unit in Q1_TASKS:
+        assert services.visible_task(session, user, task(ref, unit).id).id == task(ref, unit).id
+
+
+@pytest.mark.parametrize("role", ["unit_head", "member"])
+def test_a_unit_sees_its_own_tasks(session, ward, open_tasks, make_user, role):
+    """Which tasks does someone of UBND, which coordinates nothing, see?"""
+    task = open_tasks("2026-Q1")
+    user = make_user(role, "UBND")
+    assert seen(session, ward, user) == {("VI.2.1", "UBND")}
+    with pytest.raises(NotFound):
+        services.visible_task(session, user, task("VI.1.7", "BXDD").id)
+
+
+def test_a_cell_sees_its_tasks_and_those_its_group_coordinates(
+    session, ward, open_tasks, make_user
+):
+    """Does CB1's head see CB1's tasks and VI.2.1 (coordinated by its group TCD), not CB2's?"""
+    task = open_tasks("2026-Q1")
+    head = make_user("unit_head", "CB1")
+    assert seen(session, ward, head) == {("VI.4.1", "CB1"), ("VI.2.1", "UBND")}
+    assert services.visible_task(session, head, task("VI.2.1", "UBND").id).unit_id
+    with pytest.raises(NotFound):
+        services.visible_task(session, head, task("VI.4.1", "CB2").id)
+    with pytest.raises(NotFound):
+        services.start_task(session, head, task("VI.4.1", "CB2").id, 1)
+
+
+def test_a_coordinating_unit_may_look_but_not_act(session, ward, open_tasks, make_user):
+    """May BXDD's head, who coordinates VI.2.1, see it and start or report it?"""
+    task = open_tasks("2026-Q1")
+    head = make_user("unit_head", "BXDD")
+    assert seen(session, ward, head) == {("VI.1.7", "BXDD"), ("VI.2.1", "UBND")}
+    coordinated = task("VI.2.1", "UBND")
+    assert services.visible_task(session, head, coordinated.id).id == coordinated.id
+    with pytest.raises(NotAllowed):
+        services.start_task(session, head, coordinated.id, coordinated.version)
+    session.rollback()
+    session.refresh(coordinated)
+    assert (coordinated.state, coordinated.version) == ("assigned", 1)
+
+
+@pytest.mark.parametrize(
+    ("role", "unit"),
+    [("reviewer", None), ("admin", None), ("unit_head", "UBND"), ("member", "CB1")],
+)
+def test_an_inactive_user_sees_nothing(session, ward, open_tasks, make_user, role, unit):
+    """Does someone whose account was switched off still see or touch any task?"""
+    task = open_tasks("2026-Q1")
+    user = make_user(role, unit)
+    user.active = False
+    session.add(user)
+    session.commit()
+    assert seen(session, ward, user) == set()
+    own = task("VI.2.1", "UBND")
+    with pytest.raises(NotFound):
+        services.visible_task(session, user, own.id)
+    with pytest.raises(NotFound):
+        services.start_task(session, user, own.id, own.version)
+
+
+def test_another_organisation_sees_nothing_of_this_ward(
+    session, ward, load, open_tasks, make_user, tmp_path
+):
+    """Does a reviewer of another ward, in the same database, see or act on this ward's tasks?"""
+    task = open_tasks("2026-Q1")
+    other_plan = tmp_path / "other-ward.yaml"
+    other_plan.write_text(
+        SMALL_PLAN.read_text(encoding="utf-8").replace("code: DU-TEST", "code: DU-KHAC"),
+        encoding="utf-8",
+    )
+    other = load(other_plan)
+    assert other.id != ward.id
+    outsider = add_user(session, other, "ngoai", "reviewer", "ngoai@example.vn", PASSWORD)
+    session.commit()
+    assert seen(session, ward, outsider) == set()
+    assert seen(session, other, outsider) == set()  # no quarter opened there
+    assert seen(session, ward, make_user("reviewer")) == Q1_TASKS
+    with pytest.raises(NotFound):
+        services.visible_task(session, outsider, task("VI.2.1", "UBND").id)
+
+
+def test_a_task_that_does_not_exist_is_not_found(session, ward, open_tasks, make_user):
+    """What does asking for a task id that does not exist give, even to a reviewer?"""
+    open_tasks("2026-Q1")
+    with pytest.raises(NotFound):
+        services.visible_task(session, make_user("reviewer"), 999_999)
+
+
+# People
+
+
+def user_count(session):
+    return session.exec(select(func.count()).select_from(User)).one()
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ({"role": "boss"}, InvalidInput),
+        ({"role": "unit_head", "unit_code": None}, InvalidInput),
+        ({"role": "member", "unit_code": None}, InvalidInput),
+        ({"role": "unit_head", "unit_code": "TCD"}, InvalidInput),
+        ({"role": "member", "unit_code": "TCD"}, InvalidInput),
+        ({"unit_code": "KHONGCO"}, NotFound),
+        ({"email": "khong-phai-email"}, InvalidInput),
+        ({"email": "ai@dau"}, InvalidInput),
+        ({"email": "co cach@thunghiem.vn"}, InvalidInput),
+        ({"email": ""}, InvalidInput),
+        ({"password": "1234567"}, InvalidInput),
+        ({"password": ""}, InvalidInput),
+        ({"username": "a"}, InvalidInput),
+        ({"username": "nguyễn"}, InvalidInput),
+        ({"username": "co dau cach"}, InvalidInput),
+        ({"username": "-truoc"}, InvalidInput),
+    ],
+    ids=lambda value: (
+        "-".join(f"{k}={v}" for k, v in value.items())
+        if isinstance(value, dict)
+        else value.__name__
+    ),
+)
+def test_a_user_is_refused_when(session, ward, change, refusal):
+    """Which users may not be created? Nothing is saved when one is refused."""
+    fields = {
+        "username": "nguyenvana",
+        "role": "unit_head",
+        "email": "a@thunghiem.vn",
+        "password": PASSWORD,
+        "unit_code": "UBND",
+    } | change
+    before = user_count(session)
+    with pytest.raises(refusal):
+        add_user(session, ward, **fields)
+    session.rollback()
+    assert user_count(session) == before
+
+
+def test_a_user_name_is_taken_once(session, ward):
+    """May two people share a user name, even written with blanks around it?"""
+    add_user(session, ward, "nguyenvana", "reviewer", "a@thunghiem.vn", PASSWORD)
+    session.commit()
+    for name in ("nguyenvana", "  nguyenvana "):
+        with pytest.raises(InvalidInput):
+            add_user(session, ward, name, "leader", "b@thunghiem.vn", PASSWORD)
+        session.rollback()
+    assert user_count(session) == 1
+
+
+def test_a_ward_wide_role_belongs_to_no_unit(session, ward):
+    """Does a reviewer for whom a unit is named still review the whole ward?"""
+    user = add_user(
+        session, ward, "kiemtra", "reviewer", "k@thunghiem.vn", PASSWORD, unit_code="UBND"
+    )
+    assert user.unit_id is None
+
+
+def test_passwords_are_kept_only_as_salted_hashes(session, ward, make_user):
+    """Is the password itself stored anywhere, and do two equal passwords look alike?"""
+    first, second = make_user("reviewer"), make_user("leader")
+    for user in (first, second):
+        assert PASSWORD not in user.password_hash
+        assert user.password_hash.startswith("scrypt:")
+    assert first.password_hash != second.password_hash
+
+
+def test_signing_in_needs_the_right_password_and_an_active_account(session, ward, make_user):
+    """Who gets in with which password?"""
+    user = make_user("unit_head", "UBND", username="chutich")
+    assert check_password(session, "chutich", PASSWORD) == user
+    assert check_password(session, " chutich ", PASSWORD) == user
+    assert check_password(session, "chutich", PASSWORD + "x") is None
+    assert check_password(session, "chutich", "") is None
+    assert check_password(session, "khongai", PASSWORD) is None
+    user.active = False
+    session.add(user)
+    session.commit()
+    assert check_password(session, "chutich", PASSWORD) is None
+
+
+def test_an_api_token_is_kept_only_as_its_digest(session, ward, make_user):
+    """Is an API token stored as itself anywhere? Does it sign its owner in?"""
+    clock.set_now(datetime(2026, 4, 1, 1, 0, tzinfo=UTC))
+    user = make_user("reviewer")
+    token = issue_token(session, user)
+    session.commit()
+    stored = session.exec(select(ApiToken).where(ApiToken.user_id == user.id)).one()
+    assert stored.token_hash == hashlib.sha256(token.encode("utf-8")).hexdigest()
+    assert token not in {str(value) for value in stored.model_dump().values()}
+    assert len(token) >= 32
+
+    assert user_for_token(session, token) == user
+    session.commit()
+    session.refresh(stored)
+    assert stored.last_used_at == datetime(2026, 4, 1, 1, 0, tzinfo=UTC)
+    assert user_for_token(session, token + "x") is None
+    assert user_for_token(session, stored.token_hash) is None
+    assert issue_token(session, user) != token
+
+
+def test_a_revoked_token_or_a_switched_off_user_is_refused(session, ward, make_user):
+    """Does a token stop working once revoked, or once its owner is switched off?"""
+    revoked_owner, inactive_owner = make_user("reviewer"), make_user("admin")
+    revoked, orphaned = issue_token(session, revoked_owner), issue_token(session, inactive_owner)
+    session.commit()
+    row = session.exec(select(ApiToken).where(ApiToken.user_id == revoked_owner.id)).one()
+    row.revoked_at = clock.now()
+    inactive_owner.active = False
+    session.add_all([row, inactive_owner])
+    session.commit()
+    assert user_for_token(session, revoked) is None
+    assert user_for_token(session, orphaned) is None
