@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["NOW"]:
         clock.set_now(str(app.config["NOW"]))
 
-    from web import auth, cli, database, i18n, pages, tasks
+    from web import auth, cli, database, errors, i18n, pages, tasks
     from web.auth.account import init_app as init_login
 
     database.init_app(app)
@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_login(app)
     csrf.init_app(app)
     pages.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
     cli.init_app(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, false, or_, select
 
+from workflow.errors import NotAllowed
 from workflow.models import Plan, ResponsibilityUnit, Task, UnitMembership, User
 from workflow.states import Role
 
@@ -35,3 +36,9 @@ def visible_tasks_clause(user: User):
     if user.unit_id is None:
         return false()
     return in_organisation & or_(Task.unit_id == user.unit_id, coordinates_clause(user.unit_id))
+
+
+def require_role(user: User, *roles: Role) -> None:
+    """Refuse (``NotAllowed``) unless ``user`` is active and holds one of ``roles``."""
+    if not user.active or user.role not in roles:
+        raise NotAllowed()
