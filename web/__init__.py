@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["NOW"]:
         clock.set_now(str(app.config["NOW"]))
 
-    from web import auth, cli, database, errors, i18n, pages, tasks
+    from web import admin, api, auth, cli, dashboard, database, errors, i18n, pages, review, tasks
     from web.auth.account import init_app as init_login
 
     database.init_app(app)
@@ -54,7 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(tasks.bp)
+    for blueprint in (tasks.bp, review.bp, dashboard.bp, admin.bp, api.bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)  # the API authenticates each request; see web/api
     cli.init_app(app)
     app.before_request(_refuse_without_secret_key)
     return app

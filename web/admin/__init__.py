@@ -1,0 +1,9 @@
+"""Administration: users, units and their heads, plans and quarters."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from web.admin import routes  # noqa: E402,F401  (registers the routes)
