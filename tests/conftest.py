@@ -4,6 +4,7 @@ and on PostgreSQL (``GIAOVIEC_TEST_DATABASES=sqlite`` narrows it while developin
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -105,6 +106,33 @@ def app(database_url, db, tmp_path):
 def runner(app):
     """Runs ``giaoviec`` commands in this process; ``result.stdout`` and ``.stderr`` apart."""
     return app.test_cli_runner()
+
+
+def csrf(page: str) -> str:
+    """The CSRF token of the first form on a page."""
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def client(app):
+    """A browser without a session."""
+    return app.test_client()
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign ``user`` in on the client (password ``PASSWORD``); returns the client."""
+
+    def sign_in(user):
+        page = client.get("/login").text
+        response = client.post(
+            "/login",
+            data={"csrf_token": csrf(page), "username": user.username, "password": PASSWORD},
+        )
+        assert response.status_code == 302, "sign-in failed"
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

@@ -1,33 +1,6 @@
 """Signing in, my work and the task page, as a unit head and a reviewer would use them."""
 
-import re
-
-import pytest
-
-from tests.conftest import PASSWORD
-
-
-def csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def sign_in(client):
-    def sign_in(user):
-        page = client.get("/login").text
-        response = client.post(
-            "/login",
-            data={"csrf_token": csrf(page), "username": user.username, "password": PASSWORD},
-        )
-        assert response.status_code == 302
-        return client
-
-    return sign_in
+from tests.conftest import csrf
 
 
 def fresh(session, task):
