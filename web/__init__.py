@@ -44,10 +44,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["NOW"]:
         clock.set_now(str(app.config["NOW"]))
 
-    from web import admin, api, auth, cli, dashboard, database, errors, i18n, pages, review, tasks
+    from web import (
+        admin,
+        api,
+        auth,
+        cli,
+        dashboard,
+        database,
+        errors,
+        i18n,
+        pages,
+        review,
+        storage,
+        tasks,
+    )
     from web.auth.account import init_app as init_login
 
     database.init_app(app)
+    storage.init_app(app)
     i18n.init_app(app)
     init_login(app)
     csrf.init_app(app)

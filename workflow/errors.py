@@ -65,3 +65,10 @@ class InvalidInput(WorkflowError):
 
     code = "invalid_input"
     message = N_("The input is not valid.")
+
+
+class TooLarge(InvalidInput):
+    """An uploaded file is over the size limit."""
+
+    code = "too_large"
+    message = N_("The file is too large.")

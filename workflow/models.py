@@ -266,3 +266,13 @@ class TargetFigure(SQLModel, table=True):
     target_id: int = Field(foreign_key="target.id", index=True)
     value: Decimal = Field(sa_type=Numeric(12, 2))
     note: str = Field(default="", sa_type=Text)
+
+
+class Comment(SQLModel, table=True):
+    """A remark on a task, often from a coordinating unit; comments never change its state."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    author_id: int = Field(foreign_key="app_user.id")
+    at: datetime = _instant(default_factory=now)
+    text: str = Field(sa_type=Text)

@@ -12,11 +12,16 @@ from workflow.deadlines import DeadlineStatus, deadline_status, overdue_clause
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
 from workflow.models import (
+    Comment,
     Organisation,
     Plan,
     Report,
+    ReportFile,
     Responsibility,
     ResponsibilityUnit,
+    Target,
+    TargetFigure,
+    TargetResponsibility,
     Task,
     TaskEventRecord,
     Unit,
@@ -179,6 +184,10 @@ class TaskDetail:
     coordinating: list[Unit]
     history: list[tuple[TaskEventRecord, str | None]]
     reports: list[Report]
+    files: dict[int, list[ReportFile]]  # by report id
+    figures: dict[int, list[tuple[Target, TargetFigure]]]  # by report id
+    targets: list[Target]  # the targets this task reports
+    comments: list[tuple[Comment, User, Unit | None]]
 
 
 def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
@@ -191,6 +200,23 @@ def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
         .where(ResponsibilityUnit.responsibility_id == responsibility.id)
         .order_by(ResponsibilityUnit.position)
     ).all()
+    reports = list(
+        session.exec(select(Report).where(Report.task_id == task.id).order_by(Report.submitted_at))
+    )
+    report_ids = [r.id for r in reports]
+    files: dict[int, list[ReportFile]] = {}
+    for record in session.exec(
+        select(ReportFile).where(ReportFile.report_id.in_(report_ids)).order_by(ReportFile.id)
+    ):
+        files.setdefault(record.report_id, []).append(record)
+    figures: dict[int, list[tuple[Target, TargetFigure]]] = {}
+    for target, figure in session.exec(
+        select(Target, TargetFigure)
+        .join(TargetFigure, TargetFigure.target_id == Target.id)
+        .where(TargetFigure.report_id.in_(report_ids))
+        .order_by(Target.position)
+    ):
+        figures.setdefault(figure.report_id, []).append((target, figure))
     return TaskDetail(
         task=task,
         responsibility=responsibility,
@@ -199,9 +225,33 @@ def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
         lead=[unit for unit, role in units if role == "lead"],
         coordinating=[unit for unit, role in units if role == "coordinating"],
         history=task_history(session, task),
-        reports=list(
+        reports=reports,
+        files=files,
+        figures=figures,
+        targets=targets_reported_by(session, responsibility.id),
+        comments=list(
             session.exec(
-                select(Report).where(Report.task_id == task.id).order_by(Report.submitted_at)
+                select(Comment, User, Unit)
+                .join(User, User.id == Comment.author_id)
+                .outerjoin(Unit, Unit.id == User.unit_id)
+                .where(Comment.task_id == task.id)
+                .order_by(Comment.at, Comment.id)
             )
         ),
+    )
+
+
+def targets_reported_by(session: Session, responsibility_id: int) -> list[Target]:
+    """The targets with a figure that a responsibility's reports carry."""
+    return list(
+        session.exec(
+            select(Target)
+            .join(TargetResponsibility, TargetResponsibility.target_id == Target.id)
+            .where(
+                TargetResponsibility.responsibility_id == responsibility_id,
+                Target.figure.is_not(None),
+                Target.retired == False,  # noqa: E712
+            )
+            .order_by(Target.position)
+        )
     )

@@ -17,9 +17,11 @@ from sqlmodel import Session, select
 
 from workflow import clock
 from workflow.errors import IllegalTransition, InvalidInput, NotAllowed, StaleVersion
+from workflow.evidence import EvidenceStore, Upload
 from workflow.i18n import N_
 from workflow.machine import COMMENT_REQUIRED, fire, may_fire
 from workflow.models import (
+    Comment,
     Report,
     Target,
     TargetFigure,
@@ -40,6 +42,7 @@ MISSING_COMMENT = {
 
 # Figures are kept as Numeric(12, 2): ten digits before the decimal point, two after.
 FIGURE_LIMIT = Decimal(10) ** 10
+COMMENT_LIMIT = 5000
 
 
 @dataclass
@@ -62,8 +65,11 @@ def submit_report(
     text: str,
     links: list[str] | None = None,
     figures: dict[int, str | Decimal] | None = None,
+    files: list[Upload] | None = None,
+    store: EvidenceStore | None = None,
 ) -> Report:
-    """The unit head reports what was done, with links and the figures of the task's targets."""
+    """The unit head reports what was done, with links, files and the figures of the task's
+    targets. Files are written last, and removed again if anything else is refused."""
     task = _transition(session, user, task_id, TaskEvent.REPORT, version, text)
     report = Report(
         task_id=task.id,
@@ -77,6 +83,10 @@ def submit_report(
     for target_id, value in _check_figures(session, task, figures or {}).items():
         session.add(TargetFigure(report_id=report.id, target_id=target_id, value=value))
     session.flush()
+    if files:
+        if store is None:
+            raise InvalidInput(N_("Files cannot be received here."))
+        store.keep(session, report, files)
     return report
 
 
@@ -183,3 +193,19 @@ def _check_figures(session: Session, task: Task, figures: dict) -> dict[int, Dec
             )
         checked[int(target_id)] = value.quantize(Decimal("0.01"))
     return checked
+
+
+def comment_on_task(session: Session, user: User, task_id: int, text: str) -> Comment:
+    """Anyone who may see a task (its unit, a coordinating unit, a reviewer) may remark on it."""
+    task = visible_task(session, user, task_id)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(N_("Write a comment first."))
+    if len(text) > COMMENT_LIMIT:
+        raise InvalidInput(
+            N_("A comment may be at most %(count)s characters."), count=COMMENT_LIMIT
+        )
+    comment = Comment(task_id=task.id, author_id=user.id, at=clock.now(), text=text)
+    session.add(comment)
+    session.flush()
+    return comment

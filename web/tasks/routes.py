@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from web.database import db_session
 from web.i18n import error_message
+from web.storage import evidence_store, uploads
 from web.tasks import bp
 from workflow import clock
 from workflow.deadlines import DeadlineStatus
@@ -17,14 +18,17 @@ from workflow.errors import (
     NotAllowed,
     NotFound,
     StaleVersion,
+    TooLarge,
     WorkflowError,
 )
+from workflow.evidence import evidence_file
 from workflow.machine import events_for
 from workflow.models import Organisation
 from workflow.periods import Quarter
 from workflow.queries import list_tasks, task_detail
 from workflow.services import (
     approve_report,
+    comment_on_task,
     reopen_task,
     return_report,
     start_task,
@@ -33,7 +37,13 @@ from workflow.services import (
 from workflow.states import TaskEvent, TaskState
 
 NEEDS_ME = (TaskState.RETURNED, TaskState.ASSIGNED, TaskState.IN_PROGRESS)
-REFUSAL_STATUS = {InvalidInput: 422, NotAllowed: 403, IllegalTransition: 409, StaleVersion: 409}
+REFUSAL_STATUS = {
+    InvalidInput: 422,
+    TooLarge: 413,
+    NotAllowed: 403,
+    IllegalTransition: 409,
+    StaleVersion: 409,
+}
 
 
 @bp.route("/")
@@ -75,15 +85,32 @@ def task_page(task_id: int):
     return _render_task(task_id)
 
 
-ACTIONS = {
-    TaskEvent.START: lambda s, u, t, v, f: start_task(s, u, t, v, f.get("comment", "")),
-    TaskEvent.REPORT: lambda s, u, t, v, f: submit_report(
-        s, u, t, v, f.get("text", ""), links=f.get("links", "").splitlines()
-    ),
-    TaskEvent.APPROVE: lambda s, u, t, v, f: approve_report(s, u, t, v, f.get("comment", "")),
-    TaskEvent.RETURN: lambda s, u, t, v, f: return_report(s, u, t, v, f.get("comment", "")),
-    TaskEvent.REOPEN: lambda s, u, t, v, f: reopen_task(s, u, t, v, f.get("comment", "")),
-}
+def _perform(event: TaskEvent, session, user, task_id: int, version: int, form) -> None:
+    """Call the one service behind ``event`` with what the form holds."""
+    if event is TaskEvent.REPORT:
+        submit_report(
+            session,
+            user,
+            task_id,
+            version,
+            form.get("text", ""),
+            links=form.get("links", "").splitlines(),
+            figures={
+                int(name.removeprefix("figure-")): value
+                for name, value in form.items()
+                if name.startswith("figure-") and name.removeprefix("figure-").isdigit()
+            },
+            files=uploads(request.files.getlist("files")),
+            store=evidence_store(),
+        )
+        return
+    service = {
+        TaskEvent.START: start_task,
+        TaskEvent.APPROVE: approve_report,
+        TaskEvent.RETURN: return_report,
+        TaskEvent.REOPEN: reopen_task,
+    }[event]
+    service(session, user, task_id, version, form.get("comment", ""))
 
 
 @bp.route("/tasks/<int:task_id>/<event>", methods=["POST"])
@@ -92,12 +119,12 @@ def act(task_id: int, event: str):
     """Fire one event. A refusal shows the task page again with the message and with what the
     user typed still in the form: nothing is lost."""
     try:
-        action = ACTIONS[TaskEvent(event)]
+        event = TaskEvent(event)
         version = int(request.form.get("version", ""))
-    except (ValueError, KeyError):
+    except ValueError:
         abort(400)
     try:
-        action(db_session(), current_user.user, task_id, version, request.form)
+        _perform(event, db_session(), current_user.user, task_id, version, request.form)
     except NotFound:
         abort(404)
     except WorkflowError as error:
@@ -105,8 +132,36 @@ def act(task_id: int, event: str):
         return _render_task(
             task_id, typed=request.form, status=REFUSAL_STATUS.get(type(error), 400)
         )
-    flash(gettext("Done: %(event)s.", event=gettext(TaskEvent(event).label)), "success")
+    flash(gettext("Done: %(event)s.", event=gettext(event.label)), "success")
     return redirect(url_for("tasks.task_page", task_id=task_id), 303)
+
+
+@bp.route("/tasks/<int:task_id>/comments", methods=["POST"])
+@login_required
+def comment(task_id: int):
+    try:
+        comment_on_task(db_session(), current_user.user, task_id, request.form.get("text", ""))
+    except NotFound:
+        abort(404)
+    except WorkflowError as error:
+        flash(error_message(error), "error")
+        return _render_task(task_id, typed=request.form, status=422)
+    return redirect(url_for("tasks.task_page", task_id=task_id, _anchor="comments"), 303)
+
+
+@bp.route("/files/<int:file_id>")
+@login_required
+def download(file_id: int):
+    """Evidence, only for those who may see its task; always as a download, never rendered."""
+    record = evidence_file(db_session(), current_user.user, file_id)
+    response = send_file(
+        evidence_store().path_of(record),
+        mimetype=record.content_type,
+        as_attachment=True,
+        download_name=record.filename,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _render_task(task_id: int, typed=None, status: int = 200):
