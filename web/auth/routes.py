@@ -39,6 +39,9 @@ def login():
         if user is None:
             flash(gettext("Wrong user name or password."), "error")
         else:
+            chosen = request.cookies.get("lang")
+            if chosen in LOCALES and chosen != user.locale:
+                set_language(db_session(), user, chosen)  # chosen on the sign-in page
             login_user(Account(user), remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)

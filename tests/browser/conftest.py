@@ -1,0 +1,103 @@
+"""A real browser (Debian's Chromium, driven by Playwright) against the app served on loopback.
+
+The app runs in a daemon thread with ``werkzeug.serving.make_server`` on a free port and a
+file-based SQLite database; screenshots go to ``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, VIET_HUNG_PLAN
+from web import create_app
+from workflow import clock
+from workflow.accounts import add_user
+from workflow.migrate import upgrade
+from workflow.opening import open_quarter
+from workflow.periods import Quarter
+from workflow.plan_format import read_plan
+from workflow.plan_store import load_plan
+from workflow.queries import find_organisation
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+NOW = "2026-03-02T09:00"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser; no calls home from a closed network."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The Việt Hưng plan with Q1 open on 2 March 2026, three people, and the app serving."""
+    clock.set_now(NOW)
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}",
+            "SECRET_KEY": "browser-tests",
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+        }
+    )
+    engine = app.extensions["giaoviec.engine"]
+    upgrade(engine)
+    with Session(engine) as session:
+        load_plan(session, read_plan(VIET_HUNG_PLAN))
+        ward = find_organisation(session)
+        open_quarter(session, ward, Quarter.parse("2026-Q1"))
+        for username, role, unit, name in (
+            ("truong.ubnd", "unit_head", "UBND", "Nguyễn Văn An"),
+            ("bxdd", "reviewer", None, "Trần Thị Bình"),
+            ("lanhdao", "leader", None, "Lê Đức Toàn"),
+        ):
+            add_user(
+                session,
+                ward,
+                username,
+                role,
+                f"{username}@example.vn",
+                PASSWORD,
+                unit_code=unit,
+                full_name=name,
+            )
+        session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    engine.dispose()
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """Save a screenshot of the current page as ``artifacts/screenshots/<test>/<n>-<name>.png``."""
+    folder = ARTIFACTS / request.node.name.replace("[", "-").replace("]", "")
+    folder.mkdir(parents=True, exist_ok=True)
+    count = 0
+
+    def screenshot(name: str) -> None:
+        nonlocal count
+        count += 1
+        page.screenshot(path=str(folder / f"{count:02d}-{name}.png"), full_page=True)
+
+    return screenshot
