@@ -34,8 +34,9 @@ from workflow.services import (
     start_task,
     submit_report,
 )
-from workflow.states import TaskEvent, TaskState
+from workflow.states import Role, TaskEvent, TaskState
 
+HOME_OF = {Role.REVIEWER: "review.queue", Role.LEADER: "dashboard.accountability"}
 NEEDS_ME = (TaskState.RETURNED, TaskState.ASSIGNED, TaskState.IN_PROGRESS)
 REFUSAL_STATUS = {
     InvalidInput: 422,
@@ -50,8 +51,11 @@ REFUSAL_STATUS = {
 @login_required
 def my_work():
     """The quarter's tasks: what needs me (overdue first), what waits on others, and the tasks
-    my unit only coordinates."""
+    my unit only coordinates. A reviewer's work is the review queue, a leader's the
+    accountability page."""
     user = current_user.user
+    if user.role in HOME_OF:
+        return redirect(url_for(HOME_OF[user.role]))
     try:
         quarter = Quarter.parse(request.args.get("quarter") or str(Quarter.of(clock.today())))
     except ValueError:
