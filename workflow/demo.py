@@ -7,8 +7,9 @@ still waiting for review, some overdue now. The randomness is seeded, so every d
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, select
 
@@ -46,12 +47,8 @@ def prepare_demo(session: Session, definition: dict, now: datetime) -> list[Demo
     if first_time:
         _accounts(session, organisation)
     for quarter in quarters:
-        with _clock_at(
-            max(
-                datetime.combine(quarter.first_day, datetime.min.time()),
-                datetime.combine(plan_start, datetime.min.time()),
-            )
-        ):
+        # Each quarter opens on its first day (local midnight), as the scheduler would.
+        with _clock_at(datetime.combine(max(quarter.first_day, plan_start), time())):
             open_quarter(session, organisation, quarter)
     if first_time:
         _replay(session, organisation, now)
@@ -168,15 +165,12 @@ def _act(at: datetime, action, session: Session, user: User, task: Task, text: s
         action(session, user, task.id, task.version, text)
 
 
-class _clock_at:
+@contextmanager
+def _clock_at(at: datetime):
     """Run a step of the replayed history at the instant it happened."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __enter__(self):
-        self.saved = clock.now()
-        clock.set_now(self.at if self.at.tzinfo else self.at.replace(tzinfo=None))
-
-    def __exit__(self, *exc):
-        clock.set_now(self.saved)
+    saved = clock.now()
+    clock.set_now(at)
+    try:
+        yield
+    finally:
+        clock.set_now(saved)

@@ -29,6 +29,16 @@ def _demo_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _start_clock(now_text: str | None) -> None:
+    """Real time, or a clock that starts at ``--now`` and keeps running."""
+    try:
+        clock.set_now(now_text, frozen=False)
+    except ValueError:
+        raise click.BadParameter(
+            gettext("expected a date or date-time such as 2026-03-01 or 2026-03-01T08:00")
+        ) from None
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -43,11 +53,11 @@ def demo_command(host: str, port: int, now_text: str | None) -> None:
     app = current_app._get_current_object()
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _demo_secret_key()
-    clock.set_now(now_text, frozen=False) if now_text else clock.set_now(None)
+    _start_clock(now_text)
     upgrade(engine())
     with unit_of_work() as session:
         accounts = prepare_demo(session, read_plan(plan_path(DEFAULT_PLAN)), clock.now())
-    clock.set_now(now_text, frozen=False) if now_text else clock.set_now(None)
+    _start_clock(now_text)  # the replay moved it; the demo's clock runs from here
     url = f"http://{host}:{port}/"
     click.echo(gettext("Giao Việc demo: open %(url)s", url=url))
     click.echo(gettext("Every demo account has the password %(password)s", password=DEMO_PASSWORD))
