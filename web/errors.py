@@ -29,8 +29,10 @@ STATUS_OF = {
 }
 TITLES = {
     400: lambda: gettext("The request is not valid"),
+    401: lambda: gettext("Please sign in"),
     403: lambda: gettext("You may not see this page"),
     404: lambda: gettext("This page does not exist"),
+    405: lambda: gettext("This action is not available here"),
     409: lambda: gettext("Someone changed this task: reload it"),
     413: lambda: gettext("The file is too large"),
     500: lambda: gettext("Something went wrong on our side"),

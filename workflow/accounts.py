@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -21,6 +22,7 @@ from workflow.queries import find_unit
 from workflow.states import Role
 
 MIN_PASSWORD_LENGTH = 8
+TOKEN_USE_GRANULARITY = timedelta(hours=1)
 LANGUAGES = ("vi", "en")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{1,63}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -51,7 +53,11 @@ def add_user(
         raise InvalidInput(N_("This is not an email address: %(email)s"), email=email)
     unit = find_unit(session, organisation, unit_code) if unit_code else None
     if role.needs_unit and unit is None:
-        raise InvalidInput(N_("A %(role)s must belong to a unit: give its code."), role=role.label)
+        raise InvalidInput(
+            N_("A %(role)s must belong to a unit: give its code."),
+            role=role.label,
+            labels=("role",),
+        )
     if unit is not None and unit.is_group:
         raise InvalidInput(
             N_("%(unit)s is a group: choose one of its member units."), unit=unit.code
@@ -106,8 +112,11 @@ def user_for_token(session: Session, token: str) -> User | None:
     ).first()
     if row is None or not row[1].active:
         return None
-    row[0].last_used_at = clock.now()
-    session.add(row[0])
+    now = clock.now()
+    # Noted at most hourly, so that reading through the API does not write on every request.
+    if row[0].last_used_at is None or now - row[0].last_used_at > TOKEN_USE_GRANULARITY:
+        row[0].last_used_at = now
+        session.add(row[0])
     return row[1]
 
 

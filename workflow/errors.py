@@ -17,10 +17,15 @@ class WorkflowError(Exception):
     code = "error"
     message = N_("The action was refused.")
 
-    def __init__(self, message: str | None = None, **params: object) -> None:
+    def __init__(
+        self, message: str | None = None, *, labels: tuple[str, ...] = (), **params: object
+    ) -> None:
+        """``labels`` names the parameters that are msgids themselves (a state, an event, a
+        role), translated with the message; every other parameter is shown as given."""
         if message is not None:
             self.message = message
         self.params = params
+        self.labels = labels
         super().__init__(self.message % params if params else self.message)
 
     def translate(self, gettext: Callable[[str], str]) -> str:
@@ -28,8 +33,7 @@ class WorkflowError(Exception):
         text = gettext(self.message)
         if not self.params:
             return text
-        # Parameters are labels and names, never user text: labels have their own msgids.
-        return text % {k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return text % {k: gettext(v) if k in self.labels else v for k, v in self.params.items()}
 
 
 class NotFound(WorkflowError):

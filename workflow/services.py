@@ -9,6 +9,7 @@ version, so of two people acting at once exactly one wins and the other is told 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -70,17 +71,23 @@ def submit_report(
 ) -> Report:
     """The unit head reports what was done, with links, files and the figures of the task's
     targets. Files are written last, and removed again if anything else is refused."""
-    task = _transition(session, user, task_id, TaskEvent.REPORT, version, text)
+    checked: dict = {}
+
+    def check_input(task: Task) -> None:
+        checked["links"] = _clean_links(links or [])
+        checked["figures"] = _check_figures(session, task, figures or {})
+
+    task = _transition(session, user, task_id, TaskEvent.REPORT, version, text, check_input)
     report = Report(
         task_id=task.id,
         author_id=user.id,
         submitted_at=clock.now(),
         text=text.strip(),
-        links=_clean_links(links or []),
+        links=checked["links"],
     )
     session.add(report)
     session.flush()
-    for target_id, value in _check_figures(session, task, figures or {}).items():
+    for target_id, value in checked["figures"].items():
         session.add(TargetFigure(report_id=report.id, target_id=target_id, value=value))
     session.flush()
     if files:
@@ -108,20 +115,34 @@ def reopen_task(session: Session, user: User, task_id: int, version: int, reason
 
 
 def _transition(
-    session: Session, user: User, task_id: int, event: TaskEvent, version: int, comment: str
+    session: Session,
+    user: User,
+    task_id: int,
+    event: TaskEvent,
+    version: int,
+    comment: str,
+    check_input: Callable[[Task], None] | None = None,
 ) -> Task:
+    """Apply ``event`` after the checks in the module's order; ``check_input`` checks what else
+    the action carries (links, figures) at the "input" step."""
     task = visible_task(session, user, task_id)
     if not may_fire(event, user.role, user.unit_id, task.unit_id):
-        raise NotAllowed(N_('You may not "%(event)s" this task.'), event=event.label)
+        raise NotAllowed(
+            N_('You may not "%(event)s" this task.'), event=event.label, labels=("event",)
+        )
     if version != task.version:
         raise StaleVersion()
     comment = (comment or "").strip()
     if event in COMMENT_REQUIRED and not comment:
         raise InvalidInput(MISSING_COMMENT[event])
+    if check_input is not None:
+        check_input(task)
     from_state = task.state
     stateful = _Stateful(from_state)
     if not fire(event, stateful):
-        raise IllegalTransition(state=TaskState(task.state).label, event=event.label)
+        raise IllegalTransition(
+            state=TaskState(task.state).label, event=event.label, labels=("state", "event")
+        )
     at = clock.now()
     values = {"state": stateful.state, "version": Task.version + 1, "updated_at": at}
     if event is TaskEvent.REPORT and task.first_reported_at is None:

@@ -1,0 +1,804 @@
+"""The JSON API: who may see and do what through it, how it refuses, and whether its OpenAPI
+document says what it really does (every answer in this file is checked against it)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from sqlmodel import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.security import generate_password_hash
+
+from tests.conftest import csrf
+from web.api.openapi import DOCUMENT
+from workflow import accounts, clock
+from workflow.accounts import issue_token
+from workflow.models import ApiToken, Target, Unit
+from workflow.services import approve_report, reopen_task, return_report, start_task, submit_report
+
+PREFIX = "/api/v1"
+SERVICES = {
+    "start": start_task,
+    "report": submit_report,
+    "approve": approve_report,
+    "return": return_report,
+    "reopen": reopen_task,
+}
+# How a task reaches each state from "assigned", and where each event may start from.
+PATH_TO = {
+    "assigned": [],
+    "in_progress": ["start"],
+    "reported": ["start", "report"],
+    "returned": ["start", "report", "return"],
+    "reviewed": ["start", "report", "approve"],
+}
+LEGAL = {
+    ("start", "assigned"): "in_progress",
+    ("start", "returned"): "in_progress",
+    ("report", "in_progress"): "reported",
+    ("report", "returned"): "reported",
+    ("approve", "reported"): "reviewed",
+    ("return", "reported"): "returned",
+    ("reopen", "reviewed"): "in_progress",
+}
+SOURCE = {"start": "assigned", "report": "in_progress", "approve": "reported"}
+SOURCE |= {"return": "reported", "reopen": "reviewed"}
+EVENTS = tuple(SERVICES)
+
+
+# --- The document, and a small checker of its schemas --------------------------------------
+
+
+def resolve(pointer: str) -> dict:
+    node = DOCUMENT
+    for part in pointer.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+TYPES = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+}
+
+
+def schema_errors(schema: dict, value: object, where: str = "$") -> list[str]:
+    """What in ``value`` the OpenAPI 3.0 ``schema`` does not allow (the parts this API uses)."""
+    if "$ref" in schema:
+        return schema_errors(resolve(schema["$ref"]), value, where)
+    if value is None:
+        return [] if schema.get("nullable") else [f"{where} is null"]
+    errors = [e for part in schema.get("allOf", []) for e in schema_errors(part, value, where)]
+    kind = schema.get("type")
+    if kind and not TYPES[kind](value):
+        return [*errors, f"{where} is not {kind}: {value!r}"]
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{where}={value!r} not in {schema['enum']}")
+    if "pattern" in schema and not re.search(schema["pattern"], value):
+        errors.append(f"{where}={value!r} does not match {schema['pattern']}")
+    if schema.get("format") == "date-time" and not is_utc_instant(value):
+        errors.append(f"{where}={value!r} is not an ISO 8601 UTC instant")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        missing = [name for name in schema.get("required", []) if name not in value]
+        errors += [f"{where}.{name} is missing" for name in missing]
+        for name, item in value.items():
+            if name in properties:
+                errors += schema_errors(properties[name], item, f"{where}.{name}")
+            elif schema.get("additionalProperties") is False:
+                errors.append(f"{where}.{name} is not documented")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                errors += schema_errors(schema["additionalProperties"], item, f"{where}.{name}")
+    if kind == "array":
+        for i, item in enumerate(value):
+            errors += schema_errors(schema.get("items", {}), item, f"{where}[{i}]")
+    return errors
+
+
+def is_utc_instant(value: str) -> bool:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return parsed.utcoffset() == timedelta(0)
+
+
+def document_path(rule) -> str:
+    """A Flask rule as the document names it: ``/tasks/<int:task_id>`` is ``/tasks/{task_id}``."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule).removeprefix(PREFIX)
+
+
+def operation_of(app, method: str, path: str) -> dict | None:
+    try:
+        rule, _ = app.url_map.bind("localhost").match(path, method=method, return_rule=True)
+    except HTTPException:
+        return None
+    if not rule.endpoint.startswith("api."):
+        return None
+    return DOCUMENT["paths"][document_path(rule)][method.lower()]
+
+
+def check_documented(app, method: str, path: str, response, body: object = None) -> None:
+    """Fail unless the document lists the answer's status for this operation and the answer
+    (and the request body it accepted) fits the documented schema."""
+    operation = operation_of(app, method, path)
+    if operation is None:
+        return
+    status = str(response.status_code)
+    assert status in operation["responses"], f"{method} {path}: {status} is not documented"
+    documented = operation["responses"][status]
+    documented = resolve(documented["$ref"]) if "$ref" in documented else documented
+    assert response.is_json, f"{method} {path} did not answer JSON"
+    schema = documented["content"]["application/json"].get("schema")
+    if schema:
+        assert schema_errors(schema, response.get_json()) == []
+    if response.status_code == 200 and "requestBody" in operation:
+        request_schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert schema_errors(request_schema, body) == [], "an accepted body is not documented"
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(monkeypatch):
+    """Passwords are not what this file tests: hash them cheaply, so the matrices run fast."""
+    cheap = functools.partial(generate_password_hash, method="pbkdf2:sha256:1")
+    monkeypatch.setattr(accounts, "generate_password_hash", cheap)
+
+
+# --- Callers ---------------------------------------------------------------------------------
+
+
+class Caller:
+    """Someone calling the API, with their token (or their browser session when none)."""
+
+    def __init__(self, client, user=None, token: str | None = None) -> None:
+        self.client, self.user, self.token = client, user, token
+
+    def call(self, method: str, path: str, headers: dict | None = None, **kwargs):
+        headers = dict(headers or {})
+        if self.token:
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+        response = self.client.open(PREFIX + path, method=method, headers=headers, **kwargs)
+        check_documented(
+            self.client.application, method, PREFIX + path, response, kwargs.get("json")
+        )
+        return response
+
+    def get(self, path: str, **params):
+        return self.call("GET", path, query_string=params)
+
+    def fire(self, task, event: str, comment: str = "", headers: dict | None = None, **body):
+        body = {"event": event, "version": task.version, "comment": comment, **body}
+        return self.call("POST", f"/tasks/{task.id}/events", headers=headers, json=body)
+
+
+@pytest.fixture
+def caller(client, session, make_user):
+    """A new user of ``role`` (in ``unit``) calling with an API token of their own."""
+
+    def caller(role: str, unit: str | None = None, **kwargs) -> Caller:
+        user = make_user(role, unit, **kwargs)
+        token = issue_token(session, user)
+        session.commit()
+        return Caller(client, user, token)
+
+    return caller
+
+
+@pytest.fixture
+def plan_loaded(ward, session):
+    """The small plan loaded, and the test's read ended so that the app may write (SQLite)."""
+    session.commit()
+    return ward
+
+
+@pytest.fixture
+def q1(open_tasks, session):
+    """The first quarter opened; ``q1(ref, unit)`` finds one of its tasks."""
+    find = open_tasks("2026-Q1")
+
+    def task(ref: str, unit: str):
+        found = find(ref, unit)
+        session.commit()  # end the read, so the app may write (SQLite)
+        return found
+
+    return task
+
+
+def reread(session, task):
+    """The task as the database now has it."""
+    session.refresh(task)
+    session.commit()
+    return task
+
+
+@pytest.fixture
+def stage(session, make_user):
+    """Put a task into ``state`` through the services, as its unit head and a reviewer would."""
+    people: dict = {}
+
+    def person(role: str, unit_id: int | None):
+        if (role, unit_id) not in people:
+            unit = session.get(Unit, unit_id).code if unit_id else None
+            people[role, unit_id] = make_user(role, unit)
+        return people[role, unit_id]
+
+    def stage(task, state: str):
+        for event in PATH_TO[state]:
+            if event in ("approve", "return"):
+                actor = person("reviewer", None)
+            else:
+                actor = person("unit_head", task.unit_id)
+            SERVICES[event](session, actor, task.id, task.version, "Đã thực hiện")
+        session.commit()
+        return task
+
+    return stage
+
+
+# --- Authentication ----------------------------------------------------------------------------
+
+
+OPERATIONS = [
+    (method.upper(), path.replace("{task_id}", "1"), operation)
+    for path, methods in DOCUMENT["paths"].items()
+    for method, operation in methods.items()
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS]
+)
+def test_only_what_the_document_calls_public_answers_without_credentials(
+    client, plan_loaded, method, path, operation
+):
+    """Without credentials, is every endpoint but the public ones a 401 in JSON, never a
+    redirect to the login page?"""
+    response = Caller(client).call(method, path, json={"event": "start", "version": 1})
+    if operation.get("security", DOCUMENT["security"]) == []:
+        assert response.status_code == 200
+        return
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthenticated"
+    assert "Authorization: Bearer" in response.get_json()["error"]["message"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "Location" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer not-a-token", "Bearer ", "Basic dXNlcjpwYXNz", "not-even-a-scheme"],
+)
+def test_a_wrong_authorization_header_is_refused(client, plan_loaded, authorization):
+    """Does a made-up or malformed token get anyone in?"""
+    response = Caller(client).call("GET", "/me", headers={"Authorization": authorization})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthenticated"
+
+
+def test_a_revoked_token_is_refused(caller, session, client):
+    """Once a token is revoked, does it still work? (Its owner is then unknown: the message is
+    in the browser's language, here English.)"""
+    head = caller("unit_head", "UBND")
+    assert head.get("/me").status_code == 200
+    client.set_cookie("lang", "en")
+    token = session.exec(select(ApiToken).where(ApiToken.user_id == head.user.id)).one()
+    token.revoked_at = clock.now()
+    session.commit()
+    response = head.get("/me")
+    assert response.status_code == 401
+    assert response.get_json()["error"] == {
+        "code": "unauthenticated",
+        "message": "This API token is not valid: "
+        "it is unknown or revoked, or its user is inactive.",
+    }
+
+
+def test_the_token_of_an_inactive_user_is_refused(caller, session):
+    """Does a user who was switched off keep access through an old token?"""
+    head = caller("unit_head", "UBND")
+    head.user.active = False
+    session.add(head.user)
+    session.commit()
+    assert head.get("/me").status_code == 401
+
+
+def test_a_bad_token_is_not_papered_over_by_the_session(sign_in, make_user, client):
+    """With a valid session and a wrong token, which one counts? The token: it is refused."""
+    sign_in(make_user("unit_head", "UBND"))
+    assert Caller(client).get("/me").status_code == 200
+    refused = Caller(client, token="wrong").get("/me")
+    assert refused.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("role", "unit", "unit_json"),
+    [
+        ("admin", None, None),
+        ("leader", None, None),
+        ("reviewer", None, None),
+        ("unit_head", "UBND", {"code": "UBND", "name": "Ủy ban nhân dân Phường"}),
+        ("member", "CB1", {"code": "CB1", "name": "Chi bộ Khu dân cư số 1"}),
+    ],
+)
+def test_me_says_who_the_token_belongs_to(caller, role, unit, unit_json):
+    """What does GET /me tell each kind of user about themselves?"""
+    me = caller(role, unit, full_name="Nguyễn Thị Hằng", locale="en")
+    response = me.get("/me")
+    assert "Set-Cookie" not in response.headers  # a token client is never given a session
+    assert response.get_json() == {
+        "id": me.user.id,
+        "username": me.user.username,
+        "full_name": "Nguyễn Thị Hằng",
+        "role": role,
+        "unit": unit_json,
+        "locale": "en",
+    }
+
+
+# --- Who sees what -----------------------------------------------------------------------------
+
+ACTORS = {
+    "admin": ("admin", None),
+    "leader": ("leader", None),
+    "reviewer": ("reviewer", None),
+    "UBND head": ("unit_head", "UBND"),
+    "UBND member": ("member", "UBND"),
+    "BXDD head": ("unit_head", "BXDD"),  # coordinates VI.2.1
+    "BXDD member": ("member", "BXDD"),
+    "CB1 head": ("unit_head", "CB1"),  # coordinates VI.2.1 through the group TCD
+    "CB2 member": ("member", "CB2"),
+}
+Q1_TASKS = {("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.4.1", "CB2"), ("VI.1.7", "BXDD")}
+SEES_IN_Q1 = {
+    "admin": Q1_TASKS,
+    "leader": Q1_TASKS,
+    "reviewer": Q1_TASKS,
+    "UBND head": {("VI.2.1", "UBND")},
+    "UBND member": {("VI.2.1", "UBND")},
+    "BXDD head": {("VI.2.1", "UBND"), ("VI.1.7", "BXDD")},
+    "BXDD member": {("VI.2.1", "UBND"), ("VI.1.7", "BXDD")},
+    "CB1 head": {("VI.2.1", "UBND"), ("VI.4.1", "CB1")},
+    "CB2 member": {("VI.2.1", "UBND"), ("VI.4.1", "CB2")},
+}
+
+
+@pytest.mark.parametrize("actor", SEES_IN_Q1)
+def test_who_lists_and_opens_which_tasks(caller, q1, actor):
+    """Which of the first quarter's tasks does each role list, and open by id (404 otherwise,
+    so that an id reveals nothing)?"""
+    tasks = {key: q1(*key) for key in Q1_TASKS}
+    me = caller(*ACTORS[actor])
+    listed = me.get("/tasks", quarter="2026-Q1").get_json()["tasks"]
+    assert {(t["ref"], t["unit"]) for t in listed} == SEES_IN_Q1[actor]
+    for key, task in tasks.items():
+        expected = 200 if key in SEES_IN_Q1[actor] else 404
+        assert me.get(f"/tasks/{task.id}").status_code == expected, key
+
+
+def test_an_unknown_task_is_not_found(caller, q1):
+    """Is a made-up id answered 404 in JSON, even for an admin?"""
+    response = caller("admin").get("/tasks/999999")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_the_list_is_in_plan_order_with_iso_due_times(caller, q1):
+    """What does one row of the list hold?"""
+    task = q1("VI.1.7", "BXDD")
+    clock.set_now("2026-02-05T08:00")
+    rows = caller("reviewer").get("/tasks", quarter="2026-Q1").get_json()["tasks"]
+    assert [row["ref"] for row in rows] == ["VI.2.1", "VI.4.1", "VI.4.1", "VI.1.7"]
+    assert rows[-1] == {
+        "id": task.id,
+        "ref": "VI.1.7",
+        "title": "Hội nghị báo cáo viên",
+        "unit": "BXDD",
+        "unit_name": "Ban Xây dựng Đảng Đảng ủy Phường",
+        "quarter": "2026-Q1",
+        "occurrence": None,
+        "state": "assigned",
+        "due": "2026-02-10T10:00:00+00:00",  # 17:00 in Hà Nội
+        "deadline_status": "due_soon",
+        "version": 1,
+    }
+
+
+def test_the_list_filters_by_quarter_unit_state_and_overdue(caller, open_tasks, session, stage):
+    """Do the filters narrow the list as their names say?"""
+    open_tasks("2026-Q1")
+    stage(open_tasks("2026-Q2")("VI.2.1", "UBND"), "in_progress")
+    clock.set_now("2026-03-01T08:00")
+    reviewer = caller("reviewer")
+
+    def listed(**params):
+        response = reviewer.get("/tasks", **params)
+        assert response.status_code == 200, response.get_json()
+        return [(t["quarter"], t["ref"], t["unit"]) for t in response.get_json()["tasks"]]
+
+    assert len(listed()) == 7
+    assert listed(quarter="2026-q2") == [
+        ("2026-Q2", "VI.2.1", "UBND"),
+        ("2026-Q2", "VI.1.5", "BXDD"),
+        ("2026-Q2", "VI.2.7", "UBND"),
+    ]
+    assert listed(unit="UBND", quarter="2026-Q1") == [("2026-Q1", "VI.2.1", "UBND")]
+    assert listed(state="in_progress") == [("2026-Q2", "VI.2.1", "UBND")]
+    assert listed(overdue="true") == [("2026-Q1", "VI.1.7", "BXDD")]
+    assert ("2026-Q1", "VI.1.7", "BXDD") not in listed(overdue="false")
+    assert len(listed(overdue="0")) == 6
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"quarter": "2026-Q5"}, "Not a quarter: 2026-Q5. Write it like 2026-Q3."),
+        ({"quarter": "Q1"}, "Not a quarter: Q1. Write it like 2026-Q3."),
+        ({"unit": "MTTQ"}, "There is no unit MTTQ."),
+        (
+            {"state": "done"},
+            "Unknown state done; use one of: assigned, in_progress, reported, returned, reviewed.",
+        ),
+        ({"overdue": "yes"}, "overdue is true or false, not yes."),
+        ({"quater": "2026-Q1"}, "Unknown parameter quater; use: quarter, unit, state, overdue."),
+    ],
+)
+def test_a_bad_filter_is_refused_with_what_to_send_instead(caller, q1, params, message):
+    """Is a filter the API does not understand refused (400) rather than ignored?"""
+    response = caller("reviewer", locale="en").get("/tasks", **params)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": {"code": "invalid_input", "message": message}}
+
+
+def test_every_documented_filter_is_accepted(caller, q1):
+    """Does the list accept each query parameter the document names?"""
+    examples = {"quarter": "2026-Q1", "unit": "UBND", "state": "assigned", "overdue": "false"}
+    documented = {p["name"] for p in DOCUMENT["paths"]["/tasks"]["get"]["parameters"]}
+    assert documented == set(examples)
+    reviewer = caller("reviewer")
+    for name, value in examples.items():
+        assert reviewer.get("/tasks", **{name: value}).status_code == 200, name
+
+
+# --- A task in full ------------------------------------------------------------------------------
+
+
+def test_a_task_comes_with_its_plan_text_units_and_history(caller, q1):
+    """What does GET /tasks/<id> hold for a task just opened?"""
+    task = q1("VI.2.1", "UBND")
+    body = caller("unit_head", "UBND").get(f"/tasks/{task.id}").get_json()
+    wording = "Tổ chức cung cấp thông tin chính thống, thống nhất trên Cổng thông tin điện tử."
+    assert body["text"] == wording
+    assert (body["lead"], body["coordinating"]) == (["UBND"], ["BXDD", "TCD"])
+    assert (body["plan"], body["section"], body["state"], body["version"]) == (
+        "TN-2026",
+        "VI.2",
+        "assigned",
+        1,
+    )
+    assert body["reports"] == []
+    assert [(h["by"], h["event"], h["from"], h["to"]) for h in body["history"]] == [
+        (None, "open", None, "assigned")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("actor", "state", "actions"),
+    [
+        ("UBND head", "assigned", ["start"]),
+        ("UBND member", "assigned", ["start"]),
+        ("UBND head", "in_progress", ["report"]),
+        ("UBND member", "in_progress", []),
+        ("UBND head", "returned", ["start", "report"]),
+        ("reviewer", "reported", ["approve", "return"]),
+        ("reviewer", "reviewed", ["reopen"]),
+        ("admin", "reviewed", ["reopen"]),
+        ("admin", "reported", []),
+        ("leader", "reported", []),
+        ("BXDD head", "assigned", []),
+    ],
+)
+def test_the_actions_are_what_the_caller_may_do_now(caller, q1, stage, actor, state, actions):
+    """Which events does the task offer each role in each state?"""
+    task = stage(q1("VI.2.1", "UBND"), state)
+    assert caller(*ACTORS[actor]).get(f"/tasks/{task.id}").get_json()["actions"] == actions
+
+
+# --- Who may do what -----------------------------------------------------------------------------
+
+# The UBND's task VI.2.1, coordinated by BXDD and, through the group TCD, by CB1 and CB2; each
+# event is tried from a state it leaves.
+MAY_FIRE = {
+    #              start report approve return reopen
+    "admin": (403, 403, 403, 403, 200),
+    "leader": (403, 403, 403, 403, 403),
+    "reviewer": (403, 403, 200, 200, 200),
+    "UBND head": (200, 200, 403, 403, 403),
+    "UBND member": (200, 403, 403, 403, 403),
+    "BXDD head": (403, 403, 403, 403, 403),
+    "BXDD member": (403, 403, 403, 403, 403),
+    "CB1 head": (403, 403, 403, 403, 403),
+    "CB2 member": (403, 403, 403, 403, 403),
+}
+EVENT_CASES = [
+    (actor, event, statuses[i])
+    for actor, statuses in MAY_FIRE.items()
+    for i, event in enumerate(EVENTS)
+]
+
+
+@pytest.mark.parametrize(("actor", "event", "status"), EVENT_CASES)
+def test_who_may_fire_which_event(caller, q1, stage, session, actor, event, status):
+    """Who may start, report, approve, return or reopen the UBND's task; does a refusal leave
+    it as it was?"""
+    task = stage(q1("VI.2.1", "UBND"), SOURCE[event])
+    before = (task.state, task.version)
+    me = caller(*ACTORS[actor])
+    response = me.fire(task, event, "Nội dung / lý do")
+    assert response.status_code == status, response.get_json()
+    reread(session, task)
+    if status == 200:
+        assert task.state == LEGAL[event, SOURCE[event]] == response.get_json()["state"]
+        assert response.get_json()["version"] == task.version == before[1] + 1
+        last = response.get_json()["history"][-1]
+        assert (last["by"], last["event"], last["from"]) == (me.user.username, event, before[0])
+    else:
+        assert response.get_json()["error"]["code"] == "not_allowed"
+        assert (task.state, task.version) == before
+
+
+@pytest.mark.parametrize("event", EVENTS)
+@pytest.mark.parametrize("actor", ["UBND head", "UBND member", "CB1 head", "CB2 member"])
+def test_another_units_task_is_not_found_whatever_the_event(caller, q1, stage, actor, event):
+    """Can anyone act on a task they may not see (BXDD's VI.1.7, which nobody coordinates)?"""
+    task = stage(q1("VI.1.7", "BXDD"), SOURCE[event])
+    response = caller(*ACTORS[actor]).fire(task, event, "Nội dung")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+ILLEGAL = [(e, s) for e in EVENTS for s in PATH_TO if (e, s) not in LEGAL]
+ALLOWED_ACTOR = {"start": "UBND head", "report": "UBND head", "approve": "reviewer"}
+ALLOWED_ACTOR |= {"return": "reviewer", "reopen": "reviewer"}
+
+
+@pytest.mark.parametrize(("event", "state"), ILLEGAL)
+def test_an_event_the_state_does_not_allow_is_a_conflict(caller, q1, stage, session, event, state):
+    """Is an event fired from the wrong state refused with 409 illegal_transition, by someone
+    who would otherwise be allowed, and nothing changed?"""
+    task = stage(q1("VI.2.1", "UBND"), state)
+    before = task.version
+    response = caller(*ACTORS[ALLOWED_ACTOR[event]]).fire(task, event, "Nội dung")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "illegal_transition"
+    assert (reread(session, task).state, task.version) == (state, before)
+
+
+def test_a_stale_version_is_a_conflict_in_vietnamese_by_default(caller, q1, session):
+    """Two clients read version 1 and both start: does the second learn, in Vietnamese, that
+    someone was quicker?"""
+    task = q1("VI.2.1", "UBND")
+    first, second = caller("unit_head", "UBND"), caller("member", "UBND")
+    assert first.fire(task, "start").status_code == 200
+    response = second.fire(task, "start")  # task.version is still 1 here
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "stale_version"
+    assert error["message"].startswith("Người khác vừa thay đổi nhiệm vụ này")
+    assert reread(session, task).version == 2
+
+
+def test_messages_are_in_english_for_a_user_who_reads_english(caller, q1):
+    """Does a user whose locale is "en" get refusals in English?"""
+    task = q1("VI.2.1", "UBND")
+    response = caller("unit_head", "UBND", locale="en").fire(task, "start", version=7)
+    assert response.get_json()["error"] == {
+        "code": "stale_version",
+        "message": "Someone else changed this task in the meantime. Reload it and try again.",
+    }
+
+
+def test_a_missing_reason_is_refused_in_vietnamese(caller, q1, stage, session):
+    """Can a reviewer return a report without saying why?"""
+    task = stage(q1("VI.2.1", "UBND"), "reported")
+    response = caller("reviewer").fire(task, "return", "   ")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == {
+        "code": "invalid_input",
+        "message": "Hãy ghi lý do trả lại báo cáo.",
+    }
+    assert reread(session, task).state == "reported"
+
+
+# --- Bad input -----------------------------------------------------------------------------------
+
+BAD_BODIES = [
+    ("not JSON", "UBND head", "{event: start", "Send a JSON object such as"),
+    ("a list", "UBND head", ["start", 1], "Send a JSON object such as"),
+    ("no event", "UBND head", {"version": 1}, "Name the event: one of start, report,"),
+    ("unknown event", "UBND head", {"event": "finish", "version": 1}, "Unknown event finish;"),
+    ("no version", "UBND head", {"event": "start"}, "version must be the task's version"),
+    ("version as text", "UBND head", {"event": "start", "version": "1"}, "version must be"),
+    ("version as bool", "UBND head", {"event": "start", "version": True}, "version must be"),
+    ("version as float", "UBND head", {"event": "start", "version": 1.5}, "version must be"),
+    ("comment not text", "UBND head", {"event": "start", "version": 1, "comment": 5}, "comment"),
+    (
+        "unknown field",
+        "reviewer",
+        {"event": "return", "version": 1, "reason": "Thiếu ảnh"},
+        "Unknown field reason; use: event, version, comment, links, figures.",
+    ),
+    (
+        "links on a start",
+        "UBND head",
+        {"event": "start", "version": 1, "links": ["https://vh.gov.vn"]},
+        "links goes with a report only.",
+    ),
+    (
+        "links not a list",
+        "UBND head",
+        {"event": "report", "version": 1, "comment": "Đã làm", "links": "https://vh.gov.vn"},
+        "links must be a list",
+    ),
+    (
+        "figures by name",
+        "UBND head",
+        {"event": "report", "version": 1, "comment": "Đã làm", "figures": {"I.2.4": 100}},
+        "figures must be an object from target ids to numbers.",
+    ),
+    (
+        "an empty report",
+        "UBND head",
+        {"event": "report", "version": 1, "comment": " "},
+        "Write what was done: the report text is required.",
+    ),
+    ("a return without reason", "reviewer", {"event": "return", "version": 1}, "Give the reason"),
+    ("a reopening without reason", "admin", {"event": "reopen", "version": 1}, "Give the reason"),
+]
+
+
+@pytest.mark.parametrize(
+    ("actor", "body", "message"),
+    [case[1:] for case in BAD_BODIES],
+    ids=[case[0] for case in BAD_BODIES],
+)
+def test_bad_input_is_refused_and_changes_nothing(caller, q1, session, actor, body, message):
+    """Is a malformed or incomplete event refused with 400 and a message saying what is wrong?"""
+    task = q1("VI.2.1", "UBND")
+    me = caller(*ACTORS[actor], locale="en")
+    path = f"/tasks/{task.id}/events"
+    if isinstance(body, str):
+        response = me.call("POST", path, data=body, content_type="application/json")
+    else:
+        response = me.call("POST", path, json=body)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_input"
+    assert message in error["message"]
+    assert (reread(session, task).state, task.version) == ("assigned", 1)
+
+
+def test_a_report_with_a_link_that_is_not_a_web_address_is_undone(caller, q1, stage, session):
+    """The link is checked after the state has moved: is the whole report undone, state
+    included, when it is refused?"""
+    task = stage(q1("VI.2.1", "UBND"), "in_progress")
+    response = caller("unit_head", "UBND", locale="en").fire(
+        task, "report", "Đã làm", links=["https://vh.gov.vn", "javascript:alert(1)"]
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == (
+        "A link must start with http:// or https://: javascript:alert(1)"
+    )
+    assert (reread(session, task).state, task.first_reported_at) == ("in_progress", None)
+
+
+# --- Session and CSRF ----------------------------------------------------------------------------
+
+
+def test_a_session_post_needs_the_csrf_token_a_token_post_does_not(
+    sign_in, make_user, client, q1, session, caller
+):
+    """Can a page of another site make a signed-in browser fire an event? Not without the
+    session's CSRF token, which only this site's pages hold; a Bearer client needs none."""
+    task = q1("VI.2.1", "UBND")
+    browser = Caller(sign_in(make_user("unit_head", "UBND")))
+    assert browser.get("/me").status_code == 200
+    for headers in ({}, {"X-CSRFToken": "forged"}):
+        refused = browser.fire(task, "start", headers=headers)
+        assert refused.status_code == 400
+        assert refused.get_json()["error"]["code"] == "csrf_failed"
+    assert reread(session, task).state == "assigned"
+    token = csrf(client.get(f"/tasks/{task.id}").text)
+    assert browser.fire(task, "start", headers={"X-CSRFToken": token}).status_code == 200
+    reread(session, task)
+    assert caller("unit_head", "UBND").fire(task, "report", "Đã làm").status_code == 200
+
+
+# --- What people write ----------------------------------------------------------------------------
+
+
+def test_a_report_round_trips_exactly_markup_and_vietnamese_included(caller, q1, stage, session):
+    """Does report text come back as the very string sent (JSON is not HTML: nothing escaped,
+    nothing lost), with its links?"""
+    text = "<script>alert('x')</script> Đã đăng 12 tin bài trên Cổng thông tin điện tử phường"
+    task = stage(q1("VI.2.1", "UBND"), "in_progress")
+    head = caller("unit_head", "UBND")
+    response = head.fire(task, "report", text, links=["https://viethung.gov.vn/tin-bai/57"])
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    for body in (response.get_json(), head.get(f"/tasks/{task.id}").get_json()):
+        assert body["reports"][0]["text"] == text
+        assert body["reports"][0]["links"] == ["https://viethung.gov.vn/tin-bai/57"]
+        assert body["history"][-1]["comment"] == text
+        assert body["first_reported_at"] is not None
+
+
+def test_a_report_carries_the_figures_of_its_targets(caller, q1, stage, session):
+    """Can a chi bộ report the figure of the target its task carries (I.2.4, 100%)?"""
+    task = stage(q1("VI.4.1", "CB1"), "in_progress")
+    target_id = session.exec(select(Target.id).where(Target.ref == "I.2.4")).one()
+    session.commit()
+    response = caller("unit_head", "CB1").fire(
+        task, "report", "Đã thu qua VNeID", figures={str(target_id): 96.5}
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["reports"][0]["figures"] == [{"target": "I.2.4", "value": 96.5}]
+
+
+# --- The document ------------------------------------------------------------------------------
+
+
+def test_the_document_is_served_as_written(client):
+    """Is /api/v1/openapi.json the document these tests check answers against?"""
+    response = client.get(f"{PREFIX}/openapi.json")
+    assert response.status_code == 200
+    assert response.get_json() == DOCUMENT
+    assert response.get_json()["openapi"].startswith("3.0")
+
+
+def test_every_route_is_documented_with_its_methods_and_nothing_else(app):
+    """Does the document list exactly the API's routes, methods and path parameters?"""
+    routes = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                routes[document_path(rule), method.lower()] = set(rule.arguments)
+    documented = {}
+    for path, methods in DOCUMENT["paths"].items():
+        for method, operation in methods.items():
+            parameters = operation.get("parameters", [])
+            documented[path, method] = {p["name"] for p in parameters if p["in"] == "path"}
+    assert documented == routes
+
+
+def test_the_schema_check_notices_an_answer_that_drifted(caller):
+    """Would these tests notice if the API answered something the document does not say?"""
+    me = caller("unit_head", "UBND").get("/me").get_json()
+    schema = {"$ref": "#/components/schemas/Me"}
+    assert schema_errors(schema, me) == []
+    assert schema_errors(schema, {**me, "email": "x@example.vn"}) == ["$.email is not documented"]
+    assert schema_errors(schema, {**me, "id": "1"}) == ["$.id is not integer: '1'"]
+    assert schema_errors(schema, {**me, "role": "boss"})[0].startswith("$.role='boss' not in")
+    assert schema_errors(schema, {k: v for k, v in me.items() if k != "locale"}) == [
+        "$.locale is missing"
+    ]
+    history = {"$ref": "#/components/schemas/HistoryEntry"}
+    entry = {"by": None, "at": "2026-03-01T08:00:00+07:00", "event": "open", "from": None}
+    assert schema_errors(history, {**entry, "to": "assigned", "comment": ""}) == [
+        "$.at='2026-03-01T08:00:00+07:00' is not an ISO 8601 UTC instant"
+    ]
+
+
+def test_an_unknown_path_or_method_under_the_api_is_a_json_error(caller):
+    """Does a wrong address or method under /api/ answer JSON rather than an HTML page?"""
+    me = caller("unit_head", "UBND")
+    for method, path in (("GET", "/nothing-here"), ("GET", "/tasks/1/events"), ("DELETE", "/me")):
+        response = me.call(method, path)
+        assert response.status_code in (404, 405)
+        assert set(response.get_json()["error"]) == {"code", "message"}

@@ -1,0 +1,123 @@
+"""What API callers send, checked before any service sees it: a malformed request is refused
+(400) with a message that says what to send instead, and unknown names are refused rather than
+ignored, so that a typo never silently widens a list or drops a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from workflow.errors import InvalidInput, NotFound
+from workflow.i18n import N_
+from workflow.models import Organisation
+from workflow.periods import Quarter
+from workflow.queries import find_unit
+from workflow.states import TaskEvent, TaskState
+
+FILTERS = ("quarter", "unit", "state", "overdue")
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+EVENT_FIELDS = ("event", "version", "comment", "links", "figures")
+REPORT_ONLY = ("links", "figures")
+
+
+def task_filters(args: Mapping[str, str], session: Session, organisation: Organisation) -> dict:
+    """The ``list_tasks`` filters named in the query string."""
+    _refuse_unknown(args, FILTERS, N_("Unknown parameter %(name)s; use: %(names)s."))
+    filters: dict = {}
+    if args.get("quarter"):
+        try:
+            filters["quarter"] = Quarter.parse(args["quarter"])
+        except ValueError:
+            raise InvalidInput(
+                N_("Not a quarter: %(value)s. Write it like 2026-Q3."), value=args["quarter"]
+            ) from None
+    if args.get("unit"):
+        try:
+            filters["unit"] = find_unit(session, organisation, args["unit"])
+        except NotFound as error:
+            raise InvalidInput(error.message, **error.params) from None
+    if args.get("state"):
+        filters["state"] = _choice(
+            args["state"], TaskState, N_("Unknown state %(value)s; use one of: %(names)s.")
+        )
+    if args.get("overdue"):
+        if args["overdue"].lower() not in BOOLEANS:
+            raise InvalidInput(
+                N_("overdue is true or false, not %(value)s."), value=args["overdue"]
+            )
+        filters["overdue"] = BOOLEANS[args["overdue"].lower()]
+    return filters
+
+
+@dataclass(frozen=True)
+class EventRequest:
+    """One event to fire, as the body of ``POST /tasks/<id>/events`` asks for it."""
+
+    event: TaskEvent
+    version: int
+    comment: str = ""
+    links: list[str] = field(default_factory=list)
+    figures: dict[int, str | int | float] = field(default_factory=dict)
+
+
+def event_request(body: object) -> EventRequest:
+    """Read the JSON body; ``None`` stands for a body that is missing or not JSON."""
+    if not isinstance(body, dict):
+        raise InvalidInput(
+            N_('Send a JSON object such as {"event": "start", "version": 1, "comment": ""}.')
+        )
+    _refuse_unknown(body, EVENT_FIELDS, N_("Unknown field %(name)s; use: %(names)s."))
+    if "event" not in body:
+        raise InvalidInput(N_("Name the event: one of %(names)s."), names=", ".join(TaskEvent))
+    event = _choice(body["event"], TaskEvent, N_("Unknown event %(value)s; use one of: %(names)s."))
+    version = body.get("version")
+    if type(version) is not int:  # bool is an int to Python, not to a client
+        raise InvalidInput(
+            N_("version must be the task's version as an integer, as you last read it.")
+        )
+    for name in REPORT_ONLY:
+        if name in body and event is not TaskEvent.REPORT:
+            raise InvalidInput(N_("%(name)s goes with a report only."), name=name)
+    return EventRequest(
+        event=event,
+        version=version,
+        comment=_text(body.get("comment", "")),
+        links=_links(body.get("links", [])),
+        figures=_figures(body.get("figures", {})),
+    )
+
+
+def _refuse_unknown(given: Mapping, known: tuple[str, ...], message: str) -> None:
+    unknown = sorted(str(name) for name in given if name not in known)
+    if unknown:
+        raise InvalidInput(message, name=unknown[0], names=", ".join(known))
+
+
+def _choice(value: object, choices: type[TaskState] | type[TaskEvent], message: str):
+    if isinstance(value, str) and value in set(choices):
+        return choices(value)
+    raise InvalidInput(message, value=str(value), names=", ".join(choices))
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(N_("comment must be a string."))
+    return value
+
+
+def _links(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(link, str) for link in value):
+        raise InvalidInput(N_("links must be a list of web addresses."))
+    return value
+
+
+def _figures(value: object) -> dict[int, str | int | float]:
+    """Target figures by target id: JSON object keys are strings, the service wants ints."""
+    if not isinstance(value, dict) or not all(key.isascii() and key.isdigit() for key in value):
+        raise InvalidInput(N_("figures must be an object from target ids to numbers."))
+    for figure in value.values():
+        if isinstance(figure, bool) or not isinstance(figure, str | int | float):
+            raise InvalidInput(N_("figures must be an object from target ids to numbers."))
+    return {int(key): figure for key, figure in value.items()}

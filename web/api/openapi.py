@@ -1,0 +1,280 @@
+"""The OpenAPI 3.0 description of ``/api/v1``, served at ``/api/v1/openapi.json``.
+
+Written by hand, from the same enums the engine uses, so it can say what the code cannot: who
+may do what, and why a request is refused. The tests check it against the registered routes
+and check every answer they receive against the schema documented for it.
+"""
+
+from __future__ import annotations
+
+from workflow.deadlines import DeadlineStatus
+from workflow.states import OPENED, Role, TaskEvent, TaskState
+
+QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict, required: list[str] | None = None, **extra) -> dict:
+    """An object with exactly these properties, all required unless said otherwise."""
+    return {
+        "type": "object",
+        "required": list(properties) if required is None else required,
+        "properties": properties,
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+INSTANT = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC"}
+STATE = {"type": "string", "enum": [s.value for s in TaskState]}
+EVENT = {"type": "string", "enum": [e.value for e in TaskEvent]}
+
+
+def nullable(schema: dict) -> dict:
+    if "$ref" in schema:
+        return {"allOf": [schema], "nullable": True}
+    return {**schema, "nullable": True}
+
+
+TASK_SUMMARY = {
+    "id": INTEGER,
+    "ref": {**STRING, "description": "The responsibility's number in the plan, e.g. VI.2.1"},
+    "title": STRING,
+    "unit": {**STRING, "description": "The code of the unit that owes the task"},
+    "unit_name": STRING,
+    "quarter": {**STRING, "pattern": QUARTER_PATTERN},
+    "occurrence": nullable({**STRING, "description": "The phase (đợt), when there are several"}),
+    "state": STATE,
+    "due": INSTANT,
+    "deadline_status": {"type": "string", "enum": [d.value for d in DeadlineStatus]},
+    "version": {**INTEGER, "description": "Send it back with an event: a stale one is refused"},
+}
+
+SCHEMAS = {
+    "Error": obj(
+        {
+            "error": obj(
+                {
+                    "code": {
+                        **STRING,
+                        "description": "Stable, for programs: e.g. invalid_input, "
+                        "unauthenticated, csrf_failed, not_allowed, not_found, "
+                        "illegal_transition, stale_version",
+                    },
+                    "message": {**STRING, "description": "For people, in the user's language"},
+                }
+            )
+        }
+    ),
+    "Unit": obj({"code": STRING, "name": STRING}),
+    "Me": obj(
+        {
+            "id": INTEGER,
+            "username": STRING,
+            "full_name": STRING,
+            "role": {"type": "string", "enum": [r.value for r in Role]},
+            "unit": nullable(ref("Unit")),
+            "locale": {**STRING, "description": "The language of messages: vi or en"},
+        }
+    ),
+    "TaskSummary": obj(TASK_SUMMARY),
+    "TaskList": obj({"tasks": {"type": "array", "items": ref("TaskSummary")}}),
+    "Figure": obj({"target": STRING, "value": {"type": "number"}}),
+    "File": obj({"filename": STRING, "content_type": STRING, "size": INTEGER}),
+    "Report": obj(
+        {
+            "id": INTEGER,
+            "submitted_at": INSTANT,
+            "text": STRING,
+            "links": {"type": "array", "items": STRING},
+            "figures": {"type": "array", "items": ref("Figure")},
+            "files": {"type": "array", "items": ref("File")},
+        }
+    ),
+    "HistoryEntry": obj(
+        {
+            "by": nullable({**STRING, "description": "User name; null for the system"}),
+            "at": INSTANT,
+            "event": {"type": "string", "enum": [OPENED, *(e.value for e in TaskEvent)]},
+            "from": nullable(STATE),
+            "to": STATE,
+            "comment": STRING,
+        }
+    ),
+    "Task": obj(
+        {
+            **TASK_SUMMARY,
+            "plan": STRING,
+            "section": STRING,
+            "text": {**STRING, "description": "The responsibility as the plan words it"},
+            "result": nullable(STRING),
+            "lead": {"type": "array", "items": STRING},
+            "coordinating": {"type": "array", "items": STRING},
+            "first_reported_at": nullable(INSTANT),
+            "reviewed_at": nullable(INSTANT),
+            "actions": {
+                "type": "array",
+                "items": EVENT,
+                "description": "The events the caller may fire now",
+            },
+            "reports": {"type": "array", "items": ref("Report")},
+            "history": {
+                "type": "array",
+                "items": ref("HistoryEntry"),
+                "description": "Oldest first",
+            },
+        }
+    ),
+    "EventRequest": obj(
+        {
+            "event": EVENT,
+            "version": {**INTEGER, "description": "The version of the task as last read"},
+            "comment": {
+                **STRING,
+                "description": "The report's text for report; the reason, required, for "
+                "return and reopen; optional otherwise",
+            },
+            "links": {
+                "type": "array",
+                "items": {**STRING, "format": "uri"},
+                "description": "Report only: http:// or https:// addresses of evidence",
+            },
+            "figures": {
+                "type": "object",
+                "additionalProperties": {"type": "number"},
+                "description": "Report only: figures reached, by target id",
+            },
+        },
+        required=["event", "version"],
+    ),
+}
+
+
+def error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
+
+
+RESPONSES = {
+    "BadRequest": error_response("Malformed input, or (session only) no CSRF token"),
+    "Unauthenticated": error_response("No credentials, or an unknown or revoked token"),
+    "NotAllowed": error_response("The caller's role or unit does not allow this event"),
+    "NotFound": error_response("No such task, or the caller may not see it"),
+    "Conflict": error_response(
+        "illegal_transition: not from the task's state; stale_version: reload and try again"
+    ),
+}
+
+
+def ok(schema: str) -> dict:
+    return {"description": "OK", "content": {"application/json": {"schema": ref(schema)}}}
+
+
+def refusals(*names: str) -> dict:
+    status = {"BadRequest": "400", "Unauthenticated": "401", "NotAllowed": "403"}
+    status |= {"NotFound": "404", "Conflict": "409"}
+    return {status[name]: {"$ref": f"#/components/responses/{name}"} for name in names}
+
+
+TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": INTEGER}
+
+
+def query(name: str, schema: dict, description: str) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+PATHS = {
+    "/openapi.json": {
+        "get": {
+            "operationId": "openapi",
+            "summary": "This document",
+            "security": [],
+            "responses": {
+                "200": {"description": "OpenAPI 3.0", "content": {"application/json": {}}}
+            },
+        }
+    },
+    "/me": {
+        "get": {
+            "operationId": "me",
+            "summary": "The signed-in user",
+            "responses": {"200": ok("Me"), **refusals("Unauthenticated")},
+        }
+    },
+    "/tasks": {
+        "get": {
+            "operationId": "listTasks",
+            "summary": "The tasks the caller may see, in plan order",
+            "parameters": [
+                query("quarter", {**STRING, "pattern": QUARTER_PATTERN}, "e.g. 2026-Q3"),
+                query("unit", STRING, "A unit code"),
+                query("state", STATE, "Only tasks in this state"),
+                query("overdue", {"type": "boolean"}, "true: only overdue; false: none overdue"),
+            ],
+            "responses": {"200": ok("TaskList"), **refusals("BadRequest", "Unauthenticated")},
+        }
+    },
+    "/tasks/{task_id}": {
+        "get": {
+            "operationId": "getTask",
+            "summary": "A task with its reports, history and the caller's possible events",
+            "parameters": [TASK_ID],
+            "responses": {"200": ok("Task"), **refusals("Unauthenticated", "NotFound")},
+        }
+    },
+    "/tasks/{task_id}/events": {
+        "post": {
+            "operationId": "fireEvent",
+            "summary": "Start, report, approve, return or reopen a task",
+            "description": "Unit heads and members start their unit's tasks; unit heads report; "
+            "reviewers approve and return; reviewers and admins reopen. A browser session "
+            "must send its CSRF token in X-CSRFToken; a Bearer token needs none.",
+            "parameters": [TASK_ID],
+            "security": [{"bearerAuth": []}, {"sessionCookie": [], "csrfToken": []}],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ref("EventRequest")}},
+            },
+            "responses": {
+                "200": ok("Task"),
+                **refusals("BadRequest", "Unauthenticated", "NotAllowed", "NotFound", "Conflict"),
+            },
+        }
+    },
+}
+
+DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "Giao Việc API",
+        "version": "1",
+        "description": "Tasks of a ward's plan and their workflow. Errors are "
+        '{"error": {"code", "message"}}, the message in the user\'s language.',
+    },
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+    "paths": PATHS,
+    "components": {
+        "schemas": SCHEMAS,
+        "responses": RESPONSES,
+        "securitySchemes": {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A token from: giaoviec user token USERNAME",
+            },
+            "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            "csrfToken": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
+        },
+    },
+}

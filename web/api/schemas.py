@@ -1,0 +1,90 @@
+"""What the API answers, as plain JSON: codes rather than labels (a client translates them), and
+instants in ISO 8601, UTC. ``web/api/openapi.py`` documents each shape; the tests hold the two
+together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from workflow.deadlines import deadline_status
+from workflow.machine import events_for
+from workflow.models import Report, TaskEventRecord, Unit, User
+from workflow.queries import TaskDetail, TaskRow
+
+
+def instant(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def user_json(user: User, unit: Unit | None) -> dict:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role,
+        "unit": {"code": unit.code, "name": unit.name} if unit is not None else None,
+        "locale": user.locale,
+    }
+
+
+def task_json(detail: TaskDetail, viewer: User, now: datetime) -> dict:
+    """A task with its plan text, units, what ``viewer`` may do now, reports and history."""
+    task, responsibility = detail.task, detail.responsibility
+    row = TaskRow(
+        task.id,
+        responsibility.ref,
+        responsibility.title,
+        task.unit_id,
+        detail.unit.code,
+        detail.unit.name,
+        task.period,
+        task.occurrence_label,
+        task.state,
+        task.due_at,
+        task.first_reported_at,
+        task.version,
+        deadline_status(task.state, task.due_at, task.first_reported_at, now),
+    )
+    actions = events_for(viewer.role, viewer.unit_id, task.state, task.unit_id)
+    return {
+        **row.as_json(),
+        "plan": detail.plan.code,
+        "section": responsibility.section_ref,
+        "text": responsibility.text,
+        "result": responsibility.result or None,
+        "lead": [unit.code for unit in detail.lead],
+        "coordinating": [unit.code for unit in detail.coordinating],
+        "first_reported_at": instant(task.first_reported_at),
+        "reviewed_at": instant(task.reviewed_at),
+        "actions": [event.value for event in actions],
+        "reports": [_report_json(report, detail) for report in detail.reports],
+        "history": [_history_json(record, username) for record, username in detail.history],
+    }
+
+
+def _report_json(report: Report, detail: TaskDetail) -> dict:
+    return {
+        "id": report.id,
+        "submitted_at": instant(report.submitted_at),
+        "text": report.text,
+        "links": list(report.links),
+        "figures": [
+            {"target": target.ref, "value": float(figure.value)}
+            for target, figure in detail.figures.get(report.id, [])
+        ],
+        "files": [
+            {"filename": f.filename, "content_type": f.content_type, "size": f.size}
+            for f in detail.files.get(report.id, [])
+        ],
+    }
+
+
+def _history_json(record: TaskEventRecord, username: str | None) -> dict:
+    return {
+        "by": username,
+        "at": instant(record.at),
+        "event": record.event,
+        "from": record.from_state,
+        "to": record.to_state,
+        "comment": record.comment,
+    }
