@@ -1,18 +1,138 @@
-"""Accountability and plan overview (being built)."""
+"""Accountability by unit, the tasks behind each of its figures, and the plan overview."""
 
-from flask import render_template
-from flask_login import login_required
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_babel import format_percent, gettext
+from flask_login import current_user, login_required
 
 from web.dashboard import bp
+from web.dashboard.charts import rate_chart
+from web.database import db_session
+from workflow import clock
+from workflow.access import ORGANISATION_WIDE, require_role
+from workflow.accountability import (
+    MEASURE_LABELS,
+    MEASURES,
+    SORT_KEYS,
+    Period,
+    accountability_by_unit,
+    find_responsibility,
+    may_see_task_lists,
+    plan_overview,
+    plan_years,
+    rates_by_quarter,
+    sort_accountability,
+    tasks_behind,
+)
+from workflow.models import Organisation
+from workflow.periods import Quarter
+from workflow.queries import find_unit
+
+
+@bp.context_processor
+def formatting() -> dict:
+    return {"format_percent": format_percent}
 
 
 @bp.route("/accountability")
 @login_required
 def accountability():
-    return render_template("dashboard/accountability.html")
+    """One row per unit for a quarter or a year, worst first unless sorted otherwise, and the
+    organisation's rates across the year's quarters."""
+    user, session, now = current_user.user, db_session(), clock.now()
+    require_role(user, *ORGANISATION_WIDE)
+    organisation = session.get(Organisation, user.organisation_id)
+    period = _period()
+    rows = accountability_by_unit(session, organisation, period, now, viewer=user)
+    sort = request.args.get("sort", "worst")
+    if sort not in SORT_KEYS:
+        sort = "worst"
+    descending = request.args.get("dir") == "desc"
+    year = period if isinstance(period, int) else period.year
+    rates = rates_by_quarter(session, organisation, year, now, viewer=user)
+    return render_template(
+        "dashboard/accountability.html",
+        rows=sort_accountability(rows, sort, descending),
+        sort=sort,
+        descending=descending,
+        period=period,
+        period_args=_period_args(period),
+        years=plan_years(session, organisation),
+        chart=rate_chart(
+            rates.organisation,
+            gettext("Reporting and on-time rates by quarter, %(year)s", year=year),
+        ),
+        now=now,
+    )
 
 
-@bp.route("/plan")
+@bp.route("/accountability/tasks")
 @login_required
-def plan_overview():
-    return render_template("dashboard/plan.html")
+def tasks():
+    """The tasks behind one figure: of one unit, or of one responsibility of a plan, or all."""
+    user, session, now = current_user.user, db_session(), clock.now()
+    require_role(user, *ORGANISATION_WIDE)
+    organisation = session.get(Organisation, user.organisation_id)
+    measure = request.args.get("measure", "expected")
+    if measure not in MEASURES:
+        abort(404)
+    period = _period()
+    unit = responsibility = None
+    if request.args.get("unit"):
+        unit = find_unit(session, organisation, request.args["unit"])
+    if request.args.get("ref"):
+        responsibility = find_responsibility(
+            session, organisation, request.args.get("plan", ""), request.args["ref"]
+        )
+    rows = tasks_behind(
+        session,
+        organisation,
+        period,
+        measure,
+        now,
+        unit=unit,
+        responsibility=responsibility,
+        viewer=user,
+    )
+    return render_template(
+        "dashboard/tasks.html",
+        rows=rows,
+        measure=measure,
+        measure_label=MEASURE_LABELS[measure],
+        unit=unit,
+        responsibility=responsibility,
+        period=period,
+        period_args=_period_args(period),
+        now=now,
+    )
+
+
+@bp.route("/plan", endpoint="plan_overview")
+@login_required
+def plan_page():
+    """The plan as written, section by section, with each responsibility's progress by quarter."""
+    user, session = current_user.user, db_session()
+    organisation = session.get(Organisation, user.organisation_id)
+    return render_template(
+        "dashboard/plan.html",
+        plans=plan_overview(session, organisation, clock.now()),
+        links=may_see_task_lists(user),
+    )
+
+
+def _period() -> Period:
+    """The period asked for: ``?year=2026`` or ``?quarter=2026-Q1``, else this quarter."""
+    try:
+        if request.args.get("year"):
+            year = int(request.args["year"])
+            if not 1900 < year < 2200:
+                raise ValueError(year)
+            return year
+        return Quarter.parse(request.args.get("quarter") or str(Quarter.of(clock.today())))
+    except ValueError:
+        abort(404)
+
+
+def _period_args(period: Period) -> dict:
+    return {"year": period} if isinstance(period, int) else {"quarter": str(period)}

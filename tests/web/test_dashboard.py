@@ -1,0 +1,306 @@
+"""Accountability by unit, the lists behind its figures, and the plan overview, as people see
+them: who may open them, what they show, in which order, and in which language."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from tests.conftest import csrf
+from tests.workflow.test_accountability import NOW, act_out_history, grow
+from workflow import clock
+from workflow.models import Task, TaskEventRecord, Unit
+
+ROLES = ["leader", "reviewer", "admin", "unit_head", "member"]
+
+
+@pytest.fixture
+def history(session, ward, open_tasks):
+    acted = act_out_history(session, ward, open_tasks)
+    session.commit()
+    return acted
+
+
+def signed_in(sign_in, make_user, role):
+    return sign_in(make_user(role, "UBND" if role in ("unit_head", "member") else None))
+
+
+def text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def table_rows(page: str) -> dict[str, list[str]]:
+    """The accountability table: each unit's cells as text, by unit code, in page order."""
+    return {
+        code: [text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for code, row in re.findall(r'<tr id="unit-([^"]+)">(.*?)</tr>', page, re.S)
+    }
+
+
+def task_ids(page: str) -> set[int]:
+    return {int(i) for i in re.findall(r'href="/tasks/(\d+)"', page)}
+
+
+def figure_links(page: str) -> list[tuple[str, str, str]]:
+    """(unit code, drill-down address, figure shown) for every linked figure of the table."""
+    found = []
+    for code, row in re.findall(r'<tr id="unit-([^"]+)">(.*?)</tr>', page, re.S):
+        for href, figure in re.findall(
+            r'<a href="(/accountability/tasks[^"]+)"[^>]*>(\d+)</a>', row
+        ):
+            found.append((code, html.unescape(href), figure))
+    return found
+
+
+# Who may see what
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("leader", 200), ("reviewer", 200), ("admin", 200), ("unit_head", 403), ("member", 403)],
+)
+def test_who_may_see_accountability_by_unit(sign_in, make_user, history, role, status):
+    """Leaders, reviewers and admins see it; someone who answers for one unit does not."""
+    client = signed_in(sign_in, make_user, role)
+    assert client.get("/accountability?quarter=2026-Q1").status_code == status
+    drill = "/accountability/tasks?quarter=2026-Q1&unit=CB2&measure=overdue"
+    assert client.get(drill).status_code == status
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_signed_in_sees_the_plan_overview(sign_in, make_user, history, role):
+    """The plan and its counts are for every member of the organisation."""
+    page = signed_in(sign_in, make_user, role).get("/plan")
+    assert page.status_code == 200
+    assert "Cung cấp thông tin chính thống" in page.text  # VI.2.1
+
+
+@pytest.mark.parametrize("path", ["/accountability", "/accountability/tasks", "/plan"])
+def test_signed_out_visitors_are_sent_to_sign_in(client, ward, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_only_those_who_may_see_task_lists_get_links_from_the_plan(
+    client, sign_in, make_user, history
+):
+    """A unit head sees the counts (VI.4.1 in Q1: 1 of 2 approved, 1 overdue) without links."""
+    head = signed_in(sign_in, make_user, "unit_head").get("/plan").text
+    assert "1/2" in text(head) and '<span class="badge tone-red">' in head
+    assert "/accountability/tasks" not in head
+    client.post("/logout", data={"csrf_token": csrf(head)})
+    leader = signed_in(sign_in, make_user, "leader").get("/plan").text
+    links = [
+        dict(parse_qsl(urlsplit(html.unescape(href)).query))
+        for href in re.findall(r'href="(/accountability/tasks\?[^"]+)"', leader)
+    ]
+    for measure in ("approved", "expected", "overdue"):
+        assert {
+            "plan": "TN-2026",
+            "ref": "VI.4.1",
+            "quarter": "2026-Q1",
+            "measure": measure,
+        } in links
+
+
+# What the page shows
+
+
+def test_the_figures_are_those_of_the_database(sign_in, make_user, session, history):
+    """Each unit's row against the tasks themselves, counted here one by one."""
+    tasks = session.exec(select(Task, Unit.code).join(Unit).where(Task.period == "2026-Q1")).all()
+    returns = session.exec(
+        select(TaskEventRecord.task_id).where(TaskEventRecord.event == "return")
+    ).all()
+    session.commit()
+    expected = {}
+    for task, code in tasks:
+        figures = expected.setdefault(code, [0] * 6)
+        figures[0] += 1
+        figures[1] += task.first_reported_at is not None
+        figures[2] += task.first_reported_at is not None and task.first_reported_at <= task.due_at
+        figures[3] += task.state == "reviewed"
+        figures[4] += returns.count(task.id)
+        figures[5] += task.due_at < NOW and task.state not in ("reported", "reviewed")
+    page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1").text
+    shown = {
+        code: [int(cells[i]) for i in (2, 3, 5, 7, 8, 9)]
+        for code, cells in table_rows(page).items()
+    }
+    assert shown == expected
+
+
+def test_a_row_in_full(sign_in, make_user, history):
+    """UBND in Q2: its two heads, 2 due, 1 reported (50%), none on time, 1 return, 1 overdue."""
+    page = signed_in(sign_in, make_user, "reviewer").get("/accountability?quarter=2026-Q2").text
+    assert table_rows(page)["UBND"] == [
+        "UBND Phường",
+        "Nguyễn Văn An, Trần Thị Bình",
+        "2",
+        "1",
+        "50%",
+        "0",
+        "0%",
+        "0",
+        "1",
+        "1",
+        "09:00 18/06/2026",  # shown in Hà Nội time
+    ]
+
+
+def test_worst_units_come_first(sign_in, make_user, history):
+    """Lowest on-time rate first, then most overdue."""
+    page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1").text
+    assert list(table_rows(page)) == ["CB2", "BXDD", "CB1", "UBND"]
+
+
+@pytest.mark.parametrize(
+    ("query", "order"),
+    [
+        ("sort=unit&dir=asc", ["BXDD", "CB1", "CB2", "UBND"]),
+        ("sort=unit&dir=desc", ["UBND", "CB2", "CB1", "BXDD"]),
+        ("sort=returned&dir=desc", ["CB1", "BXDD", "CB2", "UBND"]),
+        ("sort=last_activity&dir=desc", ["CB1", "UBND", "BXDD", "CB2"]),
+        ("sort=nonsense", ["CB2", "BXDD", "CB1", "UBND"]),  # unknown: worst first
+    ],
+)
+def test_sorting_by_a_column(sign_in, make_user, history, query, order):
+    page = signed_in(sign_in, make_user, "leader").get(f"/accountability?quarter=2026-Q1&{query}")
+    assert list(table_rows(page.text)) == order
+
+
+def test_a_sorted_column_says_so_and_its_header_reverses_it(sign_in, make_user, history):
+    page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1&sort=unit")
+    assert 'aria-sort="ascending"' in page.text
+    assert 'href="/accountability?sort=unit&amp;dir=desc&amp;quarter=2026-Q1"' in page.text
+
+
+def test_the_whole_year(sign_in, make_user, history):
+    """UBND over 2026: 3 due, 2 reported (67%), 1 on time (33%)."""
+    page = signed_in(sign_in, make_user, "leader").get("/accountability?year=2026").text
+    assert table_rows(page)["UBND"][2:7] == ["3", "2", "67%", "1", "33%"]
+    assert "Năm 2026" in page or "Year 2026" in page
+
+
+def test_this_quarter_by_default(sign_in, make_user, history):
+    """Without a period the page shows the clock's quarter (20/06/2026: quarter II)."""
+    clock.set_now(NOW)
+    page = signed_in(sign_in, make_user, "leader").get("/accountability").text
+    assert "Quý II/2026" in page
+    assert list(table_rows(page)) == ["BXDD", "UBND"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accountability?quarter=2026-Q5",
+        "/accountability?year=dau-nam",
+        "/accountability/tasks?quarter=2026-Q1&measure=everything",
+        "/accountability/tasks?quarter=2026-Q1&unit=NOWHERE",
+        "/accountability/tasks?quarter=2026-Q1&plan=TN-2026&ref=IX.9",
+    ],
+)
+def test_a_wrong_address_is_not_found(sign_in, make_user, history, path):
+    assert signed_in(sign_in, make_user, "leader").get(path).status_code == 404
+
+
+# The tasks behind the figures
+
+
+def test_every_figure_opens_exactly_the_tasks_it_counts(sign_in, make_user, history):
+    """Follow each figure's link: as many tasks as the figure says (returned counts returns:
+    CB1's one task was returned twice)."""
+    client = signed_in(sign_in, make_user, "leader")
+    links = figure_links(client.get("/accountability?year=2026").text)
+    assert len(links) > 15
+    for code, href, figure in links:
+        listed = task_ids(client.get(href).text)
+        if "measure=returned" in href:
+            assert (code, len(listed), figure) in {("CB1", 1, "2"), ("UBND", 1, "1")}
+        else:
+            assert len(listed) == int(figure), href
+
+
+def test_the_overdue_tasks_of_a_unit(sign_in, make_user, history):
+    """UBND's overdue task in Q2 is VI.2.7, started but never reported."""
+    client = signed_in(sign_in, make_user, "reviewer")
+    page = client.get("/accountability/tasks?unit=UBND&quarter=2026-Q2&measure=overdue").text
+    assert task_ids(page) == {history.tasks["VI.2.7", "UBND", "Q2"].id}
+    assert "Tháng cao điểm dịch vụ công" in page
+    assert "Quá hạn" in page
+
+
+def test_the_tasks_of_one_responsibility(sign_in, make_user, history):
+    """From the plan overview: VI.4.1's tasks due in Q1, one per chi bộ."""
+    client = signed_in(sign_in, make_user, "leader")
+    page = client.get(
+        "/accountability/tasks?plan=TN-2026&ref=VI.4.1&quarter=2026-Q1&measure=expected"
+    ).text
+    assert task_ids(page) == {
+        history.tasks["VI.4.1", "CB1", "Q1"].id,
+        history.tasks["VI.4.1", "CB2", "Q1"].id,
+    }
+
+
+# The chart, the language and the cost
+
+
+def test_the_rates_chart_is_inline_svg(sign_in, make_user, history):
+    """A chart drawn on the server: titled, described for screen readers, one bar per rate of
+    each quarter with tasks (Q1 and Q2), and a legend; no script."""
+    page = signed_in(sign_in, make_user, "leader").get("/accountability?year=2026").text
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    assert 'role="img"' in svg and 'aria-labelledby="chart-title chart-desc"' in svg
+    assert re.search(r'<title id="chart-title">[^<]*2026</title>', svg)
+    description = text(re.search(r'<desc id="chart-desc">(.*?)</desc>', svg, re.S).group(1))
+    assert "75%" in description and "50%" in description  # Q1: reported 3/4, on time 2/4
+    assert len(re.findall(r'<g class="series-reported">', svg)) == 2
+    assert len(re.findall(r'<g class="series-on-time">', svg)) == 2
+    assert "<script" not in page and "dashboard.css" in page
+
+
+def test_vietnamese_by_default_english_on_request(sign_in, make_user, history):
+    client = signed_in(sign_in, make_user, "leader")
+    page = client.get("/accountability?quarter=2026-Q1").text
+    for label in ("Trách nhiệm theo đơn vị", "Trưởng đơn vị", "Đã duyệt", "Quý I/2026"):
+        assert label in page
+    client.post("/language/en", data={"csrf_token": csrf(page), "next": "/"})
+    page = client.get("/accountability?quarter=2026-Q1").text
+    assert "Accountability by unit" in page and "On-time rate" in page
+
+
+def test_the_page_costs_the_same_queries_with_more_data(
+    app, sign_in, make_user, session, ward, history
+):
+    """Forty more units with their tasks and events: not one more statement per page."""
+    client = signed_in(sign_in, make_user, "leader")
+    engine = app.extensions["giaoviec.engine"]
+
+    def statements(path: str) -> int:
+        seen = []
+
+        def count(*args):
+            seen.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    paths = [
+        "/accountability?year=2026",
+        "/plan",
+        "/accountability/tasks?year=2026&measure=overdue",
+    ]
+    before = [statements(path) for path in paths]
+    grow(session, ward, 40)
+    after = [statements(path) for path in paths]
+    assert before == after
+    assert "Chi bộ 39" in client.get("/accountability?year=2026").text
