@@ -802,3 +802,51 @@ def test_an_unknown_path_or_method_under_the_api_is_a_json_error(caller):
         response = me.call(method, path)
         assert response.status_code in (404, 405)
         assert set(response.get_json()["error"]) == {"code", "message"}
+
+
+# --- Accountability ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["leader", "reviewer", "admin"])
+def test_leaders_reviewers_and_admins_read_the_accountability_figures(caller, q1, stage, role):
+    """Does the API give the same figures as the page, worst first, per unit with its head?"""
+    clock.set_now("2026-03-20T09:00")  # after the Q1 due day: what is not reported is overdue
+    caller("unit_head", "UBND", full_name="Nguyễn Văn An")
+    response = caller(role).get("/accountability", quarter="2026-Q1")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["period"] == "2026-Q1"
+    ubnd = next(u for u in body["units"] if u["unit"] == "UBND")
+    assert ubnd["heads"] == ["Nguyễn Văn An"]
+    assert ubnd["expected"] >= 1 and ubnd["overdue_now"] == ubnd["expected"] - ubnd["reported"]
+    rates = [u["on_time_rate"] for u in body["units"]]
+    assert rates == sorted(rates, key=lambda rate: -1 if rate is None else rate)
+
+
+@pytest.mark.parametrize(("role", "unit"), [("unit_head", "UBND"), ("member", "CB1")])
+def test_unit_heads_and_members_may_not_read_the_accountability_figures(caller, q1, role, unit):
+    """Is the organisation's league table kept from the units themselves?"""
+    response = caller(role, unit).get("/accountability")
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "not_allowed"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"quarter": "2026-Q7"},
+        {"year": "26"},
+        {"quarter": "2026-Q1", "year": "2026"},
+        {"unit": "UBND"},
+    ],
+)
+def test_a_bad_period_is_refused(caller, q1, params):
+    """What does a client sending a wrong period get?"""
+    response = caller("leader").get("/accountability", **params)
+    assert response.status_code == 400
+
+
+def test_a_whole_year_can_be_asked_for(caller, q1):
+    """Is ``year=2026`` the whole year?"""
+    body = caller("reviewer").get("/accountability", year="2026").get_json()
+    assert body["period"] == "2026" and body["units"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from workflow import clock
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
 from workflow.models import Organisation
@@ -121,3 +122,22 @@ def _figures(value: object) -> dict[int, str | int | float]:
         if isinstance(figure, bool) or not isinstance(figure, str | int | float):
             raise InvalidInput(N_("figures must be an object from target ids to numbers."))
     return {int(key): figure for key, figure in value.items()}
+
+
+def accountability_period(args: Mapping[str, str]) -> Quarter | int:
+    """``quarter=2026-Q1`` or ``year=2026``; the current quarter when neither is given."""
+    _refuse_unknown(args, ("quarter", "year"), N_("Unknown parameter %(name)s; use: %(names)s."))
+    if args.get("quarter") and args.get("year"):
+        raise InvalidInput(N_("Give a quarter or a year, not both."))
+    if args.get("year"):
+        if not (args["year"].isdigit() and len(args["year"]) == 4):
+            raise InvalidInput(N_("Not a year: %(value)s."), value=args["year"])
+        return int(args["year"])
+    if args.get("quarter"):
+        try:
+            return Quarter.parse(args["quarter"])
+        except ValueError:
+            raise InvalidInput(
+                N_("Not a quarter: %(value)s. Write it like 2026-Q3."), value=args["quarter"]
+            ) from None
+    return Quarter.of(clock.today())

@@ -84,6 +84,46 @@ SCHEMAS = {
     ),
     "TaskSummary": obj(TASK_SUMMARY),
     "TaskList": obj({"tasks": {"type": "array", "items": ref("TaskSummary")}}),
+    "Accountability": obj(
+        {
+            "period": {**STRING, "description": "2026-Q1, or a year: 2026"},
+            "units": {
+                "type": "array",
+                "description": "One entry per unit that owes tasks in the period, worst first",
+                "items": obj(
+                    {
+                        "unit": STRING,
+                        "unit_name": STRING,
+                        "heads": {"type": "array", "items": STRING},
+                        "expected": INTEGER,
+                        "reported": INTEGER,
+                        "reported_on_time": INTEGER,
+                        "reporting_rate": nullable({"type": "number"}),
+                        "on_time_rate": nullable({"type": "number"}),
+                        "approved": INTEGER,
+                        "returned": {**INTEGER, "description": "times a report was returned"},
+                        "overdue_now": INTEGER,
+                        "last_activity": nullable(INSTANT),
+                    },
+                    [
+                        "unit",
+                        "unit_name",
+                        "heads",
+                        "expected",
+                        "reported",
+                        "reported_on_time",
+                        "reporting_rate",
+                        "on_time_rate",
+                        "approved",
+                        "returned",
+                        "overdue_now",
+                        "last_activity",
+                    ],
+                ),
+            },
+        },
+        ["period", "units"],
+    ),
     "Figure": obj({"target": STRING, "value": {"type": "number"}}),
     "File": obj({"filename": STRING, "content_type": STRING, "size": INTEGER}),
     "Report": obj(
@@ -162,7 +202,7 @@ def error_response(description: str) -> dict:
 RESPONSES = {
     "BadRequest": error_response("Malformed input, or (session only) no CSRF token"),
     "Unauthenticated": error_response("No credentials, or an unknown or revoked token"),
-    "NotAllowed": error_response("The caller's role or unit does not allow this event"),
+    "NotAllowed": error_response("The caller's role or unit does not allow this"),
     "NotFound": error_response("No such task, or the caller may not see it"),
     "Conflict": error_response(
         "illegal_transition: not from the task's state; stale_version: reload and try again"
@@ -209,6 +249,20 @@ PATHS = {
             "operationId": "me",
             "summary": "The signed-in user",
             "responses": {"200": ok("Me"), **refusals("Unauthenticated")},
+        }
+    },
+    "/accountability": {
+        "get": {
+            "operationId": "accountability",
+            "summary": "Accountability by unit head: leaders, reviewers and admins",
+            "parameters": [
+                query("quarter", {**STRING, "pattern": QUARTER_PATTERN}, "e.g. 2026-Q3"),
+                query("year", {**STRING, "pattern": r"^\d{4}$"}, "a whole year, e.g. 2026"),
+            ],
+            "responses": {
+                "200": ok("Accountability"),
+                **refusals("BadRequest", "Unauthenticated", "NotAllowed"),
+            },
         }
     },
     "/tasks": {

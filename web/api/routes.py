@@ -8,11 +8,12 @@ from sqlmodel import Session
 
 from web.api import bp
 from web.api.auth import api_user
-from web.api.inputs import EventRequest, event_request, task_filters
+from web.api.inputs import EventRequest, accountability_period, event_request, task_filters
 from web.api.openapi import DOCUMENT
-from web.api.schemas import task_json, user_json
+from web.api.schemas import accountability_json, task_json, user_json
 from web.database import db_session
 from workflow import clock
+from workflow.accountability import accountability_by_unit
 from workflow.models import Organisation, Unit, User
 from workflow.queries import list_tasks, task_detail
 from workflow.services import (
@@ -36,6 +37,16 @@ def me():
     user = api_user()
     unit = db_session().get(Unit, user.unit_id) if user.unit_id is not None else None
     return jsonify(user_json(user, unit))
+
+
+@bp.get("/accountability")
+def accountability():
+    """The accountability figures by unit for a quarter or a year (leaders, reviewers, admins)."""
+    session, user = db_session(), api_user()
+    organisation = session.get(Organisation, user.organisation_id)
+    period = accountability_period(request.args)
+    rows = accountability_by_unit(session, organisation, period, clock.now(), viewer=user)
+    return jsonify(accountability_json(period, rows))
 
 
 @bp.get("/tasks")

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from workflow.accountability import UnitAccountability
 from workflow.deadlines import deadline_status
 from workflow.machine import events_for
 from workflow.models import Report, TaskEventRecord, Unit, User
+from workflow.periods import Quarter
 from workflow.queries import TaskDetail, TaskRow
 
 
@@ -87,4 +89,28 @@ def _history_json(record: TaskEventRecord, username: str | None) -> dict:
         "from": record.from_state,
         "to": record.to_state,
         "comment": record.comment,
+    }
+
+
+def accountability_json(period: Quarter | int, rows: list[UnitAccountability]) -> dict:
+    """The accountability page's figures, one entry per unit, worst first."""
+    return {
+        "period": str(period),
+        "units": [
+            {
+                "unit": row.unit_code,
+                "unit_name": row.unit_name,
+                "heads": list(row.heads),
+                "expected": row.expected,
+                "reported": row.reported,
+                "reported_on_time": row.on_time,
+                "reporting_rate": row.reporting_rate,
+                "on_time_rate": row.on_time_rate,
+                "approved": row.approved,
+                "returned": row.returned,
+                "overdue_now": row.overdue,
+                "last_activity": row.last_activity.isoformat() if row.last_activity else None,
+            }
+            for row in rows
+        ],
     }
