@@ -1,12 +1,305 @@
-"""Administration pages (being built)."""
+"""Administration pages: users, units and their heads, plan files, opening quarters.
 
-from flask import render_template
-from flask_login import login_required
+Each page starts by calling an administration function, which refuses anyone but an admin, so a
+page is never shown to whom its actions would be refused. A refused input re-renders the form
+with what was typed and the reason, status 422; a success redirects (303) with a message.
+"""
 
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from definitions import plan_path, shipped_plans
 from web.admin import bp
+from web.admin.forms import (
+    PLAN_MAX_MB,
+    NewUserForm,
+    OpenQuarterForm,
+    PasswordResetForm,
+    PlanUploadForm,
+    RoleForm,
+)
+from web.database import db_session
+from web.i18n import error_message
+from workflow.administration import (
+    create_user,
+    list_users,
+    load_plan_file,
+    loaded_plans,
+    managed_user,
+    member_units,
+    open_quarter_for,
+    quarters_to_open,
+    reset_password,
+    set_active,
+    set_role_and_unit,
+    unit_overview,
+)
+from workflow.errors import InvalidInput
+from workflow.i18n import N_
+from workflow.models import Unit
+from workflow.periods import Quarter
+from workflow.plan_format import PlanInvalid
+from workflow.plan_store import LoadResult
+from workflow.states import Role
+
+UNIT_KINDS = {
+    "party_committee": N_("Party committee"),
+    "party_board": N_("Board of the Party committee"),
+    "party_organisation": N_("Party organisation"),
+    "government": N_("Government"),
+    "front": N_("Fatherland Front"),
+    "mass_organisation": N_("Socio-political organisation"),
+    "working_group": N_("Working group"),
+    "position": N_("Position"),
+    "other": N_("Other"),
+}
+PLAN_PARTS = {
+    "plan": N_("plans"),
+    "units": N_("units"),
+    "responsibilities": N_("responsibilities"),
+    "targets": N_("targets"),
+}
+REFUSED = 422
+
+
+@bp.context_processor
+def labels() -> dict:
+    """Untranslated labels the admin templates pass through ``_``."""
+    return {"role_label": lambda role: Role(role).label}
 
 
 @bp.route("/")
 @login_required
 def users():
-    return render_template("admin/users.html")
+    """The admin landing page: every user of the organisation."""
+    return render_template("admin/users.html", rows=list_users(db_session(), current_user.user))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def new_user():
+    """Create a user; ``?role=unit_head&unit=CODE`` pre-fills the form (a unit's new head)."""
+    session, actor = db_session(), current_user.user
+    form = NewUserForm(
+        **{name: request.args[name] for name in ("role", "unit") if name in request.args}
+    )
+    form.unit.set_units(member_units(session, actor))
+    if not form.is_submitted():
+        return render_template("admin/new_user.html", form=form)
+    if form.validate():
+        try:
+            user = create_user(
+                session,
+                actor,
+                username=form.username.data,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                role=form.role.data,
+                unit_code=form.unit.data,
+                password=form.password.data,
+            )
+        except InvalidInput as error:
+            return render_template(
+                "admin/new_user.html", form=form, refusal=error_message(error)
+            ), REFUSED
+        flash(gettext("User %(username)s created.", username=user.username), "success")
+        return redirect(url_for("admin.users"), 303)
+    return render_template("admin/new_user.html", form=form), REFUSED
+
+
+@bp.route("/users/<int:user_id>")
+@login_required
+def user(user_id: int):
+    """One user: their role and unit, a new password, disabling or enabling the account."""
+    return _render_user(user_id)
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@login_required
+def change_role(user_id: int):
+    """Set a user's role and unit: this is also how a unit gets its head."""
+    form = RoleForm()
+    form.unit.set_units(member_units(db_session(), current_user.user))
+    if not form.validate():
+        return _render_user(user_id, role_form=form, status=REFUSED)
+    try:
+        set_role_and_unit(
+            db_session(), current_user.user, user_id, form.role.data, form.unit.data or None
+        )
+    except InvalidInput as error:
+        return _render_user(user_id, role_form=form, refusal=error_message(error), status=REFUSED)
+    flash(gettext("The role and unit were saved."), "success")
+    return redirect(url_for("admin.user", user_id=user_id), 303)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@login_required
+def change_password(user_id: int):
+    """Give a user who lost their password a new one."""
+    form = PasswordResetForm()
+    managed_user(db_session(), current_user.user, user_id)  # refuse before checking the input
+    if not form.validate():
+        return _render_user(user_id, password_form=form, status=REFUSED)
+    try:
+        reset_password(db_session(), current_user.user, user_id, form.new.data)
+    except InvalidInput as error:
+        return _render_user(
+            user_id, password_form=form, refusal=error_message(error), status=REFUSED
+        )
+    flash(gettext("The new password is set: tell it to its owner."), "success")
+    return redirect(url_for("admin.user", user_id=user_id), 303)
+
+
+@bp.route("/users/<int:user_id>/disable", methods=["POST"])
+@login_required
+def disable(user_id: int):
+    """Someone left: they can no longer sign in, and their sessions and tokens stop working."""
+    return _set_active(user_id, False)
+
+
+@bp.route("/users/<int:user_id>/enable", methods=["POST"])
+@login_required
+def enable(user_id: int):
+    """Let a disabled user sign in again."""
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    try:
+        user = set_active(db_session(), current_user.user, user_id, active)
+    except InvalidInput as error:
+        return _render_user(user_id, refusal=error_message(error), status=REFUSED)
+    message = (
+        gettext("%(username)s can sign in again.", username=user.username)
+        if active
+        else gettext("%(username)s can no longer sign in.", username=user.username)
+    )
+    flash(message, "success")
+    return redirect(url_for("admin.user", user_id=user_id), 303)
+
+
+def _render_user(user_id: int, role_form=None, password_form=None, refusal=None, status: int = 200):
+    """The user's page with its three forms; a form that was just refused keeps its input."""
+    session, actor = db_session(), current_user.user
+    user = managed_user(session, actor, user_id)
+    unit = session.get(Unit, user.unit_id) if user.unit_id else None
+    if role_form is None:
+        role_form = RoleForm(formdata=None, role=user.role, unit=unit.code if unit else "")
+        role_form.unit.set_units(member_units(session, actor))
+    return render_template(
+        "admin/user.html",
+        user=user,
+        unit=unit,
+        role_form=role_form,
+        password_form=password_form or PasswordResetForm(formdata=None),
+        refusal=refusal,
+    ), status
+
+
+@bp.route("/units")
+@login_required
+def units():
+    """Units with their groups, heads and members; a head is assigned by a user's role."""
+    rows = unit_overview(db_session(), current_user.user)
+    return render_template("admin/units.html", rows=rows, kinds=UNIT_KINDS)
+
+
+@bp.route("/plans", methods=["GET", "POST"])
+@login_required
+def plans():
+    """Upload a plan file: it is checked whole and loaded only when it has no mistake."""
+    form = PlanUploadForm()
+    if not form.is_submitted():
+        return _render_plans(form)
+    if not form.validate():
+        return _render_plans(form, status=REFUSED)
+    upload = form.file.data
+    return _load(upload.read(), _display_name(upload.filename), form)
+
+
+@bp.route("/plans/shipped/<name>", methods=["POST"])
+@login_required
+def load_shipped(name: str):
+    """Load one of the plans shipped with Giao Việc, in one click."""
+    if name not in shipped_plans():
+        abort(404)
+    path = plan_path(name)
+    return _load(path.read_bytes(), path.name, PlanUploadForm(formdata=None))
+
+
+def _load(data: bytes, filename: str, form: PlanUploadForm):
+    try:
+        result = load_plan_file(db_session(), current_user.user, data, filename)
+    except PlanInvalid as invalid:
+        problems = [problem.format(gettext) for problem in invalid.problems]
+        return _render_plans(form, problems=problems, status=REFUSED)
+    except InvalidInput as error:
+        return _render_plans(form, refusal=error_message(error), status=REFUSED)
+    _flash_load(result)
+    return redirect(url_for("admin.plans"), 303)
+
+
+def _flash_load(result: LoadResult) -> None:
+    code = result.plan.code
+    if not result.changed:
+        flash(gettext("Plan %(code)s is already loaded and unchanged.", code=code), "info")
+        return
+    flash(gettext("Plan %(code)s loaded.", code=code), "success")
+    for message, counts in (
+        (N_("Created: %(counts)s."), result.created),
+        (N_("Updated: %(counts)s."), result.updated),
+        (N_("Retired: %(counts)s."), result.retired),
+    ):
+        if counts:
+            parts = ", ".join(
+                f"{gettext(PLAN_PARTS.get(key, key))} {count}"
+                for key, count in sorted(counts.items())
+            )
+            flash(gettext(message, counts=parts), "success")
+
+
+def _render_plans(form, problems=None, refusal=None, status: int = 200):
+    return render_template(
+        "admin/plans.html",
+        plans=loaded_plans(db_session(), current_user.user),
+        form=form,
+        shipped=shipped_plans(),
+        problems=problems or [],
+        refusal=refusal,
+        max_mb=PLAN_MAX_MB,
+    ), status
+
+
+def _display_name(filename: str | None) -> str:
+    """The uploaded file's own name, without any folder a browser sent along."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name or "plan.yaml"
+
+
+@bp.route("/quarters", methods=["GET", "POST"])
+@login_required
+def quarters():
+    """Open a quarter: create the tasks every unit owes in it (again: nothing new)."""
+    session, actor = db_session(), current_user.user
+    choices, current = quarters_to_open(session, actor)
+    form = OpenQuarterForm(quarter=str(current))
+    form.quarter.choices = [
+        (str(q), gettext("Quarter %(quarter)s", quarter=q.roman)) for q in choices
+    ]
+    if not form.validate_on_submit():
+        status = REFUSED if form.is_submitted() else 200
+        return render_template("admin/quarters.html", form=form), status
+    result = open_quarter_for(session, actor, Quarter.parse(form.quarter.data))
+    flash(
+        gettext(
+            "%(quarter)s: %(created)s tasks created, %(existing)s already open.",
+            quarter=result.quarter.roman,
+            created=result.created,
+            existing=result.existing,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.quarters"), 303)
