@@ -160,11 +160,11 @@ def list_tasks(
     ]
 
 
-def task_history(session: Session, task: Task) -> list[tuple[TaskEventRecord, str | None]]:
-    """A task's events, oldest first, with the user name of whoever acted (None: the system)."""
+def task_history(session: Session, task: Task) -> list[tuple[TaskEventRecord, User | None]]:
+    """A task's events, oldest first, each with whoever acted (None: the system)."""
     return list(
         session.exec(
-            select(TaskEventRecord, User.username)
+            select(TaskEventRecord, User)
             .outerjoin(User, User.id == TaskEventRecord.actor_id)
             .where(TaskEventRecord.task_id == task.id)
             .order_by(TaskEventRecord.at, TaskEventRecord.id)
@@ -182,7 +182,7 @@ class TaskDetail:
     plan: Plan
     lead: list[Unit]
     coordinating: list[Unit]
-    history: list[tuple[TaskEventRecord, str | None]]
+    history: list[tuple[TaskEventRecord, User | None]]
     reports: list[Report]
     files: dict[int, list[ReportFile]]  # by report id
     figures: dict[int, list[tuple[Target, TargetFigure]]]  # by report id

@@ -1,6 +1,7 @@
 """The whole loop in a real browser, in Vietnamese and in English: a unit head starts a task and
 reports it with evidence, the reviewer returns it with a reason, the head reports again, the
-reviewer approves, and the task shows its history."""
+reviewer approves, the task shows its history, and the leader sees the accountability page
+change."""
 
 import re
 
@@ -54,6 +55,14 @@ def sign_out(page: Page, language: str) -> None:
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_report_return_report_again_and_approve(page: Page, live_server, screenshot, language):
     words = WORDS[language]
+    approved_by_ubnd = page.locator('#unit-UBND a[href*="measure=approved"]')
+    sign_in(page, live_server, "lanhdao", language)
+    page.goto(f"{live_server}/accountability")
+    expect(page.locator("#unit-UBND")).to_contain_text("0")
+    expect(approved_by_ubnd).to_have_count(0)
+    screenshot("accountability-before")
+    sign_out(page, language)
+
     sign_in(page, live_server, "truong.ubnd", language)
     screenshot("my-work")
     page.get_by_role("link", name=re.compile("Thực hiện công tác phát ngôn")).first.click()
@@ -94,5 +103,15 @@ def test_report_return_report_again_and_approve(page: Page, live_server, screens
     expect(page.locator(".badge.state-reviewed")).to_contain_text(words["approved"])
     screenshot("approved")
     history = page.locator("#history")
-    expect(history).to_contain_text("truong.ubnd")
-    expect(history).to_contain_text("bxdd")
+    expect(history).to_contain_text("Nguyễn Văn An")
+    expect(history).to_contain_text("Trần Thị Bình")
+    sign_out(page, language)
+
+    sign_in(page, live_server, "lanhdao", language)
+    page.goto(f"{live_server}/accountability")
+    expect(approved_by_ubnd).to_have_text("1")
+    screenshot("accountability-after")
+    approved_by_ubnd.click()
+    expect(
+        page.get_by_role("link", name=re.compile("Thực hiện công tác phát ngôn"))
+    ).to_be_visible()

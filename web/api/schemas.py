@@ -60,7 +60,7 @@ def task_json(detail: TaskDetail, viewer: User, now: datetime) -> dict:
         "reviewed_at": instant(task.reviewed_at),
         "actions": [event.value for event in actions],
         "reports": [_report_json(report, detail) for report in detail.reports],
-        "history": [_history_json(record, username) for record, username in detail.history],
+        "history": [_history_json(record, actor) for record, actor in detail.history],
     }
 
 
@@ -81,9 +81,9 @@ def _report_json(report: Report, detail: TaskDetail) -> dict:
     }
 
 
-def _history_json(record: TaskEventRecord, username: str | None) -> dict:
+def _history_json(record: TaskEventRecord, actor: User | None) -> dict:
     return {
-        "by": username,
+        "by": actor.username if actor is not None else None,
         "at": instant(record.at),
         "event": record.event,
         "from": record.from_state,
