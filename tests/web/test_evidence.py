@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import csrf
+from tests.conftest import PASSWORD, csrf
 from workflow.services import start_task
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -120,20 +120,28 @@ def test_files_are_served_only_to_those_who_may_see_the_task(started, sign_in, m
     assert fetch(reviewer, link) == 200
 
 
-def test_a_stranger_gets_not_found(started, make_user, app):
-    """A head of an unrelated unit guesses a file's address."""
-    task, client = started
-    report(client, task, [("Biên bản.pdf", PDF)])
+def test_a_unit_that_neither_owns_nor_coordinates_gets_not_found(
+    session, open_tasks, make_user, sign_in, app
+):
+    """CB1's evidence on VI.4.1 (no coordinators): can the heads of UBND or of CB2 fetch it?"""
+    task = open_tasks("2026-Q1")("VI.4.1", "CB1")
+    owner = make_user("unit_head", "CB1")
+    start_task(session, owner, task.id, task.version)
+    session.refresh(task)
+    session.commit()
+    client = sign_in(owner)
+    report(client, task, [("Biên bản chi bộ.pdf", PDF)])
     link = "/files/" + client.get(f"/tasks/{task.id}").text.split('href="/files/')[1].split('"')[0]
-    stranger = app.test_client()
-    page = stranger.get("/login").text
-    user = make_user("unit_head", "CB2")
-    stranger.post(
-        "/login",
-        data={"csrf_token": csrf(page), "username": user.username, "password": "mat-khau-an-toan"},
-    )
-    # CB2 belongs to TCD, which coordinates VI.2.1: it may see it. CB1's VI.4.1 it may not.
-    assert fetch(stranger, link) == 200
+    for unit in ("UBND", "CB2"):
+        stranger = app.test_client()
+        page = stranger.get("/login").text
+        user = make_user("unit_head", unit)
+        stranger.post(
+            "/login",
+            data={"csrf_token": csrf(page), "username": user.username, "password": PASSWORD},
+        )
+        assert fetch(stranger, link) == 404
+        assert stranger.get(f"/tasks/{task.id}").status_code == 404
 
 
 def test_figures_are_reported_with_the_task_that_carries_them(

@@ -99,3 +99,25 @@ def test_the_language_is_remembered_for_the_user(sign_in, make_user):
     page = client.get("/").text
     client.post("/language/en", data={"csrf_token": csrf(page), "next": "/"})
     assert "My work" in client.get("/").text
+
+
+def test_each_role_lands_on_its_own_work(sign_in, make_user, open_tasks):
+    """Where does "/" take each role: reviewers to the queue, leaders to accountability?"""
+    open_tasks("2026-Q1")
+    expected = {"reviewer": "/review/", "leader": "/accountability"}
+    for role, unit in (
+        ("reviewer", None),
+        ("leader", None),
+        ("admin", None),
+        ("member", "CB1"),
+        ("unit_head", "CB2"),
+    ):
+        client = sign_in(make_user(role, unit))
+        response = client.get("/?quarter=2026-Q1")
+        if role in expected:
+            assert response.status_code == 302
+            assert response.headers["Location"].endswith(expected[role])
+        else:
+            assert response.status_code == 200
+            assert "Việc của tôi" in response.text
+        client.post("/logout", data={"csrf_token": csrf(client.get("/password").text)})
