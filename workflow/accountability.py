@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, exists, func, null, true, union_all
 from sqlmodel import Session, select
 
 from workflow.access import ORGANISATION_WIDE, require_role
-from workflow.deadlines import deadline_status, overdue_clause
+from workflow.deadlines import overdue_clause
 from workflow.errors import NotAllowed, NotFound
 from workflow.i18n import N_
 from workflow.models import (
@@ -32,7 +32,7 @@ from workflow.models import (
     User,
 )
 from workflow.periods import Quarter, quarters_between
-from workflow.queries import TaskRow
+from workflow.queries import PLAN_ORDER, TaskRow, task_rows_select
 from workflow.states import Role, TaskEvent, TaskState
 
 Period = Quarter | int  # a quarter, or a whole year
@@ -344,40 +344,16 @@ def tasks_behind(
     """The tasks a figure counts (``measure`` is a key of ``MEASURES``), in plan order, for one
     unit or one responsibility or the whole organisation."""
     _check_viewer(viewer, organisation)
-    query = (
-        select(Task, Responsibility.ref, Responsibility.title, Unit.code, Unit.name)
-        .join(Plan, Plan.id == Task.plan_id)
-        .join(Responsibility, Responsibility.id == Task.responsibility_id)
-        .join(Unit, Unit.id == Task.unit_id)
-        .where(
-            Plan.organisation_id == organisation.id,
-            period_clause(period),
-            MEASURES[measure](now),
-        )
+    query = task_rows_select().where(
+        Plan.organisation_id == organisation.id, period_clause(period), MEASURES[measure](now)
     )
     if unit is not None:
         query = query.where(Task.unit_id == unit.id)
     if responsibility is not None:
         query = query.where(Task.responsibility_id == responsibility.id)
-    query = query.order_by(
-        Task.period, Plan.code, Responsibility.position, Task.occurrence, Unit.code
-    )
+    query = query.order_by(*PLAN_ORDER)
     return [
-        TaskRow(
-            task.id,
-            ref,
-            title,
-            task.unit_id,
-            unit_code,
-            unit_name,
-            task.period,
-            task.occurrence_label,
-            task.state,
-            task.due_at,
-            task.first_reported_at,
-            task.version,
-            deadline_status(task.state, task.due_at, task.first_reported_at, now),
-        )
+        TaskRow.of(task, ref, title, unit_code, unit_name, now)
         for task, ref, title, unit_code, unit_name in session.exec(query)
     ]
 

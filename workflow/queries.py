@@ -91,6 +91,27 @@ class TaskRow:
     version: int
     deadline: DeadlineStatus
 
+    @classmethod
+    def of(
+        cls, task: Task, ref: str, title: str, unit_code: str, unit_name: str, now: datetime
+    ) -> TaskRow:
+        """A row from a task and the names ``task_rows_select`` reads with it."""
+        return cls(
+            task.id,
+            ref,
+            title,
+            task.unit_id,
+            unit_code,
+            unit_name,
+            task.period,
+            task.occurrence_label,
+            task.state,
+            task.due_at,
+            task.first_reported_at,
+            task.version,
+            deadline_status(task.state, task.due_at, task.first_reported_at, now),
+        )
+
     def as_json(self) -> dict:
         return {
             "id": self.id,
@@ -107,6 +128,20 @@ class TaskRow:
         }
 
 
+def task_rows_select():
+    """Tasks with what a list shows of them (``TaskRow.of``); join ``Plan`` included."""
+    return (
+        select(Task, Responsibility.ref, Responsibility.title, Unit.code, Unit.name)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Unit, Unit.id == Task.unit_id)
+    )
+
+
+# The order of a plan: quarter, plan, responsibility as numbered, phase, unit.
+PLAN_ORDER = (Task.period, Plan.code, Responsibility.position, Task.occurrence, Unit.code)
+
+
 def list_tasks(
     session: Session,
     organisation: Organisation,
@@ -120,13 +155,7 @@ def list_tasks(
 ) -> list[TaskRow]:
     """Tasks of ``organisation`` matching the filters, as ``viewer`` may see them (all when
     there is no viewer: the command line), in plan order."""
-    query = (
-        select(Task, Responsibility.ref, Responsibility.title, Unit.code, Unit.name)
-        .join(Plan, Plan.id == Task.plan_id)
-        .join(Responsibility, Responsibility.id == Task.responsibility_id)
-        .join(Unit, Unit.id == Task.unit_id)
-        .where(Plan.organisation_id == organisation.id)
-    )
+    query = task_rows_select().where(Plan.organisation_id == organisation.id)
     if viewer is not None:
         query = query.where(visible_tasks_clause(viewer))
     if quarter is not None:
@@ -137,25 +166,9 @@ def list_tasks(
         query = query.where(Task.state == state)
     if overdue is not None:
         query = query.where(overdue_clause(now) if overdue else ~overdue_clause(now))
-    query = query.order_by(
-        Task.period, Plan.code, Responsibility.position, Task.occurrence, Unit.code
-    )
+    query = query.order_by(*PLAN_ORDER)
     return [
-        TaskRow(
-            task.id,
-            ref,
-            title,
-            task.unit_id,
-            unit_code,
-            unit_name,
-            task.period,
-            task.occurrence_label,
-            task.state,
-            task.due_at,
-            task.first_reported_at,
-            task.version,
-            deadline_status(task.state, task.due_at, task.first_reported_at, now),
-        )
+        TaskRow.of(task, ref, title, unit_code, unit_name, now)
         for task, ref, title, unit_code, unit_name in session.exec(query)
     ]
 

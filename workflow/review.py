@@ -15,7 +15,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workflow.access import ORGANISATION_WIDE, require_role, visible_tasks_clause
-from workflow.deadlines import deadline_status
 from workflow.errors import InvalidInput, WorkflowError
 from workflow.i18n import N_
 from workflow.machine import events_for
@@ -244,21 +243,7 @@ def _tasks_query(user: User, quarter: Quarter | None, unit_code: str | None, sec
 
 
 def _queue_item(viewer, now, task, ref, title, section, unit_code, unit_name, report, *author):
-    row = TaskRow(
-        task.id,
-        ref,
-        title,
-        task.unit_id,
-        unit_code,
-        unit_name,
-        task.period,
-        task.occurrence_label,
-        task.state,
-        task.due_at,
-        task.first_reported_at,
-        task.version,
-        deadline_status(task.state, task.due_at, task.first_reported_at, now),
-    )
+    row = TaskRow.of(task, ref, title, unit_code, unit_name, now)
     return QueueItem(
         task=row,
         section_ref=section,

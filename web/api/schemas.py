@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from workflow.accountability import UnitAccountability
-from workflow.deadlines import deadline_status
 from workflow.machine import events_for
 from workflow.models import Report, TaskEventRecord, Unit, User
 from workflow.periods import Quarter
@@ -32,20 +31,8 @@ def user_json(user: User, unit: Unit | None) -> dict:
 def task_json(detail: TaskDetail, viewer: User, now: datetime) -> dict:
     """A task with its plan text, units, what ``viewer`` may do now, reports and history."""
     task, responsibility = detail.task, detail.responsibility
-    row = TaskRow(
-        task.id,
-        responsibility.ref,
-        responsibility.title,
-        task.unit_id,
-        detail.unit.code,
-        detail.unit.name,
-        task.period,
-        task.occurrence_label,
-        task.state,
-        task.due_at,
-        task.first_reported_at,
-        task.version,
-        deadline_status(task.state, task.due_at, task.first_reported_at, now),
+    row = TaskRow.of(
+        task, responsibility.ref, responsibility.title, detail.unit.code, detail.unit.name, now
     )
     actions = events_for(viewer.role, viewer.unit_id, task.state, task.unit_id)
     return {
