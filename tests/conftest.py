@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
+import notifications.models  # noqa: F401  (its tables are emptied between tests too)
 from web import create_app
 from workflow import clock
 from workflow.accounts import add_user

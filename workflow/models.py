@@ -172,6 +172,7 @@ class User(SQLModel, table=True):
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     active: bool = True
     locale: str = Field(default="vi", max_length=8)
+    email_digests: bool = True  # reminder digests by email; escalations cannot be switched off
     created_at: datetime = _instant(default_factory=now)
 
 

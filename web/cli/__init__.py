@@ -16,6 +16,11 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(module.group)
     app.cli.add_command(demo.demo_command)
 
+    from notifications import cli as notifications_cli
+
+    app.cli.add_command(notifications_cli.group)
+    app.cli.add_command(notifications_cli.scheduler_command)
+
 
 def main() -> None:
     from web import create_app

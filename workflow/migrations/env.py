@@ -3,6 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
+import notifications.models  # noqa: F401  (registers the tables)
 import workflow.models  # noqa: F401  (registers the tables)
 
 target_metadata = SQLModel.metadata

@@ -1,0 +1,180 @@
+"""Queueing and claiming outbox rows, safely on SQLite and PostgreSQL.
+
+Queueing is insert-if-absent on a unique key (``ON CONFLICT DO NOTHING`` through SQLAlchemy's
+dialect inserts; on SQLite this is preferred to ``INSERT OR IGNORE``, which would also swallow
+NOT NULL and CHECK violations), so a second copy of a message cannot be written, whoever races.
+
+Claiming takes queued rows whose time has come: on PostgreSQL ``SELECT ... FOR UPDATE SKIP
+LOCKED`` (two senders never wait on, nor take, each other's rows); on SQLite, where ``FOR UPDATE``
+does not exist, the write transaction (``BEGIN IMMEDIATE``) serialises senders. On both, each row
+then moves to 'sending' by compare-and-set (``UPDATE ... WHERE id = ? AND status = 'queued'``),
+and only the rows whose update counted are sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from notifications.models import OutboxMessage, OutboxStatus
+from workflow.db import transaction
+
+
+def insert_if_absent(session: Session, model, rows: list[dict]) -> list:
+    """Insert ``rows`` into ``model``'s table, skipping keys already there; returns the
+    ``(id, key)`` of the rows this call inserted."""
+    if not rows:
+        return []
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = model.__table__
+    inserted = []
+    for row in rows:  # one statement per row: RETURNING tells exactly which were new
+        statement = (
+            dialect.insert(table)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(table.c.id, table.c.key)
+        )
+        inserted += session.execute(statement).all()
+    return inserted
+
+
+def serialise_writers(session: Session, name: str) -> None:
+    """Let one transaction at a time past this point (released at commit or rollback).
+
+    SQLite already runs one write transaction at a time (``BEGIN IMMEDIATE``); PostgreSQL takes
+    a transaction-level advisory lock, so a sweep reads what an earlier sweep committed.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(lock_id(name))))
+
+
+def lock_id(name: str) -> int:
+    """A stable signed 64-bit number for an advisory lock named ``name``."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def message_id(key: str, mail_from: str) -> str:
+    """A Message-ID that depends only on the row's key: a re-sent copy carries the same one."""
+    domain = mail_from.rsplit("@", 1)[-1].strip("> ") or "giaoviec.localhost"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def requeue_stale(engine: Engine, now: datetime, stale_after: timedelta) -> int:
+    """Put 'sending' rows claimed longer than ``stale_after`` ago back in the queue: their
+    sender died. Whether the SMTP server had accepted them is unknown; see ``mailer``."""
+    with transaction(engine) as session:
+        return session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.claimed_at < now - stale_after,
+            )
+            .values(
+                status=OutboxStatus.QUEUED.value,
+                next_attempt_at=now,
+                last_error="interrupted while sending: sent again (same Message-ID)",
+            )
+        ).rowcount
+
+
+def claim(engine: Engine, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Move up to ``limit`` due queued rows to 'sending' and return them."""
+    with transaction(engine) as session:
+        candidates = session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.QUEUED,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        claimed = []
+        for row in candidates:
+            changed = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.QUEUED)
+                .values(status=OutboxStatus.SENDING.value, claimed_at=now)
+            ).rowcount
+            if changed == 1:
+                claimed.append(row)
+        for row in claimed:
+            session.expunge(row)
+        return claimed
+
+
+def mark_sent(engine: Engine, message_ids: list[int], now: datetime) -> None:
+    with transaction(engine) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING)
+            .values(
+                status=OutboxStatus.SENT.value,
+                sent_at=now,
+                attempts=OutboxMessage.attempts + 1,
+                last_error="",
+            )
+        )
+
+
+def mark_unsent(
+    engine: Engine,
+    message_ids: list[int],
+    error: str,
+    next_attempt_at: datetime | None,
+    max_attempts: int,
+    *,
+    count_attempt: bool = True,
+) -> None:
+    """Back to the queue until ``next_attempt_at``; failed for good when ``next_attempt_at`` is
+    None (a permanent refusal) or the attempts are used up."""
+    if not message_ids:
+        return
+    attempts = OutboxMessage.attempts + (1 if count_attempt else 0)
+    with transaction(engine) as session:
+        base = update(OutboxMessage).where(
+            OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING
+        )
+        if next_attempt_at is None:
+            session.execute(
+                base.values(status=OutboxStatus.FAILED.value, attempts=attempts, last_error=error)
+            )
+            return
+        session.execute(
+            base.where(attempts >= max_attempts).values(
+                status=OutboxStatus.FAILED.value, attempts=attempts, last_error=error
+            )
+        )
+        session.execute(
+            base.values(
+                status=OutboxStatus.QUEUED.value,
+                attempts=attempts,
+                last_error=error[:2000],
+                next_attempt_at=next_attempt_at,
+            )
+        )
+
+
+def retry_failed(session: Session, message_id_: int, now: datetime) -> bool:
+    """An admin sends a failed message again (the outbox page calls this); flushes only."""
+    return (
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id_, OutboxMessage.status == OutboxStatus.FAILED)
+            .values(status=OutboxStatus.QUEUED.value, attempts=0, next_attempt_at=now)
+        ).rowcount
+        == 1
+    )
+
+
+def counts_by_status(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    ).all()
+    return {status: count for status, count in rows}

@@ -1,0 +1,200 @@
+"""What is due for whom: pure functions of (tasks, people, today, calendar), no database, no I/O.
+
+Every reminder has a *point*: the date the plan's rules put it on (14, 7, 3, 1 and 0 days before
+the due day; the day after it, then every 7 days; escalation at 7 days overdue; the weekly review
+digest on the week's first working day; the quarter's list on its first working day). A point on a
+weekend or holiday is delivered on the next working day. On a run, each task yields at most its
+latest point that has come (so after downtime it catches up once, with the days counted from the
+run), and the caller drops those already in the outbox: a point's key is unique.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from notifications.holidays import WorkingCalendar
+from workflow.periods import Quarter, local_instant
+from workflow.states import Role, TaskState
+from workflow.timezones import local_zone
+
+DEFAULT_REMINDERS = {
+    "before_days": [14, 7, 3, 1, 0],
+    "overdue_after_days": 1,
+    "overdue_every_days": 7,
+    "escalate_after_days": 7,
+}
+DONE_STATES = (TaskState.REPORTED.value, TaskState.REVIEWED.value)
+
+
+class Rule(StrEnum):
+    OPENING = "opening"  # the quarter's list, to the unit head
+    BEFORE = "before"  # due soon, to the unit head
+    OVERDUE = "overdue"  # to the unit head
+    ESCALATION = "escalation"  # to reviewers and leaders; cannot be switched off
+    REVIEW = "review"  # weekly: reports waiting for review, to reviewers
+    RETURNED = "returned"  # at once: a report was returned, to the unit head
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What the rules and the emails need to know about one open task."""
+
+    id: int
+    unit_id: int
+    unit_name: str
+    ref: str
+    title: str
+    plan_ref: str
+    plan_title: str
+    period: str
+    occurrence_label: str
+    due_at: datetime
+    state: str
+    updated_at: datetime
+    reminders: dict = field(default_factory=lambda: dict(DEFAULT_REMINDERS))
+    organisation_id: int = 0
+
+    @property
+    def due_day(self) -> date:
+        return self.due_at.astimezone(local_zone()).date()
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    role: str
+    unit_id: int | None
+    email_digests: bool = True
+    organisation_id: int = 0
+
+
+@dataclass(frozen=True)
+class Due:
+    """One line of someone's digest: ``rule`` for ``task_id`` at the point ``on_date``;
+    ``days`` is days left (opening, before), overdue (overdue, escalation) or waiting (review)."""
+
+    recipient_id: int
+    task_id: int
+    rule: Rule
+    on_date: date
+    days: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.recipient_id}/task:{self.task_id}/{self.rule}/{self.on_date.isoformat()}"
+
+
+def due_items(
+    tasks: list[TaskFacts], people: list[Person], today: date, calendar: WorkingCalendar
+) -> list[Due]:
+    """Every reminder due on ``today`` (nothing on a day off), before dropping those sent."""
+    if not calendar.is_working_day(today):
+        return []
+    heads: dict[int, list[Person]] = {}
+    for person in people:
+        if person.role == Role.UNIT_HEAD and person.unit_id is not None and person.email_digests:
+            heads.setdefault(person.unit_id, []).append(person)
+    overseers: dict[int, list[Person]] = {}
+    reviewers: dict[int, list[Person]] = {}
+    for person in people:
+        if person.role in (Role.REVIEWER, Role.LEADER):
+            overseers.setdefault(person.organisation_id, []).append(person)
+        if person.role == Role.REVIEWER and person.email_digests:
+            reviewers.setdefault(person.organisation_id, []).append(person)
+    items: list[Due] = []
+    for task in tasks:
+        if task.state == TaskState.REPORTED:
+            items += review_items(task, reviewers.get(task.organisation_id, []), today, calendar)
+        if task.state in DONE_STATES:
+            continue
+        for head in heads.get(task.unit_id, []):
+            items += head_items(task, head, today, calendar)
+        items += escalation_items(task, overseers.get(task.organisation_id, []), today)
+    return items
+
+
+def head_items(task: TaskFacts, head: Person, today: date, calendar: WorkingCalendar) -> list[Due]:
+    """The quarter's list (once per task), and the latest reminder point that has come."""
+    items = []
+    quarter = Quarter.of(today)
+    if task.period == str(quarter) and today >= calendar.first_working_day_of_quarter(quarter):
+        left = (task.due_day - today).days
+        items.append(Due(head.id, task.id, Rule.OPENING, quarter.first_day, left))
+    point = latest_point(task.due_day, task.reminders, today)
+    if point is not None:
+        rule, on_date = point
+        days = (task.due_day - today).days if rule is Rule.BEFORE else (today - task.due_day).days
+        items.append(Due(head.id, task.id, rule, on_date, days))
+    return items
+
+
+def latest_point(due_day: date, rules: dict, today: date) -> tuple[Rule, date] | None:
+    """The last reminder point on or before ``today`` for a task due on ``due_day``.
+
+    On a working day, a point has come exactly when it is on or before today: a point on a day
+    off is delivered on the next working day, which is at the latest today.
+    """
+    points = [(due_day - timedelta(days=k), Rule.BEFORE) for k in rules["before_days"]]
+    first = due_day + timedelta(days=rules["overdue_after_days"])
+    if first <= today:
+        every = rules["overdue_every_days"]
+        points.append((first + timedelta(days=(today - first).days // every * every), Rule.OVERDUE))
+    come = [(on_date, rule) for on_date, rule in points if on_date <= today]
+    if not come:
+        return None
+    on_date, rule = max(come, key=lambda point: (point[0], point[1] is Rule.OVERDUE))
+    return rule, on_date
+
+
+def escalation_items(task: TaskFacts, overseers: list[Person], today: date) -> list[Due]:
+    """At ``escalate_after_days`` overdue, once, to every reviewer and leader."""
+    point = task.due_day + timedelta(days=task.reminders["escalate_after_days"])
+    if point > today or task.due_day >= today:
+        return []
+    days = (today - task.due_day).days
+    return [Due(person.id, task.id, Rule.ESCALATION, point, days) for person in overseers]
+
+
+def review_items(
+    task: TaskFacts, reviewers: list[Person], today: date, calendar: WorkingCalendar
+) -> list[Due]:
+    """Reports waiting when the week's first working day opened go in that week's digest."""
+    week_point = calendar.first_working_day_of_week(today)
+    if task.updated_at >= local_instant(week_point, calendar.opens):
+        return []
+    waited = (today - task.updated_at.astimezone(local_zone()).date()).days
+    return [Due(person.id, task.id, Rule.REVIEW, week_point, waited) for person in reviewers]
+
+
+@dataclass(frozen=True)
+class ReturnFacts:
+    """A 'return' event: the report of ``task`` sent back with ``reason``."""
+
+    event_id: int
+    task: TaskFacts
+    at: datetime
+    reason: str
+    reviewer_name: str
+
+
+def returned_notices(
+    returns: list[ReturnFacts], people: list[Person]
+) -> list[tuple[Person, ReturnFacts]]:
+    """Each return, for each head of the unit (whatever their digest setting: it is not a digest);
+    only while the task is still returned."""
+    heads: dict[int, list[Person]] = {}
+    for person in people:
+        if person.role == Role.UNIT_HEAD and person.unit_id is not None:
+            heads.setdefault(person.unit_id, []).append(person)
+    return [
+        (head, facts)
+        for facts in returns
+        if facts.task.state == TaskState.RETURNED
+        for head in heads.get(facts.task.unit_id, [])
+    ]
+
+
+def returned_key(recipient_id: int, facts: ReturnFacts) -> str:
+    return f"{recipient_id}/task:{facts.task.id}/{Rule.RETURNED}/event:{facts.event_id}"

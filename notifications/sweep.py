@@ -1,0 +1,283 @@
+"""The sweep: load what the rules need, ask them what is due, queue one digest per person.
+
+Loading takes a constant number of queries whatever the number of tasks. The whole sweep is one
+transaction, serialised against other sweeps (``outbox.serialise_writers``); each reminder line
+is inserted if absent under its unique key and only the lines this run inserted make its
+digests, so running it twice, or twice at once, queues nothing new the second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from notifications import outbox
+from notifications.messages import Rendered, render_digest, render_returned
+from notifications.models import NotificationItem, OutboxMessage
+from notifications.rules import (
+    DEFAULT_REMINDERS,
+    Due,
+    Person,
+    ReturnFacts,
+    TaskFacts,
+    due_items,
+    returned_key,
+    returned_notices,
+)
+from notifications.settings import NotificationSettings
+from workflow.models import Plan, Responsibility, Task, TaskEventRecord, Unit, User
+from workflow.states import Role, TaskEvent, TaskState
+from workflow.timezones import local_zone
+
+RETURN_LOOKBACK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A message a run queued (or, in a dry run, would have)."""
+
+    to_address: str
+    to_name: str
+    kind: str
+    subject: str
+    lines: int
+
+
+@dataclass
+class SweepResult:
+    day: date
+    queued: list[Queued] = field(default_factory=list)
+
+
+def sweep_day(settings: NotificationSettings, now: datetime) -> date:
+    """The working day a sweep at ``now`` speaks for: today during or before working hours,
+    the next working day after them (its mail waits for the office to open)."""
+    return settings.calendar.next_open_instant(now).astimezone(local_zone()).date()
+
+
+def run_sweep(
+    engine: Engine, settings: NotificationSettings, now: datetime, dry_run: bool = False
+) -> SweepResult:
+    """Queue today's digests and any returned-report notices; ``dry_run`` rolls back."""
+    with Session(engine, expire_on_commit=False) as session:
+        result = queue_due(session, settings, now)
+        result.queued += queue_returned(session, settings, now).queued
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    return result
+
+
+def queue_due(session: Session, settings: NotificationSettings, now: datetime) -> SweepResult:
+    """The digest part of the sweep, in ``session``'s transaction (the caller commits)."""
+    outbox.serialise_writers(session, "giaoviec.sweep")
+    day = sweep_day(settings, now)
+    result = SweepResult(day)
+    tasks = load_tasks(session)
+    users = load_users(session)
+    people = [person_of(user) for user in users.values()]
+    items = due_items(list(tasks.values()), people, day, settings.calendar)
+    rows = [
+        {
+            "key": item.key,
+            "recipient_id": item.recipient_id,
+            "task_id": item.task_id,
+            "rule": item.rule.value,
+            "on_date": item.on_date,
+            "created_at": now,
+        }
+        for item in items
+    ]
+    new_keys = {key for _id, key in outbox.insert_if_absent(session, NotificationItem, rows)}
+    by_recipient: dict[int, list[Due]] = {}
+    for item in items:
+        if item.key in new_keys:
+            by_recipient.setdefault(item.recipient_id, []).append(item)
+    heads = heads_by_unit(users)
+    for recipient_id, mine in sorted(by_recipient.items()):
+        user = users[recipient_id]
+        rendered = render_digest(user, mine, tasks, heads, day, settings.base_url)
+        digest = hashlib.sha256("\n".join(sorted(i.key for i in mine)).encode()).hexdigest()
+        key = f"{recipient_id}/digest/daily/{day.isoformat()}/{digest[:16]}"
+        outbox_id = _queue(session, settings, now, user, "digest", key, rendered)
+        if outbox_id is None:
+            continue
+        session.execute(
+            update(NotificationItem.__table__)
+            .where(NotificationItem.__table__.c.key == bindparam("item_key"))
+            .values(outbox_id=outbox_id),
+            [{"item_key": item.key} for item in mine],
+        )
+        result.queued.append(_queued(user, "digest", rendered, len(mine)))
+    return result
+
+
+def queue_returned(session: Session, settings: NotificationSettings, now: datetime) -> SweepResult:
+    """The head of a unit whose report came back is told at once (in working hours), once per
+    'return' event: a catch-up scan of the last week's events, keyed by event id."""
+    outbox.serialise_writers(session, "giaoviec.sweep")
+    day = sweep_day(settings, now)
+    result = SweepResult(day)
+    returns = load_returns(session, now - RETURN_LOOKBACK)
+    if not returns:
+        return result
+    users = load_users(session)
+    people = [person_of(user) for user in users.values()]
+    already = set(
+        session.scalars(
+            select(OutboxMessage.key).where(
+                OutboxMessage.kind == "returned",
+                OutboxMessage.created_at >= now - RETURN_LOOKBACK - timedelta(days=1),
+            )
+        )
+    )
+    for person, facts in returned_notices(returns, people):
+        key = returned_key(person.id, facts)
+        if key in already:
+            continue
+        user = users[person.id]
+        rendered = render_returned(user, facts, day, settings.base_url)
+        if _queue(session, settings, now, user, "returned", key, rendered) is not None:
+            result.queued.append(_queued(user, "returned", rendered, 1))
+    return result
+
+
+def _queue(session, settings, now, user: User, kind, key, rendered: Rendered) -> int | None:
+    inserted = outbox.insert_if_absent(
+        session,
+        OutboxMessage,
+        [
+            {
+                "key": key,
+                "kind": kind,
+                "recipient_id": user.id,
+                "to_address": user.email,
+                "to_name": user.full_name or user.username,
+                "subject": rendered.subject,
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+                "message_id": outbox.message_id(key, settings.mail.mail_from),
+                "status": "queued",
+                "attempts": 0,
+                "last_error": "",
+                "created_at": now,
+                "next_attempt_at": settings.calendar.next_open_instant(now),
+            }
+        ],
+    )
+    return inserted[0][0] if inserted else None
+
+
+def _queued(user: User, kind: str, rendered: Rendered, lines: int) -> Queued:
+    return Queued(user.email, user.full_name or user.username, kind, rendered.subject, lines)
+
+
+def load_tasks(session: Session) -> dict[int, TaskFacts]:
+    """Every task not yet approved, with what the rules and emails need: one query."""
+    rows = session.execute(_task_columns().where(Task.state != TaskState.REVIEWED.value)).all()
+    return {row.id: _task_facts(row) for row in rows}
+
+
+def load_returns(session: Session, since: datetime) -> list[ReturnFacts]:
+    """'return' events since ``since`` whose task is still returned: one query."""
+    reviewer = aliased(User)
+    rows = session.execute(
+        _task_columns()
+        .add_columns(
+            TaskEventRecord.id.label("event_id"),
+            TaskEventRecord.at.label("event_at"),
+            TaskEventRecord.comment,
+            reviewer.full_name.label("reviewer_full_name"),
+            reviewer.username.label("reviewer_username"),
+        )
+        .join(TaskEventRecord, TaskEventRecord.task_id == Task.id)
+        .outerjoin(reviewer, reviewer.id == TaskEventRecord.actor_id)
+        .where(
+            TaskEventRecord.event == TaskEvent.RETURN.value,
+            TaskEventRecord.at >= since,
+            Task.state == TaskState.RETURNED.value,
+        )
+        .order_by(TaskEventRecord.id)
+    ).all()
+    return [
+        ReturnFacts(
+            event_id=row.event_id,
+            task=_task_facts(row),
+            at=row.event_at,
+            reason=row.comment,
+            reviewer_name=row.reviewer_full_name or row.reviewer_username or "",
+        )
+        for row in rows
+    ]
+
+
+def load_users(session: Session) -> dict[int, User]:
+    """Every active user: one query."""
+    users = session.scalars(select(User).where(User.active == True).order_by(User.id))  # noqa: E712
+    return {user.id: user for user in users}
+
+
+def person_of(user: User) -> Person:
+    return Person(user.id, user.role, user.unit_id, user.email_digests, user.organisation_id)
+
+
+def heads_by_unit(users: dict[int, User]) -> dict[int, list[User]]:
+    heads: dict[int, list[User]] = {}
+    for user in users.values():
+        if user.role == Role.UNIT_HEAD and user.unit_id is not None:
+            heads.setdefault(user.unit_id, []).append(user)
+    return heads
+
+
+def _task_columns():
+    return (
+        select(
+            Task.id,
+            Task.unit_id,
+            Unit.name.label("unit_name"),
+            Unit.short_name.label("unit_short_name"),
+            Responsibility.ref,
+            Responsibility.title,
+            Responsibility.details,
+            Plan.code.label("plan_code"),
+            Plan.number.label("plan_number"),
+            Plan.symbol.label("plan_symbol"),
+            Plan.title.label("plan_title"),
+            Plan.organisation_id,
+            Task.period,
+            Task.occurrence_label,
+            Task.due_at,
+            Task.state,
+            Task.updated_at,
+        )
+        .join(Unit, Unit.id == Task.unit_id)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Responsibility.retired == False)  # noqa: E712
+    )
+
+
+def _task_facts(row) -> TaskFacts:
+    plan_ref = f"{row.plan_number}-{row.plan_symbol}" if row.plan_number else row.plan_code
+    return TaskFacts(
+        id=row.id,
+        unit_id=row.unit_id,
+        unit_name=row.unit_short_name or row.unit_name,
+        ref=row.ref,
+        title=row.title,
+        plan_ref=plan_ref,
+        plan_title=row.plan_title,
+        period=row.period,
+        occurrence_label=row.occurrence_label,
+        due_at=row.due_at,
+        state=row.state,
+        updated_at=row.updated_at,
+        reminders={**DEFAULT_REMINDERS, **((row.details or {}).get("reminders") or {})},
+        organisation_id=row.organisation_id,
+    )

@@ -1,0 +1,184 @@
+"""A whole quarter lived day by day: exactly which emails arrive, to whom, when, saying what."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from notifications.scheduler import open_quarter_if_due, send_outbox
+from notifications.settings import NotificationSettings
+from notifications.sweep import run_sweep
+from tests.notifications.conftest import BASE_URL
+from workflow import clock
+from workflow.services import approve_report, return_report, start_task, submit_report
+from workflow.timezones import local_zone
+
+REASON = "Thiếu danh sách đại biểu dự hội nghị và ảnh chụp tài liệu."
+
+
+@pytest.fixture
+def people(session, make_user):
+    """Heads of the four units (one reads English, one switched digests off), a reviewer and a
+    leader who switched digests off (escalations still reach her)."""
+    users = {
+        "lan": make_user("unit_head", "BXDD", full_name="Nguyễn Thị Lan"),
+        "hung": make_user("unit_head", "UBND", full_name="Trần Văn Hùng"),
+        "binh": make_user("unit_head", "CB1", full_name="Lê Văn Bình", locale="en"),
+        "hoa": make_user("unit_head", "CB2", full_name="Phạm Thị Hoa"),
+        "tuan": make_user("reviewer", full_name="Đỗ Minh Tuấn"),
+        "khanh": make_user("leader", full_name="Vũ Quốc Khánh"),
+    }
+    for name in ("hoa", "khanh"):
+        users[name].email_digests = False
+        session.add(users[name])
+    session.commit()
+    return users
+
+
+def act(session, action, user, task, *args):
+    session.refresh(task)
+    action(session, user, task.id, task.version, *args)
+    session.commit()
+
+
+def live_quarter(app, session, people, smtp_server, find_task):
+    """Run the scheduler's jobs each day of 2026-Q1: quarter opening and sweep at 07:30, the
+    minute sender after the day's actions at 10:00."""
+    engine = app.extensions["giaoviec.engine"]
+    settings = NotificationSettings.from_config(app.config)
+    u = people
+    actions = {
+        date(2026, 2, 26): lambda: (
+            act(session, start_task, u["lan"], find_task("VI.1.7", "BXDD")),
+            act(session, submit_report, u["lan"], find_task("VI.1.7", "BXDD"), "Đã tổ chức."),
+        ),
+        date(2026, 3, 3): lambda: act(
+            session, return_report, u["tuan"], find_task("VI.1.7", "BXDD"), REASON
+        ),
+        date(2026, 3, 5): lambda: act(
+            session, submit_report, u["lan"], find_task("VI.1.7", "BXDD"), "Đã bổ sung."
+        ),
+        date(2026, 3, 10): lambda: act(
+            session, approve_report, u["tuan"], find_task("VI.1.7", "BXDD"), ""
+        ),
+        date(2026, 3, 11): lambda: (
+            act(session, start_task, u["hung"], find_task("VI.2.1", "UBND")),
+            act(session, submit_report, u["hung"], find_task("VI.2.1", "UBND"), "Đã cập nhật."),
+        ),
+    }
+    day = date(2026, 1, 1)
+    while day <= date(2026, 3, 31):
+        with app.app_context():
+            clock.set_now(datetime.combine(day, time(7, 30)))
+            open_quarter_if_due(engine, settings)
+            run_sweep(engine, settings, clock.now())
+            send_outbox(engine, settings)
+            if day in actions:
+                clock.set_now(datetime.combine(day, time(10, 0)))
+                actions[day]()
+            clock.set_now(datetime.combine(day, time(10, 1)))
+            send_outbox(engine, settings)
+        day += timedelta(days=1)
+    return smtp_server.mailbox.take()
+
+
+def test_a_quarter_of_reminders(app, session, ward, people, smtp_server):
+    """Which emails does each person get over 2026-Q1, on which day, with which subject?"""
+
+    find_task = _finder(session)
+    received = live_quarter(app, session, people, smtp_server, find_task)
+    seen = [
+        (m.at.astimezone(local_zone()).strftime("%d/%m %H:%M"), m.to[0].split("@")[0], m.subject)
+        for m in received
+    ]
+    lan, hung, binh, tuan, khanh = "unit_head1", "unit_head2", "unit_head3", "reviewer5", "leader6"
+    assert seen == [
+        # Quarter opening on the first working day (1/1 is Tết Dương lịch); Hoa switched off.
+        ("02/01 07:30", lan, "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới"),
+        ("02/01 07:30", hung, "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới"),
+        ("02/01 07:30", binh, "[Giao Việc] 02/01/2026: 1 new task"),
+        # VI.1.7 due Tue 10/02: 14 and 7 days before; 3 days before is a Saturday, moved to
+        # Monday 09/02, where the 1-day point also falls: one email.
+        ("27/01 07:30", lan, "[Giao Việc] 27/01/2026: 1 nhiệm vụ sắp đến hạn"),
+        ("03/02 07:30", lan, "[Giao Việc] 03/02/2026: 1 nhiệm vụ sắp đến hạn"),
+        ("09/02 07:30", lan, "[Giao Việc] 09/02/2026: 1 nhiệm vụ sắp đến hạn"),
+        ("10/02 07:30", lan, "[Giao Việc] 10/02/2026: 1 nhiệm vụ sắp đến hạn"),
+        ("11/02 07:30", lan, "[Giao Việc] 11/02/2026: 1 nhiệm vụ quá hạn"),
+        # 18/02 (overdue again) and 17/02 (escalation) fall in Tết: both on Monday 23/02.
+        ("23/02 07:30", lan, "[Giao Việc] 23/02/2026: 1 nhiệm vụ quá hạn"),
+        ("23/02 07:30", tuan, "[Giao Việc] 23/02/2026: 1 nhiệm vụ quá hạn cần đôn đốc"),
+        ("23/02 07:30", khanh, "[Giao Việc] 23/02/2026: 1 nhiệm vụ quá hạn cần đôn đốc"),
+        ("25/02 07:30", lan, "[Giao Việc] 25/02/2026: 1 nhiệm vụ quá hạn"),
+        # Reported 26/02. Monday 02/03: the weekly review digest; VI.2.1 and VI.4.1 (due Sun
+        # 15/03) are 14 days away on Sunday 01/03: moved to Monday.
+        ("02/03 07:30", hung, "[Giao Việc] 02/03/2026: 1 nhiệm vụ sắp đến hạn"),
+        ("02/03 07:30", binh, "[Giao Việc] 02/03/2026: 1 task due soon"),
+        ("02/03 07:30", tuan, "[Giao Việc] 02/03/2026: 1 báo cáo chờ duyệt"),
+        # Returned at 10:00: the head is told within the minute, with the reason.
+        ("03/03 10:01", lan, "[Giao Việc] Báo cáo bị trả lại: VI.1.7 Hội nghị báo cáo viên"),
+        # Returned and still overdue: the weekly overdue reminder goes on.
+        ("04/03 07:30", lan, "[Giao Việc] 04/03/2026: 1 nhiệm vụ quá hạn"),
+        ("09/03 07:30", hung, "[Giao Việc] 09/03/2026: 1 nhiệm vụ sắp đến hạn"),
+        ("09/03 07:30", binh, "[Giao Việc] 09/03/2026: 1 task due soon"),
+        ("09/03 07:30", tuan, "[Giao Việc] 09/03/2026: 1 báo cáo chờ duyệt"),
+        # UBND reported on 11/03: only Chi bộ 1 is reminded 3 days before.
+        ("12/03 07:30", binh, "[Giao Việc] 12/03/2026: 1 task due soon"),
+        # 1 day before (Sat), the due day (Sun) and 1 day overdue (Mon) all land on Monday.
+        ("16/03 07:30", binh, "[Giao Việc] 16/03/2026: 1 task overdue"),
+        ("16/03 07:30", tuan, "[Giao Việc] 16/03/2026: 1 báo cáo chờ duyệt"),
+        # Escalation (Sun 22/03 -> Mon 23/03) of both cells, grouped with the review digest.
+        ("23/03 07:30", binh, "[Giao Việc] 23/03/2026: 1 task overdue"),
+        (
+            "23/03 07:30",
+            tuan,
+            "[Giao Việc] 23/03/2026: 2 nhiệm vụ quá hạn cần đôn đốc, 1 báo cáo chờ duyệt",
+        ),
+        ("23/03 07:30", khanh, "[Giao Việc] 23/03/2026: 2 nhiệm vụ quá hạn cần đôn đốc"),
+        ("30/03 07:30", binh, "[Giao Việc] 30/03/2026: 1 task overdue"),
+        ("30/03 07:30", tuan, "[Giao Việc] 30/03/2026: 1 báo cáo chờ duyệt"),
+    ]
+    by_key = {(when, to): m for (when, to, _subject), m in zip(seen, received, strict=True)}
+
+    opening = by_key[("02/01 07:30", lan)]
+    assert str(opening.message["To"]) == "Nguyễn Thị Lan <unit_head1@example.vn>"
+    assert opening.message["From"].addresses[0].display_name == "Giao Việc Phường Thử Nghiệm"
+    task = find_task("VI.1.7", "BXDD")
+    for body in (opening.text, opening.html):
+        assert "Kính gửi đồng chí Nguyễn Thị Lan" in body
+        assert "Nhiệm vụ của Ban Xây dựng Đảng trong quý I/2026" in body
+        assert "Hội nghị báo cáo viên" in body and "hạn 10/02/2026" in body
+        assert "còn 39 ngày" in body
+        assert f"{BASE_URL}/tasks/{task.id}" in body
+        assert "TN-2026 Kế hoạch thử nghiệm năm 2026" in body
+        assert f"{BASE_URL}/settings/notifications" in body
+    assert opening.message["List-Unsubscribe"] == f"<{BASE_URL}/settings/notifications>"
+
+    returned = by_key[("03/03 10:01", lan)]
+    assert REASON in returned.text and REASON in returned.html
+    assert "Đỗ Minh Tuấn" in returned.text and "quá hạn 21 ngày" in returned.text
+
+    grouped = by_key[("23/03 07:30", tuan)].text
+    assert "Chi bộ Khu dân cư số 1" in grouped and "Chi bộ Khu dân cư số 2" in grouped
+    assert "Trưởng đơn vị: Lê Văn Bình" in grouped and "Trưởng đơn vị: Phạm Thị Hoa" in grouped
+    assert "Quán triệt Nghị quyết" in grouped and "đã chờ 12 ngày" in grouped
+    leader = by_key[("23/03 07:30", khanh)].text
+    assert "quá hạn 8 ngày" in leader and "đã tắt thư nhắc việc" in leader
+    assert by_key[("16/03 07:30", binh)].text.startswith("Dear Lê Văn Bình,")
+    assert len({m.message["Message-ID"] for m in received}) == len(received)
+
+
+def _finder(session):
+    from sqlmodel import select
+
+    from workflow.models import Responsibility, Task, Unit
+
+    def find_task(ref, unit_code):
+        return session.exec(
+            select(Task)
+            .join(Responsibility)
+            .join(Unit, Unit.id == Task.unit_id)
+            .where(Responsibility.ref == ref, Unit.code == unit_code, Task.period == "2026-Q1")
+        ).one()
+
+    return find_task
