@@ -6,16 +6,18 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from functools import partial
 from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
+from werkzeug.security import generate_password_hash
 
 import notifications.models  # noqa: F401  (its tables are emptied between tests too)
 from web import create_app
-from workflow import clock
+from workflow import accounts, clock
 from workflow.accounts import add_user
 from workflow.db import make_engine
 from workflow.migrate import upgrade
@@ -77,6 +79,15 @@ def db(engine):
 def session(db):
     with Session(db, expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(request, monkeypatch):
+    """Hash passwords cheaply: scrypt costs tens of milliseconds a user, and most tests make
+    many users. Tests of the hashing itself are marked ``real_password_hashing``."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        cheap = partial(generate_password_hash, method="pbkdf2:sha256:1")
+        monkeypatch.setattr(accounts, "generate_password_hash", cheap)
 
 
 @pytest.fixture(autouse=True)

@@ -3,18 +3,16 @@ document says what it really does (every answer in this file is checked against 
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
-from werkzeug.security import generate_password_hash
 
 from tests.conftest import csrf
 from web.api.openapi import DOCUMENT
-from workflow import accounts, clock
+from workflow import clock
 from workflow.accounts import issue_token
 from workflow.models import ApiToken, Target, Unit
 from workflow.services import approve_report, reopen_task, return_report, start_task, submit_report
@@ -142,13 +140,6 @@ def check_documented(app, method: str, path: str, response, body: object = None)
     if response.status_code == 200 and "requestBody" in operation:
         request_schema = operation["requestBody"]["content"]["application/json"]["schema"]
         assert schema_errors(request_schema, body) == [], "an accepted body is not documented"
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """Passwords are not what this file tests: hash them cheaply, so the matrices run fast."""
-    cheap = functools.partial(generate_password_hash, method="pbkdf2:sha256:1")
-    monkeypatch.setattr(accounts, "generate_password_hash", cheap)
 
 
 # --- Callers ---------------------------------------------------------------------------------

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import partial
 
 import pytest
 import transitions
 from sqlmodel import Session, func, select
-from werkzeug.security import generate_password_hash
 
-from workflow import accounts, machine, services
+from workflow import machine, services
 from workflow.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound, StaleVersion
 from workflow.machine import TASK_MACHINE, events_from
 from workflow.models import Report, Task, TaskEventRecord, User
@@ -92,16 +90,6 @@ def expected_outcome(actor: Actor, state: str, event: str):
     if state not in sources:
         return IllegalTransition
     return destination
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """Hash passwords cheaply: these tests create hundreds of users and check no password."""
-    monkeypatch.setattr(
-        accounts,
-        "generate_password_hash",
-        partial(generate_password_hash, method="pbkdf2:sha256:1"),
-    )
 
 
 def act(session, user, event, task, version=None, comment=COMMENT):

@@ -431,6 +431,7 @@ def test_a_ward_wide_role_belongs_to_no_unit(session, ward):
     assert user.unit_id is None
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_kept_only_as_salted_hashes(session, ward, make_user):
     """Is the password itself stored anywhere, and do two equal passwords look alike?"""
     first, second = make_user("reviewer"), make_user("leader")
