@@ -27,8 +27,9 @@ def heads(make_user):
     return [make_user("unit_head", unit) for unit in ("BXDD", "UBND", "CB1", "CB2")]
 
 
-def giaoviec(database_url, smtp_server, *args, now=None) -> subprocess.Popen:
-    """``giaoviec ARGS`` in a process of its own, on the test database and SMTP server."""
+def giaoviec(database_url, smtp_server, *args, now=None, log: Path | None = None):
+    """``giaoviec ARGS`` in a process of its own, on the test database and SMTP server; its
+    standard error goes to ``log`` when given (read while it runs), else to a pipe."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -42,14 +43,15 @@ def giaoviec(database_url, smtp_server, *args, now=None) -> subprocess.Popen:
     }
     if now:
         env["GIAOVIEC_NOW"] = now
-    return subprocess.Popen(
-        [sys.executable, "-c", "from web.cli import main; main()", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    command = [sys.executable, "-c", "from web.cli import main; main()", *args]
+    if log is None:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+    with open(log, "w") as stderr:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True
+        )
 
 
 def test_reminders_run_twice_at_once_sends_each_email_once(database_url, heads, smtp_server):
@@ -109,7 +111,9 @@ def test_a_second_scheduler_lock_waits_for_the_first(database_url):
         second.dispose()
 
 
-def test_two_scheduler_processes_one_sends_the_other_waits(app, database_url, heads, smtp_server):
+def test_two_scheduler_processes_one_sends_the_other_waits(
+    app, database_url, heads, smtp_server, tmp_path
+):
     """With mail queued, start two ``giaoviec scheduler`` processes: the first sends everything
     once; the second waits, takes over when the first stops, and sends nothing again."""
     clock.set_now("2026-01-02T07:30")
@@ -119,18 +123,19 @@ def test_two_scheduler_processes_one_sends_the_other_waits(app, database_url, he
         open_quarter_if_due(engine, settings)
         assert len(run_sweep(engine, settings, clock.now()).queued) == 4
     now = "2026-01-02T08:00"
-    first = giaoviec(database_url, smtp_server, "scheduler", "--sender-seconds", "0.5", now=now)
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    args = ("scheduler", "--sender-seconds", "0.5")
+    first = giaoviec(database_url, smtp_server, *args, now=now, log=logs[0])
     _wait_for(lambda: len(smtp_server.mailbox.messages) == 4, first)
-    second = giaoviec(database_url, smtp_server, "scheduler", "--sender-seconds", "0.5", now=now)
-    time.sleep(3)
-    assert second.poll() is None
+    second = giaoviec(database_url, smtp_server, *args, now=now, log=logs[1])
+    _wait_for(lambda: "Another scheduler is running" in logs[1].read_text(), second)
     first.terminate()
-    first_err = first.communicate(timeout=30)[1]
-    time.sleep(3)
+    first.wait(30)
+    _wait_for(lambda: "Scheduler running" in logs[1].read_text(), second, timeout=60)
     second.terminate()
-    second_err = second.communicate(timeout=30)[1]
+    second.wait(30)
+    first_err, second_err = (log.read_text() for log in logs)
     assert "Another scheduler is running" not in first_err
-    assert "Another scheduler is running" in second_err, second_err
     assert second_err.index("Another scheduler") < second_err.index("Scheduler running")
     assert len(smtp_server.mailbox.take()) == 4
 

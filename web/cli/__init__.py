@@ -10,16 +10,12 @@ from flask.cli import FlaskGroup
 
 
 def init_app(app: Flask) -> None:
-    from web.cli import db, demo, plan, tasks, users
+    from web.cli import db, demo, plan, reminders, tasks, users
 
-    for module in (plan, db, users, tasks):
+    for module in (plan, db, users, tasks, reminders):
         app.cli.add_command(module.group)
     app.cli.add_command(demo.demo_command)
-
-    from notifications import cli as notifications_cli
-
-    app.cli.add_command(notifications_cli.group)
-    app.cli.add_command(notifications_cli.scheduler_command)
+    app.cli.add_command(reminders.scheduler_command)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""``giaoviec reminders run`` (one sweep and send, by hand) and ``giaoviec scheduler``."""
+"""``giaoviec reminders run`` (one sweep and send, by hand) and ``giaoviec scheduler``: the
+command-line side of ``notifications``."""
 
 from __future__ import annotations
 
