@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, select
 from werkzeug.security import generate_password_hash
 
 import notifications.models  # noqa: F401  (its tables are emptied between tests too)
+import workflow.reporting.models  # noqa: F401  (likewise)
 from web import create_app
 from workflow import accounts, clock
 from workflow.accounts import add_user

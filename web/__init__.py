@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         dashboard,
         database,
         errors,
+        exports,
         i18n,
         pages,
         review,
@@ -68,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
-    for blueprint in (tasks.bp, review.bp, dashboard.bp, admin.bp, api.bp):
+    for blueprint in (tasks.bp, review.bp, dashboard.bp, admin.bp, exports.bp, api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API authenticates each request; see web/api
     cli.init_app(app)

@@ -4,7 +4,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import notifications.models  # noqa: F401  (registers the tables)
-import workflow.models  # noqa: F401  (registers the tables)
+import workflow.models
+import workflow.reporting.models  # noqa: F401  (registers the tables)
 
 target_metadata = SQLModel.metadata
 

@@ -1,0 +1,128 @@
+"""Download routes. Reports and lists are for leaders, reviewers and admins; everyone may have
+a calendar feed of their tasks, reached by a secret link that works without signing in."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, render_template, request, url_for
+from flask_babel import format_percent
+from flask_login import current_user, login_required
+
+from web.database import db_session
+from web.exports import bp
+from workflow import clock
+from workflow.access import ORGANISATION_WIDE, require_role
+from workflow.accountability import Period, accountability_by_unit, parse_period
+from workflow.models import Organisation
+from workflow.periods import Quarter
+from workflow.reporting.calendar import (
+    active_calendar_token,
+    calendar_feed,
+    calendar_tasks,
+    issue_calendar_token,
+    revoke_calendar_tokens,
+    user_for_calendar_token,
+)
+from workflow.reporting.exports import FORMATS, file_name, quarterly_file
+
+
+def _quarter() -> Quarter:
+    try:
+        return Quarter.parse(request.args.get("quarter") or str(Quarter.of(clock.today())))
+    except ValueError:
+        abort(404)
+
+
+def _download(content: bytes, mimetype: str, name: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/quarterly.<file_format>")
+@login_required
+def quarterly(file_format: str):
+    """The quarterly report (.docx) or the quarter's tasks (.xlsx, .csv)."""
+    if file_format not in FORMATS:
+        abort(404)
+    user, session = current_user.user, db_session()
+    require_role(user, *ORGANISATION_WIDE)
+    organisation = session.get(Organisation, user.organisation_id)
+    quarter = _quarter()
+    content = quarterly_file(
+        session,
+        organisation,
+        quarter,
+        file_format,
+        clock.now(),
+        viewer=user,
+        plan_code=request.args.get("plan") or None,
+    )
+    return _download(content, FORMATS[file_format], file_name(organisation, quarter, file_format))
+
+
+@bp.route("/accountability/print")
+@login_required
+def accountability_print():
+    """The accountability table on an A4 landscape page, without navigation."""
+    user, session, now = current_user.user, db_session(), clock.now()
+    require_role(user, *ORGANISATION_WIDE)
+    organisation = session.get(Organisation, user.organisation_id)
+    period = _period()
+    rows = accountability_by_unit(session, organisation, period, now, viewer=user)
+    return render_template(
+        "exports/accountability_print.html",
+        organisation=organisation,
+        period=period,
+        rows=rows,
+        now=now,
+        format_percent=format_percent,
+    )
+
+
+def _period() -> Period:
+    try:
+        if request.args.get("year"):
+            return parse_period(request.args["year"])
+        return parse_period(request.args.get("quarter") or str(Quarter.of(clock.today())))
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@login_required
+def calendar():
+    """The page to create, replace or revoke one's calendar link; a new link is shown once."""
+    user, session = current_user.user, db_session()
+    link = None
+    if request.method == "POST":
+        if request.form.get("action") == "revoke":
+            revoke_calendar_tokens(session, user, clock.now())
+        else:
+            token = issue_calendar_token(session, user, clock.now())
+            link = url_for("exports.calendar_feed_file", token=token, _external=True)
+    return render_template(
+        "exports/calendar.html",
+        link=link,
+        active=link is not None or active_calendar_token(session, user) is not None,
+    )
+
+
+@bp.route("/calendar/<token>.ics")
+def calendar_feed_file(token: str):
+    """The feed itself: no sign-in, the secret link is the credential."""
+    session = db_session()
+    user = user_for_calendar_token(session, token)
+    if user is None:
+        abort(404)
+    organisation = session.get(Organisation, user.organisation_id)
+    content = calendar_feed(
+        organisation,
+        calendar_tasks(session, user),
+        current_app.config["BASE_URL"],
+        clock.now(),
+    )
+    response = Response(content, mimetype="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = 'inline; filename="giaoviec.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

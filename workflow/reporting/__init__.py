@@ -1,0 +1,1 @@
+"""Reports and exports: the quarterly report, spreadsheets and calendar feeds, as bytes."""

@@ -1,0 +1,159 @@
+"""A person's tasks as an iCalendar feed behind a secret, revocable link.
+
+One event per task at its due time (Asia/Ho_Chi_Minh), with an alarm for each reminder day of its
+responsibility while it is not yet reported. A unit head or member gets their unit's tasks;
+leaders, reviewers and admins every task of the organisation. The link's token is shown once;
+only its SHA-256 is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event
+from sqlmodel import Session, select
+
+from workflow.access import ORGANISATION_WIDE, visible_tasks_clause
+from workflow.deadlines import DONE_STATES
+from workflow.models import Organisation, Plan, Responsibility, Task, Unit, User
+from workflow.periods import Quarter
+from workflow.reporting.models import CalendarToken
+from workflow.reporting.quarterly import VI_STATE_LABELS
+from workflow.timezones import local_zone
+
+DEFAULT_BEFORE_DAYS = [14, 7, 3, 1, 0]
+
+
+@dataclass(frozen=True)
+class CalendarTask:
+    id: int
+    ref: str
+    title: str
+    unit_name: str
+    period: str
+    occurrence_label: str
+    state: str
+    due_at: datetime
+    before_days: tuple[int, ...]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_calendar_token(session: Session, user: User, now: datetime) -> str:
+    """A new feed link token for ``user``, replacing (revoking) any earlier one."""
+    revoke_calendar_tokens(session, user, now)
+    token = secrets.token_urlsafe(32)
+    session.add(CalendarToken(user_id=user.id, token_hash=_digest(token), created_at=now))
+    session.flush()
+    return token
+
+
+def revoke_calendar_tokens(session: Session, user: User, now: datetime) -> int:
+    """Revoke every live feed link of ``user``; how many there were."""
+    live = session.exec(
+        select(CalendarToken).where(
+            CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)
+        )
+    ).all()
+    for token in live:
+        token.revoked_at = now
+        session.add(token)
+    session.flush()
+    return len(live)
+
+
+def active_calendar_token(session: Session, user: User) -> CalendarToken | None:
+    return session.exec(
+        select(CalendarToken).where(
+            CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)
+        )
+    ).first()
+
+
+def user_for_calendar_token(session: Session, token: str) -> User | None:
+    """The active user whose live feed link ``token`` is, or None."""
+    return session.exec(
+        select(User)
+        .join(CalendarToken, CalendarToken.user_id == User.id)
+        .where(
+            CalendarToken.token_hash == _digest(token),
+            CalendarToken.revoked_at.is_(None),
+            User.active == True,  # noqa: E712
+        )
+    ).first()
+
+
+def calendar_tasks(session: Session, user: User) -> list[CalendarTask]:
+    """The tasks of ``user``'s feed, by due time, in one statement."""
+    query = (
+        select(Task, Responsibility, Unit.short_name, Unit.name)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Unit, Unit.id == Task.unit_id)
+        .where(visible_tasks_clause(user))
+        .order_by(Task.due_at, Task.id)
+    )
+    if user.role not in ORGANISATION_WIDE:
+        query = query.where(Task.unit_id == user.unit_id)
+    result = []
+    for task, responsibility, short_name, name in session.exec(query):
+        reminders = responsibility.details.get("reminders") or {}
+        result.append(
+            CalendarTask(
+                id=task.id,
+                ref=responsibility.ref,
+                title=responsibility.title,
+                unit_name=short_name or name,
+                period=task.period,
+                occurrence_label=task.occurrence_label,
+                state=task.state,
+                due_at=task.due_at,
+                before_days=tuple(reminders.get("before_days", DEFAULT_BEFORE_DAYS)),
+            )
+        )
+    return result
+
+
+def calendar_feed(
+    organisation: Organisation, tasks: list[CalendarTask], base_url: str, now: datetime
+) -> bytes:
+    """The feed as .ics bytes; each task's UID stays the same from one download to the next."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Giao Việc//giaoviec//VI")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"Giao Việc – {organisation.name}")
+    calendar.add("x-wr-timezone", str(local_zone()))
+    for task in tasks:
+        calendar.add_component(_event(organisation, task, base_url, now))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _event(organisation: Organisation, task: CalendarTask, base_url: str, now: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"task-{task.id}@{organisation.code}.giaoviec")
+    event.add("dtstamp", now)
+    event.add("dtstart", task.due_at.astimezone(local_zone()))
+    phase = f" ({task.occurrence_label})" if task.occurrence_label else ""
+    event.add("summary", f"Hạn báo cáo {task.ref}{phase}: {task.title} – {task.unit_name}")
+    quarter = Quarter.parse(task.period).roman
+    event.add(
+        "description",
+        f"Quý {quarter}. Trạng thái: {VI_STATE_LABELS[task.state]}.\n"
+        f"{base_url.rstrip('/')}/tasks/{task.id}",
+    )
+    event.add("url", f"{base_url.rstrip('/')}/tasks/{task.id}")
+    if task.state not in DONE_STATES:
+        for days in sorted(set(task.before_days), reverse=True):
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Còn {days} ngày: {task.ref} {task.title}")
+            alarm.add("trigger", -timedelta(days=days))
+            event.add_component(alarm)
+    return event

@@ -1,0 +1,48 @@
+"""One quarter's report or task list as a file, the same from the command line and the web."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from workflow.accountability import accountability_by_unit
+from workflow.models import Organisation, User
+from workflow.periods import Quarter
+from workflow.reporting.docx import render_quarterly_docx
+from workflow.reporting.quarterly import quarterly_report
+from workflow.reporting.spreadsheet import tasks_csv, tasks_workbook
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def file_name(organisation: Organisation, quarter: Quarter, file_format: str) -> str:
+    kind = "bao-cao" if file_format == "docx" else "nhiem-vu"
+    return f"{kind}-{organisation.code.lower()}-{quarter}.{file_format}"
+
+
+def quarterly_file(
+    session: Session,
+    organisation: Organisation,
+    quarter: Quarter,
+    file_format: str,
+    now: datetime,
+    *,
+    viewer: User | None = None,
+    plan_code: str | None = None,
+) -> bytes:
+    """The report (``docx``) or the quarter's tasks (``xlsx``, ``csv``) as bytes; ``viewer``
+    must be a leader, reviewer or admin (the command line passes none)."""
+    report = quarterly_report(
+        session, organisation, quarter, now, viewer=viewer, plan_code=plan_code
+    )
+    if file_format == "docx":
+        return render_quarterly_docx(report)
+    if file_format == "csv":
+        return tasks_csv(report.lines)
+    summary = accountability_by_unit(session, organisation, quarter, now, viewer=viewer)
+    return tasks_workbook([(quarter, report.lines)], summary)
