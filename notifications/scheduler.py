@@ -25,7 +25,7 @@ import time as time_module
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
@@ -150,11 +150,13 @@ def send_outbox(engine: Engine, settings: NotificationSettings) -> tuple[int, Se
     return len(returned.queued), sent
 
 
-def build_scheduler(app: Flask, engine: Engine, sender_seconds: float = 60) -> BlockingScheduler:
-    """The jobs, each run inside an app context (emails need Flask-Babel)."""
+def build_scheduler(app: Flask, engine: Engine, sender_seconds: float = 60) -> BackgroundScheduler:
+    """The jobs, each run inside an app context (emails need Flask-Babel). The scheduler runs
+    in a thread of its own; whoever starts it waits for a stop signal, then shuts it down, so a
+    signal that arrives at any moment (even before it started) stops it cleanly."""
     settings = NotificationSettings.from_config(app.config)
     zone = local_zone()
-    scheduler = BlockingScheduler(timezone=zone)
+    scheduler = BackgroundScheduler(timezone=zone)
     sweep_at = settings.sweep_at
     opening_at = (datetime.combine(datetime.today(), sweep_at) - timedelta(minutes=5)).time()
 

@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         i18n,
         pages,
         review,
+        settings,
         storage,
         tasks,
     )
@@ -69,8 +70,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
-    for blueprint in (tasks.bp, review.bp, dashboard.bp, admin.bp, exports.bp, api.bp):
+    for blueprint in (tasks.bp, review.bp, dashboard.bp, admin.bp, settings.bp, api.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(exports.bp)
     csrf.exempt(api.bp)  # the API authenticates each request; see web/api
     cli.init_app(app)
     app.before_request(_refuse_without_secret_key)

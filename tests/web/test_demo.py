@@ -46,3 +46,29 @@ def test_running_the_demo_twice_reuses_the_data(session):
         session.exec(select(func.count()).select_from(model)).one()
         for model in (User, Task, TaskEventRecord)
     ] == counts
+
+
+def test_the_demo_scheduler_runs_in_its_own_thread_once_and_keeps_mail_in_the_outbox(
+    app, session, make_user, open_tasks
+):
+    """Without an SMTP server, does the demo's scheduler thread queue the day's mail (and leave
+    it queued), and does a second start do nothing?"""
+    from notifications.models import OutboxMessage
+    from web.cli.demo import start_scheduler
+
+    make_user("unit_head", "UBND")
+    open_tasks()
+    clock.set_now("2026-01-02T07:30")
+    assert not app.config.get("SMTP_HOST")
+    runner = start_scheduler(app)
+    try:
+        assert runner is not None and runner.thread.daemon
+        assert start_scheduler(app) is None
+        assert runner.swept.wait(20)
+        session.expire_all()
+        statuses = session.exec(select(OutboxMessage.status)).all()
+        session.commit()
+        assert statuses == ["queued"]
+    finally:
+        runner.stop()
+    assert not runner.thread.is_alive()

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from web.admin import routes  # noqa: E402,F401  (registers the routes)
+from web.admin import outbox, routes  # noqa: E402,F401  (registers the routes)

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import gettext
 from werkzeug.serving import run_simple
 
 from definitions import DEFAULT_PLAN, plan_path
+from notifications.scheduler import SchedulerLock, build_scheduler, daily_sweep
+from notifications.settings import NotificationSettings
 from web.cli.common import unit_of_work
 from web.database import engine
 from workflow import clock
 from workflow.demo import DEMO_PASSWORD, prepare_demo
 from workflow.migrate import upgrade
 from workflow.plan_format import read_plan
+
+log = logging.getLogger("giaoviec.demo")
+SCHEDULER_KEY = "giaoviec.demo_scheduler"
+_starting = threading.Lock()
 
 
 def _demo_secret_key() -> str:
@@ -64,4 +72,53 @@ def demo_command(host: str, port: int, now_text: str | None) -> None:
     for account in accounts:
         click.echo(f"  {account.username:<18} {account.role:<10} {account.unit}")
     app.config["BASE_URL"] = url.rstrip("/")
+    start_scheduler(app)
+    if not app.config.get("SMTP_HOST"):
+        click.echo(gettext("No SMTP server is configured: the mail stays in the outbox."))
     run_simple(host, port, app, threaded=True)
+
+
+class DemoScheduler:
+    """The reminder jobs in a daemon thread of the demo process (never in a request worker)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.stopping = threading.Event()
+        self.swept = threading.Event()  # the first sweep is done
+        self.thread = threading.Thread(target=self.run, name="giaoviec-scheduler", daemon=True)
+
+    def run(self) -> None:
+        engine_ = self.app.extensions["giaoviec.engine"]
+        lock = SchedulerLock(engine_)
+        if not lock.acquire(self.stopping, poll=5.0):
+            return  # another scheduler runs the jobs; stopped while waiting
+        try:
+            settings = NotificationSettings.from_config(self.app.config)
+            scheduler = build_scheduler(self.app, engine_)
+            with self.app.app_context():  # a catch-up sweep now, whatever the hour
+                try:
+                    daily_sweep(engine_, settings)
+                except Exception:
+                    log.exception("the demo's first sweep failed; the daily sweep catches up")
+            self.swept.set()
+            scheduler.start()
+            self.stopping.wait()
+            scheduler.shutdown(wait=True)
+        finally:
+            self.swept.set()
+            lock.release()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the jobs and wait for the thread (for tests; the demo just exits)."""
+        self.stopping.set()
+        self.thread.join(timeout)
+
+
+def start_scheduler(app: Flask) -> DemoScheduler | None:
+    """Start the demo's scheduler thread once per app; None if it was already started."""
+    with _starting:
+        if SCHEDULER_KEY in app.extensions:
+            return None
+        runner = app.extensions[SCHEDULER_KEY] = DemoScheduler(app)
+    runner.thread.start()
+    return runner

@@ -71,8 +71,6 @@ def scheduler_command(sender_seconds: float) -> None:
 
     def on_signal(signum, frame):
         stop.set()
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
@@ -83,5 +81,7 @@ def scheduler_command(sender_seconds: float) -> None:
         click.echo(gettext("Scheduler running; stop it with Ctrl-C."), err=True)
         catch_up(app, engine())
         scheduler.start()
+        stop.wait()
+        scheduler.shutdown(wait=True)  # a job under way finishes first
     finally:
         lock.release()

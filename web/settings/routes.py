@@ -1,0 +1,74 @@
+"""``/settings/notifications`` (where every email's unsubscribe link points) and the preview of
+the next reminders a unit will get."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from notifications.preferences import save_notification_settings
+from notifications.preview import reminder_preview
+from notifications.rules import Rule
+from notifications.settings import NotificationSettings
+from web.database import db_session
+from web.settings import bp
+from web.settings.forms import NotificationSettingsForm
+from workflow import clock
+from workflow.access import ORGANISATION_WIDE
+from workflow.i18n import N_
+from workflow.states import Role
+
+RULE_LABELS = {
+    Rule.OPENING: N_("The quarter's list"),
+    Rule.BEFORE: N_("Due soon"),
+    Rule.OVERDUE: N_("Overdue"),
+    Rule.ESCALATION: N_("Escalation"),
+    Rule.REVIEW: N_("Waiting for review"),
+    Rule.RETURNED: N_("Report returned"),
+}
+PREVIEW_ROLES = (*ORGANISATION_WIDE, Role.UNIT_HEAD)
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    """Reminder digests on or off, and the language emails are written in."""
+    user = current_user.user
+    form = NotificationSettingsForm(
+        formdata=None if request.method == "GET" else request.form,
+        email_digests=user.email_digests,
+        locale=user.locale,
+    )
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return _render(form), status
+    save_notification_settings(db_session(), user, form.email_digests.data, form.locale.data)
+    flash(gettext("Your notification settings were saved."), "success")
+    response = redirect(url_for("settings.notifications"), 303)
+    response.set_cookie("lang", user.locale, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def _render(form: NotificationSettingsForm):
+    user = current_user.user
+    return render_template(
+        "settings/notifications.html",
+        form=form,
+        gets_escalations=user.role in (Role.LEADER, Role.REVIEWER),
+        may_preview=user.role in PREVIEW_ROLES,
+    )
+
+
+@bp.route("/preview")
+@login_required
+def preview():
+    """The reminders the next 30 days' sweeps would send about a unit's tasks (``?unit=``)."""
+    unit_id = request.args.get("unit", type=int)
+    settings = NotificationSettings.from_config(current_app.config)
+    result = reminder_preview(db_session(), current_user.user, unit_id, settings, clock.now())
+    return render_template(
+        "settings/preview.html",
+        preview=result,
+        rule_labels=RULE_LABELS,
+    )
