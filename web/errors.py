@@ -17,16 +17,29 @@ from workflow.errors import (
     NotAllowed,
     NotFound,
     StaleVersion,
+    TooLarge,
     WorkflowError,
 )
 
 STATUS_OF = {
+    TooLarge: 413,
     NotAllowed: 403,
     NotFound: 404,
     IllegalTransition: 409,
     StaleVersion: 409,
     InvalidInput: 400,
 }
+# A form sent back with its refusal keeps what was typed; bad input there is 422.
+FORM_STATUS = {**STATUS_OF, InvalidInput: 422}
+
+
+def status_of(error: WorkflowError, table: dict = STATUS_OF) -> int:
+    """The HTTP status of a refusal: the most specific class in ``table`` wins, and a refusal
+    that wraps another (a bulk approval) takes its cause's."""
+    error = getattr(error, "cause", error)
+    return next((table[kind] for kind in type(error).__mro__ if kind in table), 400)
+
+
 TITLES = {
     400: lambda: gettext("The request is not valid"),
     401: lambda: gettext("Please sign in"),
@@ -54,7 +67,7 @@ def render_error(status: int, message: str, code: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(WorkflowError)
     def workflow_error(error: WorkflowError):
-        return render_error(STATUS_OF.get(type(error), 400), error_message(error), error.code)
+        return render_error(status_of(error), error_message(error), error.code)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -230,3 +230,12 @@ def comment_on_task(session: Session, user: User, task_id: int, text: str) -> Co
     session.add(comment)
     session.flush()
     return comment
+
+
+# The service behind each event that carries only a comment (a report carries more).
+COMMENTED_ACTIONS = {
+    TaskEvent.START: start_task,
+    TaskEvent.APPROVE: approve_report,
+    TaskEvent.RETURN: return_report,
+    TaskEvent.REOPEN: reopen_task,
+}

@@ -17,10 +17,7 @@ from workflow.accountability import accountability_by_unit
 from workflow.models import Organisation, Unit, User
 from workflow.queries import list_tasks, task_detail
 from workflow.services import (
-    approve_report,
-    reopen_task,
-    return_report,
-    start_task,
+    COMMENTED_ACTIONS,
     submit_report,
 )
 from workflow.states import TaskEvent
@@ -87,10 +84,5 @@ def _perform(wanted: EventRequest, session: Session, user: User, task_id: int) -
             figures=wanted.figures,
         )
         return
-    service = {
-        TaskEvent.START: start_task,
-        TaskEvent.APPROVE: approve_report,
-        TaskEvent.RETURN: return_report,
-        TaskEvent.REOPEN: reopen_task,
-    }[wanted.event]
+    service = COMMENTED_ACTIONS[wanted.event]
     service(session, user, task_id, wanted.version, wanted.comment)

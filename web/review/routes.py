@@ -11,30 +11,22 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from web.database import db_session
+from web.errors import FORM_STATUS, status_of
 from web.i18n import error_message
 from web.review import bp
 from workflow import clock
 from workflow.errors import (
-    IllegalTransition,
-    InvalidInput,
-    NotAllowed,
     NotFound,
-    StaleVersion,
     WorkflowError,
 )
-from workflow.review import SelectionRefused, approve_reports, queue_choices, review_queue
+from workflow.review import approve_reports, queue_choices, review_queue
 from workflow.services import approve_report, return_report
 from workflow.states import TaskEvent
 
 FILTERS = ("quarter", "unit", "section")
 DECISIONS = {TaskEvent.APPROVE: approve_report, TaskEvent.RETURN: return_report}
-REFUSAL_STATUS = {
-    InvalidInput: 422,
-    NotAllowed: 403,
-    NotFound: 409,  # in a selection: the task went away since the page was loaded
-    IllegalTransition: 409,
-    StaleVersion: 409,
-}
+# In a selection a task that went away since the page was loaded is a conflict, not a 404.
+REFUSAL_STATUS = {**FORM_STATUS, NotFound: 409}
 
 
 @bp.route("/")
@@ -61,7 +53,7 @@ def decide(task_id: int, event: str):
     except WorkflowError as error:
         flash(error_message(error), "error")
         typed = {task_id: request.form.get("comment", "")}
-        return _render_queue(typed=typed, status=REFUSAL_STATUS.get(type(error), 400))
+        return _render_queue(typed=typed, status=status_of(error, REFUSAL_STATUS))
     flash(gettext("Done: %(event)s.", event=gettext(event.label)), "success")
     return redirect(url_for("review.queue", **_filters()), 303)
 
@@ -79,11 +71,10 @@ def approve_selected():
         approved = approve_reports(db_session(), current_user.user, items, comment)
     except WorkflowError as error:
         flash(error_message(error), "error")
-        cause = error.cause if isinstance(error, SelectionRefused) else error
         return _render_queue(
             selected={task_id for task_id, _version in items},
             bulk_comment=comment,
-            status=REFUSAL_STATUS.get(type(cause), 400),
+            status=status_of(error, REFUSAL_STATUS),
         )
     flash(gettext("Approved: %(count)s reports.", count=len(approved)), "success")
     return redirect(url_for("review.queue", **_filters()), 303)

@@ -7,18 +7,14 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from web.database import db_session
+from web.errors import FORM_STATUS, status_of
 from web.i18n import error_message
 from web.storage import evidence_store, uploads
 from web.tasks import bp
 from workflow import clock
 from workflow.deadlines import DeadlineStatus
 from workflow.errors import (
-    IllegalTransition,
-    InvalidInput,
-    NotAllowed,
     NotFound,
-    StaleVersion,
-    TooLarge,
     WorkflowError,
 )
 from workflow.evidence import evidence_file
@@ -27,24 +23,14 @@ from workflow.models import Organisation
 from workflow.periods import Quarter
 from workflow.queries import list_tasks, task_detail
 from workflow.services import (
-    approve_report,
+    COMMENTED_ACTIONS,
     comment_on_task,
-    reopen_task,
-    return_report,
-    start_task,
     submit_report,
 )
 from workflow.states import Role, TaskEvent, TaskState
 
 HOME_OF = {Role.REVIEWER: "review.queue", Role.LEADER: "dashboard.accountability"}
 NEEDS_ME = (TaskState.RETURNED, TaskState.ASSIGNED, TaskState.IN_PROGRESS)
-REFUSAL_STATUS = {
-    InvalidInput: 422,
-    TooLarge: 413,
-    NotAllowed: 403,
-    IllegalTransition: 409,
-    StaleVersion: 409,
-}
 
 
 @bp.route("/")
@@ -108,12 +94,7 @@ def _perform(event: TaskEvent, session, user, task_id: int, version: int, form) 
             store=evidence_store(),
         )
         return
-    service = {
-        TaskEvent.START: start_task,
-        TaskEvent.APPROVE: approve_report,
-        TaskEvent.RETURN: return_report,
-        TaskEvent.REOPEN: reopen_task,
-    }[event]
+    service = COMMENTED_ACTIONS[event]
     service(session, user, task_id, version, form.get("comment", ""))
 
 
@@ -133,9 +114,7 @@ def act(task_id: int, event: str):
         abort(404)
     except WorkflowError as error:
         flash(error_message(error), "error")
-        return _render_task(
-            task_id, typed=request.form, status=REFUSAL_STATUS.get(type(error), 400)
-        )
+        return _render_task(task_id, typed=request.form, status=status_of(error, FORM_STATUS))
     flash(gettext("Done: %(event)s.", event=gettext(event.label)), "success")
     return redirect(url_for("tasks.task_page", task_id=task_id), 303)
 
