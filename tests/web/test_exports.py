@@ -16,6 +16,7 @@ from tests.conftest import csrf
 from tests.workflow.test_accountability import NOW, act_out_history
 from workflow import clock
 from workflow.models import Task
+from workflow.periods import Quarter
 
 ROLES = ["leader", "reviewer", "admin", "unit_head", "member"]
 
@@ -53,6 +54,27 @@ def test_the_downloaded_report_opens(sign_in, make_user, history):
     assert len(list(workbook["Quý II-2026"].iter_rows(min_row=2))) == 3
     content = client.get("/exports/quarterly.csv?quarter=2026-Q2").data
     assert content.startswith(b"\xef\xbb\xbf") and "Cung cấp thông tin" in content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_years_workbook_has_a_sheet_per_quarter_with_tasks(
+    sign_in, make_user, history, session, role
+):
+    """Does the whole year's export list every task once, quarter by quarter?"""
+    client = signed_in(sign_in, make_user, role)
+    response = client.get("/exports/year.xlsx?year=2026")
+    if role in ("unit_head", "member"):
+        assert response.status_code == 403
+        return
+    workbook = load_workbook(io.BytesIO(response.data))
+    quarters = sorted({t.period for t in session.exec(select(Task)).all()})
+    session.commit()
+    sheets = [f"Quý {Quarter.parse(q).roman.replace('/', '-')}" for q in quarters]
+    assert workbook.sheetnames[: len(sheets)] == sheets
+    for quarter, sheet in zip(quarters, sheets, strict=True):
+        expected = session.exec(select(Task).where(Task.period == quarter)).all()
+        assert len(list(workbook[sheet].iter_rows(min_row=2))) == len(expected)
+    session.commit()
 
 
 def test_a_bad_quarter_or_format_is_not_found(sign_in, make_user, history):

@@ -22,7 +22,7 @@ from workflow.reporting.calendar import (
     revoke_calendar_tokens,
     user_for_calendar_token,
 )
-from workflow.reporting.exports import FORMATS, file_name, quarterly_file
+from workflow.reporting.exports import FORMATS, file_name, quarterly_file, year_workbook
 
 
 def _quarter() -> Quarter:
@@ -59,6 +59,28 @@ def quarterly(file_format: str):
         plan_code=request.args.get("plan") or None,
     )
     return _download(content, FORMATS[file_format], file_name(organisation, quarter, file_format))
+
+
+@bp.route("/year.xlsx")
+@login_required
+def year():
+    """The whole year's tasks, a sheet per quarter, with the year's summary by unit."""
+    user, session = current_user.user, db_session()
+    require_role(user, *ORGANISATION_WIDE)
+    organisation = session.get(Organisation, user.organisation_id)
+    text = request.args.get("year") or str(clock.today().year)
+    if not (text.isdigit() and len(text) == 4):
+        abort(404)
+    content = year_workbook(
+        session,
+        organisation,
+        int(text),
+        clock.now(),
+        viewer=user,
+        plan_code=request.args.get("plan") or None,
+    )
+    name = f"nhiem-vu-{organisation.code.lower()}-{text}.xlsx"
+    return _download(content, FORMATS["xlsx"], name)
 
 
 @bp.route("/accountability/print")

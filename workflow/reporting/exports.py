@@ -46,3 +46,26 @@ def quarterly_file(
         return tasks_csv(report.lines)
     summary = accountability_by_unit(session, organisation, quarter, now, viewer=viewer)
     return tasks_workbook([(quarter, report.lines)], summary)
+
+
+def year_workbook(
+    session: Session,
+    organisation: Organisation,
+    year: int,
+    now: datetime,
+    *,
+    viewer: User | None = None,
+    plan_code: str | None = None,
+) -> bytes:
+    """The year's tasks in one workbook: a sheet per quarter that has tasks, and the year's
+    accountability by unit (a constant number of queries per quarter)."""
+    sheets = []
+    for number in range(1, 5):
+        quarter = Quarter(year, number)
+        lines = quarterly_report(
+            session, organisation, quarter, now, viewer=viewer, plan_code=plan_code
+        ).lines
+        if lines:
+            sheets.append((quarter, lines))
+    summary = accountability_by_unit(session, organisation, year, now, viewer=viewer)
+    return tasks_workbook(sheets, summary)
