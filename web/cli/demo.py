@@ -68,6 +68,7 @@ def demo_command(host: str, port: int, now_text: str | None) -> None:
     _start_clock(now_text)  # the replay moved it; the demo's clock runs from here
     url = f"http://{host}:{port}/"
     click.echo(gettext("Giao Việc demo: open %(url)s", url=url))
+    click.echo(gettext("Data: %(database)s", database=engine().url.render_as_string()))
     click.echo(gettext("Every demo account has the password %(password)s", password=DEMO_PASSWORD))
     for account in accounts:
         click.echo(f"  {account.username:<18} {account.role:<10} {account.unit}")
