@@ -23,6 +23,27 @@ from workflow.services import approve_report, return_report, start_task, submit_
 from workflow.states import Role
 
 DEMO_PASSWORD = "giaoviec-demo"
+# Invented people for the demo's unit heads: the accountability page names people, not posts.
+DEMO_NAMES = (
+    "Nguyễn Thị Lan",
+    "Trần Văn Hùng",
+    "Lê Thị Thu Hà",
+    "Phạm Đức Minh",
+    "Hoàng Thị Mai",
+    "Vũ Văn Nam",
+    "Đặng Thị Hương",
+    "Bùi Quang Huy",
+    "Đỗ Thị Ngọc Anh",
+    "Ngô Văn Thắng",
+    "Dương Thị Hạnh",
+    "Lý Văn Toàn",
+    "Phan Thị Bích",
+    "Trịnh Văn Khoa",
+    "Đinh Thị Yến",
+    "Hồ Văn Phúc",
+    "Mai Thị Quỳnh",
+    "Cao Văn Long",
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +104,7 @@ def _accounts(session: Session, organisation: Organisation) -> None:
         .where(Unit.organisation_id == organisation.id, Unit.is_group == False)  # noqa: E712
         .order_by(Unit.id)
     ).all()
-    for unit in units:
+    for index, unit in enumerate(units):
         username = f"truong.{unit.code.lower()}"
         add_user(
             session,
@@ -93,7 +114,7 @@ def _accounts(session: Session, organisation: Organisation) -> None:
             f"{username}@viethung.example.vn",
             DEMO_PASSWORD,
             unit_code=unit.code,
-            full_name=f"{unit.head_title or 'Trưởng đơn vị'} ({unit.short_name or unit.name})",
+            full_name=DEMO_NAMES[index % len(DEMO_NAMES)],
         )
 
 
