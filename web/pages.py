@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
+from workflow import clock
+from workflow.accountability import Period, requested_period
 from workflow.deadlines import DeadlineStatus, deadline_status
 from workflow.states import TaskState
 
@@ -28,6 +30,14 @@ def tone(state: str, status: DeadlineStatus) -> str:
     if status is DeadlineStatus.OVERDUE:
         return "red"
     return "grey" if state == TaskState.ASSIGNED else "blue"
+
+
+def requested_period_or_404() -> Period:
+    """The quarter or year this request asks for (this quarter by default); 404 otherwise."""
+    try:
+        return requested_period(request.args, clock.today())
+    except ValueError:
+        abort(404)
 
 
 def init_app(app: Flask) -> None:

@@ -9,9 +9,9 @@ responsibility and quarter) come back to Python. Each figure has one SQL conditi
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, case, exists, func, null, true, union_all
 from sqlmodel import Session, select
@@ -53,6 +53,17 @@ def parse_period(text: str) -> Period:
     return Quarter.parse(text)
 
 
+def requested_period(args: Mapping[str, str], today: date) -> Period:
+    """The period a query string asks for: ``year=2026`` or ``quarter=2026-Q1``, else the
+    quarter of ``today``; anything else raises ``ValueError``."""
+    if args.get("year"):
+        year = parse_period(args["year"])
+        if not isinstance(year, int) or not 1900 < year < 2200:
+            raise ValueError(args["year"])
+        return year
+    return Quarter.parse(args.get("quarter") or str(Quarter.of(today)))
+
+
 def _returned():
     return exists().where(
         TaskEventRecord.task_id == Task.id, TaskEventRecord.event == TaskEvent.RETURN.value
@@ -86,8 +97,24 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+class Rates:
+    """Reporting and on-time rates of anything that counts expected, reported and on time."""
+
+    expected: int
+    reported: int
+    on_time: int
+
+    @property
+    def reporting_rate(self) -> float | None:
+        return _rate(self.reported, self.expected)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.on_time, self.expected)
+
+
 @dataclass(frozen=True)
-class UnitAccountability:
+class UnitAccountability(Rates):
     """One unit's figures for a period."""
 
     unit_id: int
@@ -105,14 +132,6 @@ class UnitAccountability:
     @property
     def head_names(self) -> str:
         return ", ".join(self.heads)
-
-    @property
-    def reporting_rate(self) -> float | None:
-        return _rate(self.reported, self.expected)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return _rate(self.on_time, self.expected)
 
 
 def accountability_by_unit(
@@ -249,7 +268,7 @@ def sort_accountability(
 
 
 @dataclass(frozen=True)
-class QuarterRates:
+class QuarterRates(Rates):
     """What was due in one quarter and how much of it was reported, and on time."""
 
     quarter: Quarter
@@ -257,14 +276,6 @@ class QuarterRates:
     reported: int = 0
     on_time: int = 0
     overdue: int = 0
-
-    @property
-    def reporting_rate(self) -> float | None:
-        return _rate(self.reported, self.expected)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return _rate(self.on_time, self.expected)
 
 
 @dataclass

@@ -43,12 +43,7 @@ def add_user(
     username = username.strip()
     if not USERNAME_PATTERN.match(username):
         raise InvalidInput(N_("A user name is 2 to 64 letters without accents, digits, . _ or -."))
-    try:
-        role = Role(role)
-    except ValueError:
-        raise InvalidInput(
-            N_("Unknown role %(role)s; use one of: %(roles)s"), role=role, roles=", ".join(Role)
-        ) from None
+    role = parse_role(role)
     if not EMAIL_PATTERN.match(email.strip()):
         raise InvalidInput(N_("This is not an email address: %(email)s"), email=email)
     unit = find_unit(session, organisation, unit_code) if unit_code else None
@@ -77,6 +72,16 @@ def add_user(
     session.add(user)
     session.flush()
     return user
+
+
+def parse_role(value: str) -> Role:
+    """The role named ``value``, or a clear refusal listing the roles."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidInput(
+            N_("Unknown role %(role)s; use one of: %(roles)s"), role=value, roles=", ".join(Role)
+        ) from None
 
 
 def hash_password(password: str) -> str:

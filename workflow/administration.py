@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from workflow import clock
 from workflow.access import require_role
-from workflow.accounts import add_user, hash_password
+from workflow.accounts import add_user, hash_password, parse_role
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
 from workflow.models import Organisation, Plan, Unit, UnitMembership, User
@@ -22,6 +22,7 @@ from workflow.opening import OpenResult, open_quarter
 from workflow.periods import Quarter
 from workflow.plan_format import PlanInvalid, PlanProblem, parse_plan
 from workflow.plan_store import LoadResult, load_plan
+from workflow.queries import find_unit
 from workflow.states import Role
 
 
@@ -82,12 +83,7 @@ def set_role_and_unit(
     """Change what a user is; making someone ``unit_head`` of a unit is how a head is assigned."""
     require_role(actor, Role.ADMIN)
     user = managed_user(session, actor, user_id)
-    try:
-        new_role = Role(role)
-    except ValueError:
-        raise InvalidInput(
-            N_("Unknown role %(role)s; use one of: %(roles)s"), role=role, roles=", ".join(Role)
-        ) from None
+    new_role = parse_role(role)
     if user.id == actor.id and new_role is not Role.ADMIN:
         raise InvalidInput(
             N_("You cannot take away your own administrator role: another administrator must.")
@@ -263,11 +259,10 @@ def _organisation(session: Session, actor: User) -> Organisation:
 
 
 def _member_unit(session: Session, actor: User, code: str) -> Unit:
-    unit = session.exec(
-        select(Unit).where(Unit.organisation_id == actor.organisation_id, Unit.code == code)
-    ).first()
-    if unit is None:
-        raise InvalidInput(N_("There is no unit %(code)s."), code=code)
+    try:
+        unit = find_unit(session, _organisation(session, actor), code)
+    except NotFound as missing:  # a form's input, not a missing page
+        raise InvalidInput(missing.message, **missing.params) from None
     if unit.is_group:
         raise InvalidInput(
             N_("%(unit)s is a group: choose one of its member units."), unit=unit.code

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from web.dashboard import bp
 from web.dashboard.charts import rate_chart
 from web.database import db_session
+from web.pages import requested_period_or_404
 from workflow import clock
 from workflow.access import ORGANISATION_WIDE, require_role
 from workflow.accountability import (
@@ -26,7 +27,6 @@ from workflow.accountability import (
     tasks_behind,
 )
 from workflow.models import Organisation
-from workflow.periods import Quarter
 from workflow.queries import find_unit
 
 
@@ -43,7 +43,7 @@ def accountability():
     user, session, now = current_user.user, db_session(), clock.now()
     require_role(user, *ORGANISATION_WIDE)
     organisation = session.get(Organisation, user.organisation_id)
-    period = _period()
+    period = requested_period_or_404()
     rows = accountability_by_unit(session, organisation, period, now, viewer=user)
     sort = request.args.get("sort", "worst")
     if sort not in SORT_KEYS:
@@ -77,7 +77,7 @@ def tasks():
     measure = request.args.get("measure", "expected")
     if measure not in MEASURES:
         abort(404)
-    period = _period()
+    period = requested_period_or_404()
     unit = responsibility = None
     if request.args.get("unit"):
         unit = find_unit(session, organisation, request.args["unit"])
@@ -119,19 +119,6 @@ def plan_page():
         plans=plan_overview(session, organisation, clock.now()),
         links=may_see_task_lists(user),
     )
-
-
-def _period() -> Period:
-    """The period asked for: ``?year=2026`` or ``?quarter=2026-Q1``, else this quarter."""
-    try:
-        if request.args.get("year"):
-            year = int(request.args["year"])
-            if not 1900 < year < 2200:
-                raise ValueError(year)
-            return year
-        return Quarter.parse(request.args.get("quarter") or str(Quarter.of(clock.today())))
-    except ValueError:
-        abort(404)
 
 
 def _period_args(period: Period) -> dict:

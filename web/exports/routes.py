@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 
 from web.database import db_session
 from web.exports import bp
+from web.pages import requested_period_or_404
 from workflow import clock
 from workflow.access import ORGANISATION_WIDE, require_role
-from workflow.accountability import Period, accountability_by_unit, parse_period
+from workflow.accountability import accountability_by_unit
 from workflow.models import Organisation
 from workflow.periods import Quarter
 from workflow.reporting.calendar import (
@@ -90,7 +91,7 @@ def accountability_print():
     user, session, now = current_user.user, db_session(), clock.now()
     require_role(user, *ORGANISATION_WIDE)
     organisation = session.get(Organisation, user.organisation_id)
-    period = _period()
+    period = requested_period_or_404()
     rows = accountability_by_unit(session, organisation, period, now, viewer=user)
     return render_template(
         "exports/accountability_print.html",
@@ -100,15 +101,6 @@ def accountability_print():
         now=now,
         format_percent=format_percent,
     )
-
-
-def _period() -> Period:
-    try:
-        if request.args.get("year"):
-            return parse_period(request.args["year"])
-        return parse_period(request.args.get("quarter") or str(Quarter.of(clock.today())))
-    except ValueError:
-        abort(404)
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
