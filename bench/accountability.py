@@ -22,16 +22,21 @@ from pathlib import Path
 from sqlalchemy import event, insert
 from sqlmodel import Session, select
 
-from workflow.accountability import accountability_by_unit, plan_overview, rates_by_quarter
-from workflow.db import make_engine
-from workflow.migrate import upgrade
-from workflow.models import Plan, Responsibility, Task, TaskEventRecord, Unit, User
-from workflow.opening import occurrences
+from workflow.accountability.overview import plan_overview
+from workflow.accountability.queries import accountability_by_unit, rates_by_quarter
+from workflow.accounts.models import User
+from workflow.accounts.roles import Role
+from workflow.db.engine import make_engine
+from workflow.db.migrate import upgrade
+from workflow.organisations.models import Unit
+from workflow.organisations.queries import find_organisation
 from workflow.periods import Quarter
-from workflow.plan_format import read_plan
-from workflow.plan_store import load_plan
-from workflow.queries import find_organisation
-from workflow.states import OPENED, Role, TaskState
+from workflow.plans.checks import read_plan
+from workflow.plans.models import Plan, Responsibility
+from workflow.plans.opening import occurrences
+from workflow.plans.store import load_plan
+from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.states import OPENED, TaskState
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "definitions" / "viet-hung-2026-nq57.yaml"

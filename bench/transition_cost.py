@@ -12,8 +12,8 @@ import tracemalloc
 
 from transitions import Machine
 
-from workflow.machine import TASK_MACHINE, TRANSITIONS, fire
-from workflow.states import TaskEvent, TaskState
+from workflow.tasks.machine import TASK_MACHINE, TRANSITIONS, fire
+from workflow.tasks.states import TaskEvent, TaskState
 
 
 class Row:
@@ -57,16 +57,17 @@ def service_cost(n: int) -> float:
 
     from sqlmodel import Session, select
 
-    from workflow.accounts import add_user
-    from workflow.db import make_engine
-    from workflow.migrate import upgrade
-    from workflow.models import Task, Unit
-    from workflow.opening import open_quarter
+    from workflow.accounts.operations import add_user
+    from workflow.db.engine import make_engine
+    from workflow.db.migrate import upgrade
+    from workflow.organisations.models import Unit
+    from workflow.organisations.queries import find_organisation
     from workflow.periods import Quarter
-    from workflow.plan_format import read_plan
-    from workflow.plan_store import load_plan
-    from workflow.queries import find_organisation
-    from workflow.services import start_task
+    from workflow.plans.checks import read_plan
+    from workflow.plans.opening import open_quarter
+    from workflow.plans.store import load_plan
+    from workflow.tasks.models import Task
+    from workflow.tasks.operations import start_task
 
     root = Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory() as folder:

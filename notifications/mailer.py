@@ -38,8 +38,8 @@ from sqlalchemy import Engine
 
 from notifications import outbox
 from notifications.holidays import WorkingCalendar
-from notifications.models import OutboxMessage
 from workflow import clock
+from workflow.outbox.models import OutboxMessage
 
 MAX_BACKOFF = timedelta(hours=4)
 

@@ -15,7 +15,7 @@ from flask_babel import force_locale, gettext, ngettext
 from jinja2 import FileSystemLoader
 
 from notifications.rules import Due, ReturnFacts, Rule, TaskFacts
-from workflow.models import User
+from workflow.accounts.models import User
 from workflow.periods import Quarter
 from workflow.timezones import local_zone
 

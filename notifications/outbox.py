@@ -8,8 +8,7 @@ Claiming takes queued rows whose time has come: on PostgreSQL ``SELECT ... FOR U
 LOCKED`` (two senders never wait on, nor take, each other's rows); on SQLite, where ``FOR UPDATE``
 does not exist, the write transaction (``BEGIN IMMEDIATE``) serialises senders. On both, each row
 then moves to 'sending' by compare-and-set (``UPDATE ... WHERE id = ? AND status = 'queued'``),
-and only the rows whose update counted are sent.
-"""
+and only the rows whose update counted are sent."""
 
 from __future__ import annotations
 
@@ -20,12 +19,8 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from notifications.models import OutboxMessage, OutboxStatus
-from workflow.access import require_role
-from workflow.db import transaction
-from workflow.errors import NotFound
-from workflow.models import User
-from workflow.states import Role
+from workflow.db.engine import transaction
+from workflow.outbox.models import OutboxMessage, OutboxStatus
 
 
 def insert_if_absent(session: Session, model, rows: list[dict]) -> list:
@@ -165,68 +160,8 @@ def mark_unsent(
         )
 
 
-def retry_failed(session: Session, message_id_: int, now: datetime) -> bool:
-    """An admin sends a failed message again (the outbox page calls this); flushes only."""
-    return (
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id_, OutboxMessage.status == OutboxStatus.FAILED)
-            .values(status=OutboxStatus.QUEUED.value, attempts=0, next_attempt_at=now)
-        ).rowcount
-        == 1
-    )
-
-
 def counts_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     ).all()
     return {status: count for status, count in rows}
-
-
-def admin_counts(session: Session, actor: User) -> dict[str, int]:
-    """How many messages of the admin's organisation are in each status (every status listed)."""
-    require_role(actor, Role.ADMIN)
-    rows = session.execute(
-        select(OutboxMessage.status, func.count())
-        .join(User, User.id == OutboxMessage.recipient_id)
-        .where(User.organisation_id == actor.organisation_id)
-        .group_by(OutboxMessage.status)
-    ).all()
-    return {status.value: 0 for status in OutboxStatus} | {status: n for status, n in rows}
-
-
-def admin_messages(
-    session: Session, actor: User, status: str | None = None, limit: int = 200
-) -> list[OutboxMessage]:
-    """The admin's organisation's messages, newest first, in one query; ``status`` filters."""
-    require_role(actor, Role.ADMIN)
-    query = (
-        select(OutboxMessage)
-        .join(User, User.id == OutboxMessage.recipient_id)
-        .where(User.organisation_id == actor.organisation_id)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(limit)
-    )
-    if status:
-        query = query.where(OutboxMessage.status == OutboxStatus(status).value)
-    return list(session.scalars(query))
-
-
-def admin_message(session: Session, actor: User, message_id_: int) -> OutboxMessage:
-    """One message of the admin's organisation (``NotFound`` for any other)."""
-    require_role(actor, Role.ADMIN)
-    row = session.scalar(
-        select(OutboxMessage)
-        .join(User, User.id == OutboxMessage.recipient_id)
-        .where(OutboxMessage.id == message_id_, User.organisation_id == actor.organisation_id)
-    )
-    if row is None:
-        raise NotFound()
-    return row
-
-
-def admin_retry(session: Session, actor: User, message_id_: int, now: datetime) -> bool:
-    """An admin puts a failed message of their organisation back in the queue; flushes only."""
-    admin_message(session, actor, message_id_)
-    return retry_failed(session, message_id_, now)

@@ -17,14 +17,15 @@ from email.utils import format_datetime
 from sqlmodel import Session, select
 
 from notifications.mailer import MailSettings, build_email
-from notifications.models import NotificationItem, OutboxMessage
 from notifications.rules import Rule, TaskFacts, due_items
 from notifications.settings import NotificationSettings
 from notifications.sweep import load_tasks, load_users, person_of, sweep_day
-from workflow.access import ORGANISATION_WIDE
+from workflow.accounts.models import User
+from workflow.accounts.roles import Role
 from workflow.errors import NotAllowed, NotFound
-from workflow.models import Unit, User
-from workflow.states import Role
+from workflow.organisations.models import Unit
+from workflow.outbox.models import NotificationItem, OutboxMessage
+from workflow.permissions import ORGANISATION_WIDE
 
 HORIZON_DAYS = 30
 RULE_ORDER = list(Rule)

@@ -15,8 +15,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from notifications.holidays import WorkingCalendar
+from workflow.accounts.roles import Role
 from workflow.periods import Quarter, local_instant
-from workflow.states import Role, TaskState
+from workflow.tasks.states import TaskState
 from workflow.timezones import local_zone
 
 DEFAULT_REMINDERS = {

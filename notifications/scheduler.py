@@ -36,10 +36,12 @@ from notifications.messages import settings_url
 from notifications.settings import NotificationSettings
 from notifications.sweep import SweepResult, queue_returned, run_sweep
 from workflow import clock
-from workflow.db import transaction
-from workflow.models import Organisation, Plan, Task
-from workflow.opening import open_quarter
+from workflow.db.engine import transaction
+from workflow.organisations.models import Organisation
 from workflow.periods import Quarter
+from workflow.plans.models import Plan
+from workflow.plans.opening import open_quarter
+from workflow.tasks.models import Task
 from workflow.timezones import local_zone
 
 log = logging.getLogger("giaoviec.scheduler")

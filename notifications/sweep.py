@@ -18,7 +18,6 @@ from sqlmodel import Session
 
 from notifications import outbox
 from notifications.messages import Rendered, render_digest, render_returned
-from notifications.models import NotificationItem, OutboxMessage
 from notifications.rules import (
     DEFAULT_REMINDERS,
     Due,
@@ -30,8 +29,13 @@ from notifications.rules import (
     returned_notices,
 )
 from notifications.settings import NotificationSettings
-from workflow.models import Plan, Responsibility, Task, TaskEventRecord, Unit, User
-from workflow.states import Role, TaskEvent, TaskState
+from workflow.accounts.models import User
+from workflow.accounts.roles import Role
+from workflow.organisations.models import Unit
+from workflow.outbox.models import NotificationItem, OutboxMessage
+from workflow.plans.models import Plan, Responsibility
+from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.states import TaskEvent, TaskState
 from workflow.timezones import local_zone
 
 RETURN_LOOKBACK = timedelta(days=7)

@@ -15,19 +15,21 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 from werkzeug.security import generate_password_hash
 
-import notifications.models  # noqa: F401  (its tables are emptied between tests too)
-import workflow.reporting.models  # noqa: F401  (likewise)
+import workflow.db.schema  # noqa: F401  (every table, emptied between tests)
 from web import create_app
-from workflow import accounts, clock
-from workflow.accounts import add_user
-from workflow.db import make_engine
-from workflow.migrate import upgrade
-from workflow.models import Responsibility, Task, Unit
-from workflow.opening import open_quarter
+from workflow import clock
+from workflow.accounts import passwords
+from workflow.accounts.operations import add_user
+from workflow.db.engine import make_engine
+from workflow.db.migrate import upgrade
+from workflow.organisations.models import Unit
+from workflow.organisations.queries import find_organisation
 from workflow.periods import Quarter
-from workflow.plan_format import read_plan
-from workflow.plan_store import load_plan
-from workflow.queries import find_organisation
+from workflow.plans.checks import read_plan
+from workflow.plans.models import Responsibility
+from workflow.plans.opening import open_quarter
+from workflow.plans.store import load_plan
+from workflow.tasks.models import Task
 from workflow.timezones import DEFAULT_TIMEZONE, set_local_zone
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +90,7 @@ def quick_passwords(request, monkeypatch):
     many users. Tests of the hashing itself are marked ``real_password_hashing``."""
     if request.node.get_closest_marker("real_password_hashing") is None:
         cheap = partial(generate_password_hash, method="pbkdf2:sha256:1")
-        monkeypatch.setattr(accounts, "generate_password_hash", cheap)
+        monkeypatch.setattr(passwords, "generate_password_hash", cheap)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from flask import Flask, Response, current_app, g
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from workflow.db import make_engine
+from workflow.db.engine import make_engine
 
 
 def init_app(app: Flask) -> None:

@@ -6,9 +6,9 @@ from flask import Flask, abort, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from workflow import clock
-from workflow.accountability import Period, requested_period
-from workflow.deadlines import DeadlineStatus, deadline_status
-from workflow.states import TaskState
+from workflow.accountability.measures import Period, requested_period
+from workflow.tasks.deadlines import DeadlineStatus, deadline_status
+from workflow.tasks.states import TaskState
 
 
 def state_label(state: str) -> str:

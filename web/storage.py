@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from werkzeug.datastructures import FileStorage
 
-from workflow.evidence import MAX_FILES, EvidenceStore, Upload
+from workflow.tasks.evidence import MAX_FILES, EvidenceStore, Upload
 
 MEGABYTE = 1 << 20
 

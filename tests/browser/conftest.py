@@ -17,13 +17,13 @@ from werkzeug.serving import make_server
 from tests.conftest import PASSWORD, VIET_HUNG_PLAN
 from web import create_app
 from workflow import clock
-from workflow.accounts import add_user
-from workflow.migrate import upgrade
-from workflow.opening import open_quarter
+from workflow.accounts.operations import add_user
+from workflow.db.migrate import upgrade
+from workflow.organisations.queries import find_organisation
 from workflow.periods import Quarter
-from workflow.plan_format import read_plan
-from workflow.plan_store import load_plan
-from workflow.queries import find_organisation
+from workflow.plans.checks import read_plan
+from workflow.plans.opening import open_quarter
+from workflow.plans.store import load_plan
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"

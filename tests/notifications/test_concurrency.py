@@ -17,7 +17,7 @@ from notifications.settings import NotificationSettings
 from notifications.sweep import run_sweep
 from tests.notifications.conftest import BASE_URL, MAIL_FROM
 from workflow import clock
-from workflow.db import make_engine
+from workflow.db.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,10 +9,11 @@ from sqlmodel import select
 
 from notifications import outbox
 from notifications.mailer import MailSettings, send_queued
-from notifications.models import OutboxMessage
 from notifications.settings import NotificationSettings
 from notifications.sweep import run_sweep
 from workflow import clock
+from workflow.outbox.models import OutboxMessage
+from workflow.outbox.operations import retry_failed
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_a_message_fails_after_the_configured_attempts(queued, session, smtp_ser
     smtp_server.start()
     later(600)
     assert send_queued(engine, mail).count == 0
-    assert outbox.retry_failed(session, rows(session)[0].id, clock.now())
+    assert retry_failed(session, rows(session)[0].id, clock.now())
     session.commit()
     assert send_queued(engine, mail).count == 1
 

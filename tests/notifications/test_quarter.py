@@ -11,7 +11,7 @@ from notifications.settings import NotificationSettings
 from notifications.sweep import run_sweep
 from tests.notifications.conftest import BASE_URL
 from workflow import clock
-from workflow.services import approve_report, return_report, start_task, submit_report
+from workflow.tasks.operations import approve_report, return_report, start_task, submit_report
 from workflow.timezones import local_zone
 
 REASON = "Thiếu danh sách đại biểu dự hội nghị và ảnh chụp tài liệu."
@@ -171,7 +171,9 @@ def test_a_quarter_of_reminders(app, session, ward, people, smtp_server):
 def _finder(session):
     from sqlmodel import select
 
-    from workflow.models import Responsibility, Task, Unit
+    from workflow.organisations.models import Unit
+    from workflow.plans.models import Responsibility
+    from workflow.tasks.models import Task
 
     def find_task(ref, unit_code):
         return session.exec(

@@ -10,11 +10,13 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.conftest import PASSWORD, SMALL_PLAN, VIET_HUNG_PLAN, csrf
-from workflow.accounts import add_user
-from workflow.models import Plan, Task, User
-from workflow.plan_format import read_plan
-from workflow.plan_store import load_plan
-from workflow.queries import find_organisation
+from workflow.accounts.models import User
+from workflow.accounts.operations import add_user
+from workflow.organisations.queries import find_organisation
+from workflow.plans.checks import read_plan
+from workflow.plans.models import Plan
+from workflow.plans.store import load_plan
+from workflow.tasks.models import Task
 
 SMALL_TEXT = SMALL_PLAN.read_text(encoding="utf-8")
 PAGES = [

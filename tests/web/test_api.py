@@ -13,9 +13,17 @@ from werkzeug.exceptions import HTTPException
 from tests.conftest import csrf
 from web.api.openapi import DOCUMENT
 from workflow import clock
-from workflow.accounts import issue_token
-from workflow.models import ApiToken, Target, Unit
-from workflow.services import approve_report, reopen_task, return_report, start_task, submit_report
+from workflow.accounts.models import ApiToken
+from workflow.accounts.tokens import issue_token
+from workflow.organisations.models import Unit
+from workflow.plans.models import Target
+from workflow.tasks.operations import (
+    approve_report,
+    reopen_task,
+    return_report,
+    start_task,
+    submit_report,
+)
 
 PREFIX = "/api/v1"
 SERVICES = {

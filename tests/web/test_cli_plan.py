@@ -13,18 +13,15 @@ from flask_babel import gettext
 from sqlalchemy import text
 from sqlmodel import select
 
-from workflow.accounts import add_user, check_password, user_for_token
-from workflow.models import (
-    Organisation,
-    Plan,
-    Responsibility,
-    Task,
-    TaskEventRecord,
-    Unit,
-    User,
-)
-from workflow.queries import find_organisation
-from workflow.services import start_task
+from workflow.accounts.models import User
+from workflow.accounts.operations import add_user
+from workflow.accounts.passwords import check_password
+from workflow.accounts.tokens import user_for_token
+from workflow.organisations.models import Organisation, Unit
+from workflow.organisations.queries import find_organisation
+from workflow.plans.models import Plan, Responsibility
+from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.operations import start_task
 
 SMALL_PLAN = Path(__file__).resolve().parents[1] / "plans" / "small-ward.yaml"
 VALID = SMALL_PLAN.read_text(encoding="utf-8")

@@ -14,7 +14,8 @@ from sqlmodel import select
 from tests.conftest import csrf
 from tests.workflow.test_accountability import NOW, act_out_history, grow
 from workflow import clock
-from workflow.models import Task, TaskEventRecord, Unit
+from workflow.organisations.models import Unit
+from workflow.tasks.models import Task, TaskEventRecord
 
 ROLES = ["leader", "reviewer", "admin", "unit_head", "member"]
 

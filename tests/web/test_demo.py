@@ -4,9 +4,10 @@ from sqlmodel import func, select
 
 from tests.conftest import VIET_HUNG_PLAN
 from workflow import clock
-from workflow.demo import prepare_demo
-from workflow.models import Task, TaskEventRecord, User
-from workflow.plan_format import read_plan
+from workflow.accounts.models import User
+from workflow.demo.history import prepare_demo
+from workflow.plans.checks import read_plan
+from workflow.tasks.models import Task, TaskEventRecord
 
 
 def test_the_demo_has_accounts_and_a_history_with_every_kind_of_outcome(session):
@@ -53,8 +54,8 @@ def test_the_demo_scheduler_runs_in_its_own_thread_once_and_keeps_mail_in_the_ou
 ):
     """Without an SMTP server, does the demo's scheduler thread queue the day's mail (and leave
     it queued), and does a second start do nothing?"""
-    from notifications.models import OutboxMessage
     from web.cli.demo import start_scheduler
+    from workflow.outbox.models import OutboxMessage
 
     make_user("unit_head", "UBND")
     open_tasks()

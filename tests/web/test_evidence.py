@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import PASSWORD, csrf
-from workflow.services import start_task
+from workflow.tasks.operations import start_task
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

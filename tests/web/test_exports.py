@@ -15,8 +15,8 @@ from sqlmodel import select
 from tests.conftest import csrf
 from tests.workflow.test_accountability import NOW, act_out_history
 from workflow import clock
-from workflow.models import Task
 from workflow.periods import Quarter
+from workflow.tasks.models import Task
 
 ROLES = ["leader", "reviewer", "admin", "unit_head", "member"]
 

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from notifications.models import OutboxMessage
 from notifications.scheduler import open_quarter_if_due
 from notifications.settings import NotificationSettings
 from notifications.sweep import run_sweep
 from tests.conftest import PASSWORD, csrf
 from workflow import clock
+from workflow.outbox.models import OutboxMessage
 
 ROLES = [
     ("admin", None, 200),

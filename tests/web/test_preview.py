@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from notifications.models import NotificationItem
 from tests.web.test_outbox_page import sign_in_on, sweep
 from workflow import clock
-from workflow.models import Task, Unit
+from workflow.organisations.models import Unit
+from workflow.outbox.models import NotificationItem
+from workflow.tasks.models import Task
 
 ROLES = [
     ("admin", None, 200),

@@ -11,9 +11,10 @@ from sqlmodel import func, select
 
 from tests.conftest import csrf
 from tests.web.test_evidence import PDF
-from workflow import services
-from workflow.evidence import EvidenceStore, Upload
-from workflow.models import Target, TaskEventRecord
+from workflow.plans.models import Target
+from workflow.tasks import operations
+from workflow.tasks.evidence import EvidenceStore, Upload
+from workflow.tasks.models import TaskEventRecord
 
 STALE = "Người khác vừa thay đổi nhiệm vụ này"
 
@@ -34,8 +35,8 @@ def report(session, open_tasks, heads, app):
         task = open_tasks(quarter)(ref, unit) if quarter else find(ref, unit)
         session.refresh(task)
         if task.state in ("assigned", "reviewed"):
-            services.start_task(session, heads[unit], task.id, task.version)
-        services.submit_report(
+            operations.start_task(session, heads[unit], task.id, task.version)
+        operations.submit_report(
             session,
             heads[unit],
             task.id,
@@ -159,7 +160,7 @@ def test_html_in_a_report_or_a_reason_is_shown_as_text(session, sign_in, make_us
     """A report, or an earlier reason, holding a script: shown, never run."""
     reviewer = make_user("reviewer")
     task = report("VI.2.1", "UBND", text="<script>alert(1)</script> Đã đăng tin")
-    services.return_report(session, reviewer, task.id, task.version, "<b>Thiếu</b> ảnh")
+    operations.return_report(session, reviewer, task.id, task.version, "<b>Thiếu</b> ảnh")
     session.commit()
     report("VI.2.1", "UBND", text="<script>alert(2)</script> Đã bổ sung")
     page = sign_in(reviewer).get("/review/").text
@@ -173,7 +174,7 @@ def test_a_resubmitted_report_shows_the_last_reason_it_was_returned(
 ):
     reviewer = make_user("reviewer", full_name="Trần Văn Duyệt")
     task = report("VI.2.1", "UBND")
-    services.return_report(session, reviewer, task.id, task.version, "Thiếu ảnh hội nghị")
+    operations.return_report(session, reviewer, task.id, task.version, "Thiếu ảnh hội nghị")
     session.commit()
     report("VI.2.1", "UBND", text="Đã bổ sung ảnh")
     page = sign_in(reviewer).get("/review/").text
@@ -270,7 +271,7 @@ def test_a_stale_decision_is_refused_and_the_reason_kept(session, sign_in, make_
     task = report("VI.2.1", "UBND")
     client = sign_in(make_user("reviewer"))
     page, seen = client.get("/review/").text, task.version
-    services.return_report(session, make_user("reviewer"), task.id, task.version, "Thiếu")
+    operations.return_report(session, make_user("reviewer"), task.id, task.version, "Thiếu")
     session.commit()
     report("VI.2.1", "UBND", text="Lần hai")
     response = client.post(
@@ -319,7 +320,7 @@ def test_one_stale_report_and_none_is_approved(session, sign_in, make_user, repo
     client = sign_in(make_user("reviewer"))
     selection = [(t, t.version) for t in tasks]
     stale = tasks[1]
-    services.return_report(session, make_user("reviewer"), stale.id, stale.version, "Thiếu")
+    operations.return_report(session, make_user("reviewer"), stale.id, stale.version, "Thiếu")
     session.commit()
     response = approve_selected(client, selection)
     assert response.status_code == 409

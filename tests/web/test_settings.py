@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from notifications.models import OutboxMessage
 from tests.conftest import csrf
 from tests.web.test_outbox_page import sign_in_on, sweep
-from workflow.models import User
+from workflow.accounts.models import User
+from workflow.outbox.models import OutboxMessage
 
 ROLES = [
     ("admin", None),

@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
 
 from workflow.errors import StaleVersion
-from workflow.states import TaskState
+from workflow.tasks.states import TaskState
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "web" / "translations" / "vi" / "LC_MESSAGES"

@@ -12,22 +12,20 @@ from sqlalchemy import event
 from sqlmodel import func, select
 
 from workflow import clock
-from workflow.accountability import (
-    MEASURES,
-    accountability_by_unit,
-    parse_period,
-    plan_overview,
-    rates_by_quarter,
-    sort_accountability,
-    tasks_behind,
-    text_key,
-)
+from workflow.accountability.measures import MEASURES, parse_period
+from workflow.accountability.overview import plan_overview
+from workflow.accountability.queries import accountability_by_unit, rates_by_quarter, tasks_behind
+from workflow.accountability.sorting import sort_accountability
+from workflow.accounts.models import User
+from workflow.collation import text_key
 from workflow.errors import NotAllowed
-from workflow.models import Plan, Task, TaskEventRecord, Unit, User
+from workflow.organisations.models import Unit
+from workflow.organisations.queries import find_unit
 from workflow.periods import Quarter
-from workflow.queries import find_unit
-from workflow.services import approve_report, return_report, start_task, submit_report
-from workflow.states import OPENED, TaskState
+from workflow.plans.models import Plan
+from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.operations import approve_report, return_report, start_task, submit_report
+from workflow.tasks.states import OPENED, TaskState
 
 Q1, Q2 = Quarter(2026, 1), Quarter(2026, 2)
 # 20/06/2026 noon in Hà Nội: every Q1 and Q2 due time has passed.
@@ -451,6 +449,6 @@ def test_the_number_of_statements_does_not_grow_with_the_data(db, session, ward,
 
 
 def test_every_measure_has_a_label():
-    from workflow.accountability import MEASURE_LABELS
+    from workflow.accountability.measures import MEASURE_LABELS
 
     assert set(MEASURE_LABELS) == set(MEASURES)

@@ -10,14 +10,27 @@ import pytest
 from sqlmodel import func, select
 
 from tests.conftest import PASSWORD, SMALL_PLAN
-from workflow import administration as admin
-from workflow.accounts import add_user, check_password
+from workflow.accounts.models import User
+from workflow.accounts.operations import (
+    add_user,
+    create_user,
+    reset_password,
+    set_active,
+    set_role_and_unit,
+)
+from workflow.accounts.passwords import check_password
+from workflow.accounts.queries import list_users, managed_user
+from workflow.accounts.roles import Role
 from workflow.errors import InvalidInput, NotAllowed, NotFound
-from workflow.models import Organisation, Plan, Responsibility, Task, User
+from workflow.organisations.models import Organisation
+from workflow.organisations.queries import member_units, unit_overview
 from workflow.periods import Quarter
-from workflow.plan_format import PlanInvalid, parse_plan
-from workflow.plan_store import load_plan
-from workflow.states import Role
+from workflow.plans.checks import PlanInvalid, parse_plan
+from workflow.plans.models import Plan, Responsibility
+from workflow.plans.operations import load_plan_file, open_quarter_for
+from workflow.plans.queries import loaded_plans, quarters_to_open
+from workflow.plans.store import load_plan
+from workflow.tasks.models import Task
 
 SMALL_TEXT = SMALL_PLAN.read_text(encoding="utf-8")
 NEW_PASSWORD = "mat-khau-moi-2026"
@@ -36,7 +49,7 @@ def edited(old: str, new: str) -> str:
 
 # One entry per action: how an actor fires it at ``target``, a user of the ward.
 ACTIONS = {
-    "create_user": lambda s, actor, target: admin.create_user(
+    "create_user": lambda s, actor, target: create_user(
         s,
         actor,
         username="moi",
@@ -46,25 +59,23 @@ ACTIONS = {
         unit_code="CB1",
         password=PASSWORD,
     ),
-    "disable": lambda s, actor, target: admin.set_active(s, actor, target.id, False),
-    "reset_password": lambda s, actor, target: admin.reset_password(
-        s, actor, target.id, NEW_PASSWORD
-    ),
-    "set_role_and_unit": lambda s, actor, target: admin.set_role_and_unit(
+    "disable": lambda s, actor, target: set_active(s, actor, target.id, False),
+    "reset_password": lambda s, actor, target: reset_password(s, actor, target.id, NEW_PASSWORD),
+    "set_role_and_unit": lambda s, actor, target: set_role_and_unit(
         s, actor, target.id, "unit_head", "CB2"
     ),
-    "load_plan_file": lambda s, actor, target: admin.load_plan_file(
+    "load_plan_file": lambda s, actor, target: load_plan_file(
         s, actor, edited("title: Quán triệt Nghị quyết", "title: Quán triệt"), "ward.yaml"
     ),
-    "open_quarter_for": lambda s, actor, target: admin.open_quarter_for(s, actor, Quarter(2026, 1)),
+    "open_quarter_for": lambda s, actor, target: open_quarter_for(s, actor, Quarter(2026, 1)),
 }
 READS = {
-    "managed_user": lambda s, actor, target: admin.managed_user(s, actor, target.id),
-    "list_users": lambda s, actor, target: admin.list_users(s, actor),
-    "member_units": lambda s, actor, target: admin.member_units(s, actor),
-    "unit_overview": lambda s, actor, target: admin.unit_overview(s, actor),
-    "loaded_plans": lambda s, actor, target: admin.loaded_plans(s, actor),
-    "quarters_to_open": lambda s, actor, target: admin.quarters_to_open(s, actor),
+    "managed_user": lambda s, actor, target: managed_user(s, actor, target.id),
+    "list_users": lambda s, actor, target: list_users(s, actor),
+    "member_units": lambda s, actor, target: member_units(s, actor),
+    "unit_overview": lambda s, actor, target: unit_overview(s, actor),
+    "loaded_plans": lambda s, actor, target: loaded_plans(s, actor),
+    "quarters_to_open": lambda s, actor, target: quarters_to_open(s, actor),
 }
 
 
@@ -140,22 +151,20 @@ def test_an_admin_cannot_touch_another_organisations_users(session, make_user, o
     session.rollback()
     assert snapshot(session) == before
     with pytest.raises(NotFound):
-        admin.managed_user(session, other_ward, target.id)
+        managed_user(session, other_ward, target.id)
 
 
 def test_an_admin_lists_only_their_own_organisation(session, make_user, other_ward):
     """Does the user list of one ward show the people of another?"""
     ours = make_user("admin")
-    assert [user.username for user, unit in admin.list_users(session, ours)] == [ours.username]
-    assert [user.username for user, unit in admin.list_users(session, other_ward)] == [
-        "quantri-khac"
-    ]
+    assert [user.username for user, unit in list_users(session, ours)] == [ours.username]
+    assert [user.username for user, unit in list_users(session, other_ward)] == ["quantri-khac"]
 
 
 def test_a_new_user_can_sign_in_with_the_initial_password(session, make_user):
     """Is a user made by the admin a working account, in the admin's organisation?"""
     actor = make_user("admin")
-    user = admin.create_user(
+    user = create_user(
         session,
         actor,
         username="bithu.cb1",
@@ -184,7 +193,7 @@ def test_a_new_user_needs_a_role_and_a_real_unit(session, make_user, role, unit_
     actor = make_user("admin")
     before = snapshot(session)
     with pytest.raises(InvalidInput) as refused:
-        admin.create_user(
+        create_user(
             session,
             actor,
             username="moi",
@@ -201,10 +210,10 @@ def test_a_new_user_needs_a_role_and_a_real_unit(session, make_user, role, unit_
 
 def test_a_disabled_user_cannot_sign_in_until_enabled(session, make_user):
     actor, user = make_user("admin"), make_user("unit_head", "UBND")
-    admin.set_active(session, actor, user.id, False)
+    set_active(session, actor, user.id, False)
     session.commit()
     assert check_password(session, user.username, PASSWORD) is None
-    admin.set_active(session, actor, user.id, True)
+    set_active(session, actor, user.id, True)
     session.commit()
     assert check_password(session, user.username, PASSWORD) is not None
 
@@ -213,7 +222,7 @@ def test_an_admin_cannot_disable_themselves(session, make_user):
     """Could the last admin lock everyone out by disabling their own account?"""
     actor = make_user("admin")
     with pytest.raises(InvalidInput, match="your own account"):
-        admin.set_active(session, actor, actor.id, False)
+        set_active(session, actor, actor.id, False)
     session.rollback()
     session.refresh(actor)
     assert actor.active
@@ -222,7 +231,7 @@ def test_an_admin_cannot_disable_themselves(session, make_user):
 def test_an_admin_cannot_take_away_their_own_admin_role(session, make_user):
     actor = make_user("admin")
     with pytest.raises(InvalidInput, match="your own administrator role"):
-        admin.set_role_and_unit(session, actor, actor.id, "unit_head", "UBND")
+        set_role_and_unit(session, actor, actor.id, "unit_head", "UBND")
     session.rollback()
     session.refresh(actor)
     assert actor.role == Role.ADMIN
@@ -230,8 +239,8 @@ def test_an_admin_cannot_take_away_their_own_admin_role(session, make_user):
 
 def test_an_admin_may_disable_and_demote_another_admin(session, make_user):
     actor, other = make_user("admin"), make_user("admin")
-    admin.set_role_and_unit(session, actor, other.id, "reviewer", None)
-    admin.set_active(session, actor, other.id, False)
+    set_role_and_unit(session, actor, other.id, "reviewer", None)
+    set_active(session, actor, other.id, False)
     session.commit()
     session.refresh(other)
     assert (other.role, other.active) == ("reviewer", False)
@@ -239,7 +248,7 @@ def test_an_admin_may_disable_and_demote_another_admin(session, make_user):
 
 def test_a_reset_password_replaces_the_old_one(session, make_user):
     actor, user = make_user("admin"), make_user("unit_head", "UBND")
-    admin.reset_password(session, actor, user.id, NEW_PASSWORD)
+    reset_password(session, actor, user.id, NEW_PASSWORD)
     session.commit()
     assert check_password(session, user.username, PASSWORD) is None
     assert check_password(session, user.username, NEW_PASSWORD) is not None
@@ -248,7 +257,7 @@ def test_a_reset_password_replaces_the_old_one(session, make_user):
 def test_a_reset_password_must_be_long_enough(session, make_user):
     actor, user = make_user("admin"), make_user("unit_head", "UBND")
     with pytest.raises(InvalidInput, match="at least 8"):
-        admin.reset_password(session, actor, user.id, "ngan")
+        reset_password(session, actor, user.id, "ngan")
     session.rollback()
     assert check_password(session, user.username, PASSWORD) is not None
 
@@ -256,11 +265,11 @@ def test_a_reset_password_must_be_long_enough(session, make_user):
 def test_making_someone_a_head_and_then_a_reviewer(session, make_user):
     """A head is assigned by role and unit; a role without a unit leaves the unit."""
     actor, user = make_user("admin"), make_user("member", "CB1")
-    admin.set_role_and_unit(session, actor, user.id, "unit_head", "CB2")
+    set_role_and_unit(session, actor, user.id, "unit_head", "CB2")
     session.commit()
-    heads = {row.unit.code: row.heads for row in admin.unit_overview(session, actor)}
+    heads = {row.unit.code: row.heads for row in unit_overview(session, actor)}
     assert [head.id for head in heads["CB2"]] == [user.id]
-    admin.set_role_and_unit(session, actor, user.id, "reviewer", "CB2")
+    set_role_and_unit(session, actor, user.id, "reviewer", "CB2")
     session.commit()
     session.refresh(user)
     assert (user.role, user.unit_id) == ("reviewer", None)
@@ -279,7 +288,7 @@ def test_a_role_change_needs_a_real_unit(session, make_user, role, unit_code, ph
     actor, user = make_user("admin"), make_user("member", "CB1")
     before = snapshot(session)
     with pytest.raises(InvalidInput) as refused:
-        admin.set_role_and_unit(session, actor, user.id, role, unit_code)
+        set_role_and_unit(session, actor, user.id, role, unit_code)
     assert phrase in str(refused.value)
     session.rollback()
     assert snapshot(session) == before
@@ -287,7 +296,7 @@ def test_a_role_change_needs_a_real_unit(session, make_user, role, unit_code, ph
 
 def test_a_unit_of_another_organisation_cannot_be_given(session, make_user, other_ward):
     """Units are looked up in the admin's organisation only, even with the same code."""
-    user = admin.create_user(
+    user = create_user(
         session,
         other_ward,
         username="bithu.khac",
@@ -308,15 +317,15 @@ def test_the_units_overview_shows_groups_heads_and_members(session, make_user):
     make_user("member", "CB1")
     make_user("member", "CB1")
     gone = make_user("unit_head", "CB1")
-    admin.set_active(session, actor, gone.id, False)
+    set_active(session, actor, gone.id, False)
     session.commit()
-    rows = {row.unit.code: row for row in admin.unit_overview(session, actor)}
+    rows = {row.unit.code: row for row in unit_overview(session, actor)}
     assert [head.id] == [user.id for user in rows["CB1"].heads]
     assert rows["CB1"].member_count == 2
     assert [group.code for group in rows["CB1"].groups] == ["TCD"]
     assert [unit.code for unit in rows["TCD"].members] == ["CB1", "CB2"]
     assert rows["UBND"].heads == [] and rows["UBND"].member_count == 0
-    assert [unit.code for unit in admin.member_units(session, actor)] == [
+    assert [unit.code for unit in member_units(session, actor)] == [
         "BXDD",
         "CB1",
         "CB2",
@@ -327,10 +336,10 @@ def test_the_units_overview_shows_groups_heads_and_members(session, make_user):
 def test_loading_an_edited_plan_reports_what_changed(session, make_user):
     actor = make_user("admin")
     text = edited("title: Quán triệt Nghị quyết", "title: Quán triệt Nghị quyết 57")
-    result = admin.load_plan_file(session, actor, text.encode("utf-8"), "ward.yaml")
+    result = load_plan_file(session, actor, text.encode("utf-8"), "ward.yaml")
     assert result.changed and result.updated == {"responsibilities": 1}
     session.commit()
-    again = admin.load_plan_file(session, actor, text, "ward.yaml")
+    again = load_plan_file(session, actor, text, "ward.yaml")
     assert not again.changed
 
 
@@ -342,7 +351,7 @@ def test_a_malformed_plan_file_is_located_and_loads_nothing(session, make_user):
     )
     before = snapshot(session)
     with pytest.raises(PlanInvalid) as invalid:
-        admin.load_plan_file(session, actor, text, "ke-hoach.yaml")
+        load_plan_file(session, actor, text, "ke-hoach.yaml")
     assert [problem.format() for problem in invalid.value.problems] == [
         "ke-hoach.yaml:34: responsibilities[VI.4.1].lead[1]: "
         "KHONG-CO is not a unit or group of this plan"
@@ -354,7 +363,7 @@ def test_a_malformed_plan_file_is_located_and_loads_nothing(session, make_user):
 def test_a_plan_file_must_be_utf8(session, make_user):
     actor = make_user("admin")
     with pytest.raises(PlanInvalid) as invalid:
-        admin.load_plan_file(session, actor, SMALL_TEXT.encode("utf-16"), "cu.yaml")
+        load_plan_file(session, actor, SMALL_TEXT.encode("utf-16"), "cu.yaml")
     assert invalid.value.problems[0].format() == "cu.yaml:1: -: the file is not UTF-8 text"
 
 
@@ -363,22 +372,22 @@ def test_an_admin_cannot_load_another_organisations_plan(session, make_user):
     actor = make_user("admin")
     before = snapshot(session)
     with pytest.raises(InvalidInput, match="DU-KHAC"):
-        admin.load_plan_file(session, actor, SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml")
+        load_plan_file(session, actor, SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml")
     session.rollback()
     assert snapshot(session) == before
 
 
 def test_opening_a_quarter_twice_creates_its_tasks_once(session, make_user):
     actor = make_user("admin")
-    first = admin.open_quarter_for(session, actor, Quarter(2026, 1))
+    first = open_quarter_for(session, actor, Quarter(2026, 1))
     session.commit()
-    second = admin.open_quarter_for(session, actor, Quarter(2026, 1))
+    second = open_quarter_for(session, actor, Quarter(2026, 1))
     assert (first.created, first.existing) == (4, 0)
     assert (second.created, second.existing) == (0, 4)
 
 
 def test_an_admin_opens_only_their_own_organisations_quarter(session, make_user, other_ward):
-    admin.open_quarter_for(session, other_ward, Quarter(2026, 1))
+    open_quarter_for(session, other_ward, Quarter(2026, 1))
     session.commit()
     ward_plan = session.exec(
         select(Plan.id).join(Organisation).where(Organisation.code == "DU-TEST")
@@ -387,6 +396,6 @@ def test_an_admin_opens_only_their_own_organisations_quarter(session, make_user,
 
 
 def test_the_quarters_offered_are_the_plans_and_the_current_one(session, make_user):
-    quarters, current = admin.quarters_to_open(session, make_user("admin"))
+    quarters, current = quarters_to_open(session, make_user("admin"))
     assert {str(q) for q in quarters} >= {"2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"}
     assert current in quarters and quarters == sorted(quarters)

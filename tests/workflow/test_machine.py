@@ -13,11 +13,12 @@ import pytest
 import transitions
 from sqlmodel import Session, func, select
 
-from workflow import machine, services
+from workflow.accounts.models import User
 from workflow.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound, StaleVersion
-from workflow.machine import TASK_MACHINE, events_from
-from workflow.models import Report, Task, TaskEventRecord, User
-from workflow.states import TaskState
+from workflow.tasks import machine, operations
+from workflow.tasks.machine import TASK_MACHINE, events_from
+from workflow.tasks.models import Report, Task, TaskEventRecord
+from workflow.tasks.states import TaskState
 
 STATES = ["assigned", "in_progress", "reported", "returned", "reviewed"]
 
@@ -40,11 +41,11 @@ PATHS = {
 }
 
 ACTIONS = {
-    "start": services.start_task,
-    "report": services.submit_report,
-    "approve": services.approve_report,
-    "return": services.return_report,
-    "reopen": services.reopen_task,
+    "start": operations.start_task,
+    "report": operations.submit_report,
+    "approve": operations.approve_report,
+    "return": operations.return_report,
+    "reopen": operations.reopen_task,
 }
 
 REVIEWER_EVENTS = {"approve", "return", "reopen"}
@@ -348,7 +349,7 @@ def test_two_people_starting_a_task_at_the_same_instant(db, session, situation, 
             own.commit()
             try:
                 barrier.wait()
-                services.start_task(own, user, task_id, version)
+                operations.start_task(own, user, task_id, version)
                 own.commit()
                 outcomes[user_id] = "started"
             except StaleVersion:

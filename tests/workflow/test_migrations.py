@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from workflow.migrate import upgrade
+from workflow.db.migrate import upgrade
 
 
 def test_migrated_schema_matches_the_models(db):

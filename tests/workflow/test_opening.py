@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from workflow.models import Task, TaskEventRecord
-from workflow.opening import open_quarter
 from workflow.periods import Quarter
+from workflow.plans.opening import open_quarter
+from workflow.tasks.models import Task, TaskEventRecord
 
 
 def tasks_by_ref(session, quarter):
@@ -28,7 +28,7 @@ def test_the_group_itself_owes_nothing(session, ward, open_tasks):
     """Does a duty owned by a group reach its members and not the group?"""
     open_tasks("2026-Q1")
     owners = {t.unit_id for t in session.exec(select(Task)).all()}
-    from workflow.queries import find_unit
+    from workflow.organisations.queries import find_unit
 
     assert find_unit(session, ward, "TCD").id not in owners
     assert find_unit(session, ward, "CB1").id in owners

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow.plan_format import parse_plan, read_plan
+from workflow.plans.checks import parse_plan, read_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 VIET_HUNG = ROOT / "definitions" / "viet-hung-2026-nq57.yaml"

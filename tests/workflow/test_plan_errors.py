@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow.plan_format import PlanInvalid, PlanProblem, parse_plan, read_plan
+from workflow.plans.checks import PlanInvalid, PlanProblem, parse_plan, read_plan
 
 SMALL_PLAN = Path(__file__).resolve().parents[1] / "plans" / "small-ward.yaml"
 VALID = SMALL_PLAN.read_text(encoding="utf-8")

@@ -20,17 +20,20 @@ from sqlmodel import select
 from tests.conftest import VIET_HUNG_PLAN
 from tests.workflow.test_accountability import NOW, Q1, Q2, act_out_history, utc
 from workflow import clock
-from workflow.accountability import accountability_by_unit
+from workflow.accountability.queries import accountability_by_unit
+from workflow.accounts.models import User
 from workflow.errors import NotAllowed
-from workflow.models import Organisation, Target, Task, User
-from workflow.opening import open_quarter
+from workflow.organisations.models import Organisation
+from workflow.organisations.queries import find_unit
 from workflow.periods import Quarter
-from workflow.queries import find_unit
+from workflow.plans.models import Target
+from workflow.plans.opening import open_quarter
 from workflow.reporting.calendar import calendar_feed, calendar_tasks
 from workflow.reporting.docx import render_quarterly_docx
 from workflow.reporting.quarterly import quarterly_report
 from workflow.reporting.spreadsheet import tasks_csv, tasks_workbook
-from workflow.services import start_task, submit_report
+from workflow.tasks.models import Task
+from workflow.tasks.operations import start_task, submit_report
 from workflow.timezones import local_zone
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlmodel import func, select
 
 from tests.web.test_evidence import PDF
-from workflow import clock, services
+from workflow import clock
 from workflow.errors import (
     IllegalTransition,
     InvalidInput,
@@ -19,10 +19,12 @@ from workflow.errors import (
     NotFound,
     StaleVersion,
 )
-from workflow.evidence import EvidenceStore, Upload
-from workflow.models import Target, Task, TaskEventRecord
-from workflow.review import SelectionRefused, approve_reports, queue_choices, review_queue
-from workflow.states import TaskEvent
+from workflow.plans.models import Target
+from workflow.tasks import operations
+from workflow.tasks.evidence import EvidenceStore, Upload
+from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.review import SelectionRefused, approve_reports, queue_choices, review_queue
+from workflow.tasks.states import TaskEvent
 
 MARCH = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 Q1_TASKS = [("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.4.1", "CB2"), ("VI.1.7", "BXDD")]
@@ -50,8 +52,8 @@ def reported(session, open_tasks, ward_people, tmp_path):
         clock.set_now(at)
         session.refresh(task)
         if task.state == "assigned":
-            services.start_task(session, heads[unit], task.id, task.version)
-        services.submit_report(
+            operations.start_task(session, heads[unit], task.id, task.version)
+        operations.submit_report(
             session,
             heads[unit],
             task.id,
@@ -71,7 +73,7 @@ def reported(session, open_tasks, ward_people, tmp_path):
 def send_back(session, reviewer, task, reason, at):
     clock.set_now(at)
     session.refresh(task)
-    services.return_report(session, reviewer, task.id, task.version, reason)
+    operations.return_report(session, reviewer, task.id, task.version, reason)
     session.commit()
 
 
@@ -111,7 +113,7 @@ def test_tasks_not_reported_are_not_in_the_queue(session, reported, ward_people)
     returned = reported("VI.2.1", "UBND")
     approved = reported("VI.4.1", "CB1")
     send_back(session, reviewer, returned, "Thiếu minh chứng", MARCH)
-    services.approve_report(session, reviewer, approved.id, approved.version)
+    operations.approve_report(session, reviewer, approved.id, approved.version)
     session.commit()
     assert review_queue(session, reviewer, clock.now()) == []
 
@@ -190,8 +192,8 @@ def test_the_queue_narrows_by_quarter_unit_and_section(
     for ref, unit in [("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.1.7", "BXDD")]:
         reported(ref, unit)
     q2 = open_tasks("2026-Q2")("VI.2.1", "UBND")
-    services.start_task(session, heads["UBND"], q2.id, q2.version)
-    services.submit_report(session, heads["UBND"], q2.id, q2.version, "Quý II")
+    operations.start_task(session, heads["UBND"], q2.id, q2.version)
+    operations.submit_report(session, heads["UBND"], q2.id, q2.version, "Quý II")
     session.commit()
     items = review_queue(session, reviewer, clock.now(), **filters)
     found = {
@@ -337,7 +339,7 @@ def test_one_stale_report_and_nothing_is_approved(session, reported, ward_people
     _heads, reviewer = ward_people
     tasks = [reported(ref, unit) for ref, unit in Q1_TASKS]
     selection = [(t.id, t.version) for t in tasks]
-    other = services.return_report(session, reviewer, tasks[2].id, tasks[2].version, "Thiếu")
+    other = operations.return_report(session, reviewer, tasks[2].id, tasks[2].version, "Thiếu")
     session.commit()
     with pytest.raises(SelectionRefused) as refused:
         approve_reports(session, reviewer, selection)

@@ -10,19 +10,16 @@ import pytest
 from sqlmodel import Session, func, select
 
 from tests.conftest import PASSWORD, SMALL_PLAN
-from workflow import clock, services
-from workflow.accounts import add_user, check_password, issue_token, user_for_token
+from workflow import clock
+from workflow.accounts.models import ApiToken, User
+from workflow.accounts.operations import add_user
+from workflow.accounts.passwords import check_password
+from workflow.accounts.tokens import issue_token, user_for_token
 from workflow.errors import InvalidInput, NotAllowed, NotFound
-from workflow.models import (
-    ApiToken,
-    Report,
-    Target,
-    TargetFigure,
-    Task,
-    TaskEventRecord,
-    User,
-)
-from workflow.queries import list_tasks
+from workflow.plans.models import Target
+from workflow.tasks import operations, queries
+from workflow.tasks.models import Report, TargetFigure, Task, TaskEventRecord
+from workflow.tasks.queries import list_tasks
 
 VIETNAMESE = "Đã tổ chức hội nghị quán triệt cho 100% đảng viên; ý kiến: “rất tốt”"
 Q1_TASKS = {("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.4.1", "CB2"), ("VI.1.7", "BXDD")}
@@ -56,7 +53,7 @@ def cell(session, open_tasks, make_user):
     """The 2026-Q1 task of VI.4.1 for CB1 (it reports target I.2.4), started by CB1's head."""
     task = open_tasks("2026-Q1")("VI.4.1", "CB1")
     head = make_user("unit_head", "CB1")
-    services.start_task(session, head, task.id, task.version)
+    operations.start_task(session, head, task.id, task.version)
     session.commit()
     return task, head
 
@@ -68,7 +65,7 @@ def test_a_report_keeps_its_text_links_and_figures(db, session, cell):
     """What does a report store: the text without surrounding blanks, the links, the figures?"""
     task, head = cell
     clock.set_now(datetime(2026, 3, 2, 3, 0, tzinfo=UTC))
-    report = services.submit_report(
+    report = operations.submit_report(
         session,
         head,
         task.id,
@@ -95,7 +92,7 @@ def test_a_report_keeps_its_text_links_and_figures(db, session, cell):
 def test_vietnamese_text_round_trips_exactly(db, session, cell):
     """Does the report come back letter for letter, diacritics and curly quotes included?"""
     task, head = cell
-    report = services.submit_report(session, head, task.id, task.version, VIETNAMESE)
+    report = operations.submit_report(session, head, task.id, task.version, VIETNAMESE)
     session.commit()
     with Session(db) as fresh:
         assert fresh.get(Report, report.id).text == VIETNAMESE
@@ -124,7 +121,7 @@ def test_a_link_must_be_a_web_address(session, cell, link):
     task, head = cell
     before = counts(session, task.id)
     with pytest.raises(InvalidInput) as refused:
-        services.submit_report(
+        operations.submit_report(
             session, head, task.id, task.version, "Báo cáo", links=["https://thunghiem.vn/ok", link]
         )
     session.rollback()
@@ -135,7 +132,7 @@ def test_a_link_must_be_a_web_address(session, cell, link):
 def test_web_addresses_in_capitals_are_links_too(session, cell):
     """Is "HTTPS://..." accepted as a link?"""
     task, head = cell
-    report = services.submit_report(
+    report = operations.submit_report(
         session, head, task.id, task.version, "Báo cáo", links=["HTTPS://THUNGHIEM.VN/BIEN-BAN"]
     )
     session.commit()
@@ -155,7 +152,7 @@ def test_web_addresses_in_capitals_are_links_too(session, cell):
 def test_figures_are_read_as_numbers_with_a_point_or_a_comma(db, session, cell, raw, value):
     """Which figures are accepted, and as what number? A decimal comma is a decimal point."""
     task, head = cell
-    report = services.submit_report(
+    report = operations.submit_report(
         session, head, task.id, task.version, "Báo cáo", figures={target_id(session): raw}
     )
     session.commit()
@@ -168,7 +165,7 @@ def test_figures_are_read_as_numbers_with_a_point_or_a_comma(db, session, cell, 
 def test_a_blank_figure_is_no_figure(session, cell):
     """Does leaving a figure empty report nothing for that target, rather than refuse?"""
     task, head = cell
-    services.submit_report(
+    operations.submit_report(
         session, head, task.id, task.version, "Báo cáo", figures={target_id(session): "  "}
     )
     session.commit()
@@ -181,7 +178,7 @@ def test_a_figure_must_be_a_number(session, cell, raw):
     task, head = cell
     before = counts(session, task.id)
     with pytest.raises(InvalidInput):
-        services.submit_report(
+        operations.submit_report(
             session, head, task.id, task.version, "Báo cáo", figures={target_id(session): raw}
         )
     session.rollback()
@@ -194,7 +191,7 @@ def test_a_figure_too_large_to_keep_is_refused(session, cell):
     task, head = cell
     before = counts(session, task.id)
     with pytest.raises(InvalidInput):
-        services.submit_report(
+        operations.submit_report(
             session,
             head,
             task.id,
@@ -211,12 +208,12 @@ def test_a_figure_only_for_a_target_the_task_reports(session, open_tasks, make_u
     target?"""
     task = open_tasks("2026-Q1")("VI.2.1", "UBND")
     head = make_user("unit_head", "UBND")
-    services.start_task(session, head, task.id, task.version)
+    operations.start_task(session, head, task.id, task.version)
     session.commit()
     before = counts(session, task.id)
     for target in (target_id(session), 999_999):
         with pytest.raises(InvalidInput):
-            services.submit_report(
+            operations.submit_report(
                 session, head, task.id, task.version, "Báo cáo", figures={target: "100"}
             )
         session.rollback()
@@ -235,19 +232,19 @@ def test_the_first_report_time_is_kept_and_the_approval_time_recorded(session, c
         session.commit()
         session.refresh(task)
 
-    at(times[0], services.submit_report, head, "Lần 1")
+    at(times[0], operations.submit_report, head, "Lần 1")
     assert (task.first_reported_at, task.reviewed_at) == (times[0], None)
-    at(times[1], services.return_report, reviewer, "Bổ sung số liệu")
-    at(times[2], services.submit_report, head, "Lần 2")
+    at(times[1], operations.return_report, reviewer, "Bổ sung số liệu")
+    at(times[2], operations.submit_report, head, "Lần 2")
     assert (task.first_reported_at, task.reviewed_at) == (times[0], None)
-    at(times[3], services.approve_report, reviewer)
+    at(times[3], operations.approve_report, reviewer)
     assert (task.first_reported_at, task.reviewed_at, task.updated_at) == (
         times[0],
         times[3],
         times[3],
     )
-    at(times[4], services.reopen_task, reviewer, "Cần cập nhật")
-    at(times[5], services.submit_report, head, "Lần 3")
+    at(times[4], operations.reopen_task, reviewer, "Cần cập nhật")
+    at(times[5], operations.submit_report, head, "Lần 3")
     assert task.first_reported_at == times[0]
 
     reports = session.exec(select(Report).where(Report.task_id == task.id).order_by(Report.id))
@@ -275,7 +272,7 @@ def test_the_ward_wide_roles_see_every_task(session, ward, open_tasks, make_user
     user = make_user(role)
     assert seen(session, ward, user) == Q1_TASKS
     for ref, unit in Q1_TASKS:
-        assert services.visible_task(session, user, task(ref, unit).id).id == task(ref, unit).id
+        assert queries.visible_task(session, user, task(ref, unit).id).id == task(ref, unit).id
 
 
 @pytest.mark.parametrize("role", ["unit_head", "member"])
@@ -285,7 +282,7 @@ def test_a_unit_sees_its_own_tasks(session, ward, open_tasks, make_user, role):
     user = make_user(role, "UBND")
     assert seen(session, ward, user) == {("VI.2.1", "UBND")}
     with pytest.raises(NotFound):
-        services.visible_task(session, user, task("VI.1.7", "BXDD").id)
+        queries.visible_task(session, user, task("VI.1.7", "BXDD").id)
 
 
 def test_a_cell_sees_its_tasks_and_those_its_group_coordinates(
@@ -295,11 +292,11 @@ def test_a_cell_sees_its_tasks_and_those_its_group_coordinates(
     task = open_tasks("2026-Q1")
     head = make_user("unit_head", "CB1")
     assert seen(session, ward, head) == {("VI.4.1", "CB1"), ("VI.2.1", "UBND")}
-    assert services.visible_task(session, head, task("VI.2.1", "UBND").id).unit_id
+    assert queries.visible_task(session, head, task("VI.2.1", "UBND").id).unit_id
     with pytest.raises(NotFound):
-        services.visible_task(session, head, task("VI.4.1", "CB2").id)
+        queries.visible_task(session, head, task("VI.4.1", "CB2").id)
     with pytest.raises(NotFound):
-        services.start_task(session, head, task("VI.4.1", "CB2").id, 1)
+        operations.start_task(session, head, task("VI.4.1", "CB2").id, 1)
 
 
 def test_a_coordinating_unit_may_look_but_not_act(session, ward, open_tasks, make_user):
@@ -308,9 +305,9 @@ def test_a_coordinating_unit_may_look_but_not_act(session, ward, open_tasks, mak
     head = make_user("unit_head", "BXDD")
     assert seen(session, ward, head) == {("VI.1.7", "BXDD"), ("VI.2.1", "UBND")}
     coordinated = task("VI.2.1", "UBND")
-    assert services.visible_task(session, head, coordinated.id).id == coordinated.id
+    assert queries.visible_task(session, head, coordinated.id).id == coordinated.id
     with pytest.raises(NotAllowed):
-        services.start_task(session, head, coordinated.id, coordinated.version)
+        operations.start_task(session, head, coordinated.id, coordinated.version)
     session.rollback()
     session.refresh(coordinated)
     assert (coordinated.state, coordinated.version) == ("assigned", 1)
@@ -330,9 +327,9 @@ def test_an_inactive_user_sees_nothing(session, ward, open_tasks, make_user, rol
     assert seen(session, ward, user) == set()
     own = task("VI.2.1", "UBND")
     with pytest.raises(NotFound):
-        services.visible_task(session, user, own.id)
+        queries.visible_task(session, user, own.id)
     with pytest.raises(NotFound):
-        services.start_task(session, user, own.id, own.version)
+        operations.start_task(session, user, own.id, own.version)
 
 
 def test_another_organisation_sees_nothing_of_this_ward(
@@ -353,14 +350,14 @@ def test_another_organisation_sees_nothing_of_this_ward(
     assert seen(session, other, outsider) == set()  # no quarter opened there
     assert seen(session, ward, make_user("reviewer")) == Q1_TASKS
     with pytest.raises(NotFound):
-        services.visible_task(session, outsider, task("VI.2.1", "UBND").id)
+        queries.visible_task(session, outsider, task("VI.2.1", "UBND").id)
 
 
 def test_a_task_that_does_not_exist_is_not_found(session, ward, open_tasks, make_user):
     """What does asking for a task id that does not exist give, even to a reviewer?"""
     open_tasks("2026-Q1")
     with pytest.raises(NotFound):
-        services.visible_task(session, make_user("reviewer"), 999_999)
+        queries.visible_task(session, make_user("reviewer"), 999_999)
 
 
 # People

@@ -9,8 +9,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from workflow.accounts import MIN_PASSWORD_LENGTH
-from workflow.states import Role
+from workflow.accounts.passwords import MIN_PASSWORD_LENGTH
+from workflow.accounts.roles import Role
 
 PLAN_MAX_MB = 2
 REQUIRED = _l("This field is required.")

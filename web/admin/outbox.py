@@ -12,13 +12,14 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from notifications.messages import settings_url
-from notifications.models import OutboxStatus
-from notifications.outbox import admin_counts, admin_message, admin_messages, admin_retry
 from notifications.preview import as_sent
 from notifications.settings import NotificationSettings
 from web.admin import bp
 from web.database import db_session
 from workflow import clock
+from workflow.outbox.models import OutboxStatus
+from workflow.outbox.operations import admin_retry
+from workflow.outbox.queries import admin_counts, admin_message, admin_messages
 
 
 class RetryForm(FlaskForm):

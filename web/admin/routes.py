@@ -23,27 +23,18 @@ from web.admin.forms import (
 )
 from web.database import db_session
 from web.i18n import error_message
-from workflow.administration import (
-    create_user,
-    list_users,
-    load_plan_file,
-    loaded_plans,
-    managed_user,
-    member_units,
-    open_quarter_for,
-    quarters_to_open,
-    reset_password,
-    set_active,
-    set_role_and_unit,
-    unit_overview,
-)
+from workflow.accounts.operations import create_user, reset_password, set_active, set_role_and_unit
+from workflow.accounts.queries import list_users, managed_user
+from workflow.accounts.roles import Role
 from workflow.errors import InvalidInput
 from workflow.i18n import N_
-from workflow.models import Unit
+from workflow.organisations.models import Unit
+from workflow.organisations.queries import member_units, unit_overview
 from workflow.periods import Quarter
-from workflow.plan_format import PlanInvalid
-from workflow.plan_store import LoadResult
-from workflow.states import Role
+from workflow.plans.checks import PlanInvalid
+from workflow.plans.operations import load_plan_file, open_quarter_for
+from workflow.plans.queries import loaded_plans, quarters_to_open
+from workflow.plans.store import LoadResult
 
 UNIT_KINDS = {
     "party_committee": N_("Party committee"),

@@ -14,10 +14,10 @@ from wtforms.validators import ValidationError
 
 from web.api import bp
 from web.database import db_session
-from workflow.accounts import user_for_token
+from workflow.accounts.models import User
+from workflow.accounts.tokens import user_for_token
 from workflow.errors import WorkflowError
 from workflow.i18n import N_
-from workflow.models import User
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -12,10 +12,10 @@ from sqlmodel import Session
 from workflow import clock
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
-from workflow.models import Organisation
+from workflow.organisations.models import Organisation
+from workflow.organisations.queries import find_unit
 from workflow.periods import Quarter
-from workflow.queries import find_unit
-from workflow.states import TaskEvent, TaskState
+from workflow.tasks.states import TaskEvent, TaskState
 
 FILTERS = ("quarter", "unit", "state", "overdue")
 BOOLEANS = {"true": True, "1": True, "false": False, "0": False}

@@ -7,8 +7,9 @@ and check every answer they receive against the schema documented for it.
 
 from __future__ import annotations
 
-from workflow.deadlines import DeadlineStatus
-from workflow.states import OPENED, Role, TaskEvent, TaskState
+from workflow.accounts.roles import Role
+from workflow.tasks.deadlines import DeadlineStatus
+from workflow.tasks.states import OPENED, TaskEvent, TaskState
 
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 

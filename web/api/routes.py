@@ -13,14 +13,12 @@ from web.api.openapi import DOCUMENT
 from web.api.schemas import accountability_json, task_json, user_json
 from web.database import db_session
 from workflow import clock
-from workflow.accountability import accountability_by_unit
-from workflow.models import Organisation, Unit, User
-from workflow.queries import list_tasks, task_detail
-from workflow.services import (
-    COMMENTED_ACTIONS,
-    submit_report,
-)
-from workflow.states import TaskEvent
+from workflow.accountability.queries import accountability_by_unit
+from workflow.accounts.models import User
+from workflow.organisations.models import Organisation, Unit
+from workflow.tasks.operations import COMMENTED_ACTIONS, submit_report
+from workflow.tasks.queries import list_tasks, task_detail
+from workflow.tasks.states import TaskEvent
 
 
 @bp.get("/openapi.json")

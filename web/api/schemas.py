@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from workflow.accountability import UnitAccountability
-from workflow.machine import events_for
-from workflow.models import Report, TaskEventRecord, Unit, User
+from workflow.accountability.figures import UnitAccountability
+from workflow.accounts.models import User
+from workflow.organisations.models import Unit
 from workflow.periods import Quarter
-from workflow.queries import TaskDetail, TaskRow
+from workflow.permissions import events_for
+from workflow.tasks.models import Report, TaskEventRecord
+from workflow.tasks.queries import TaskDetail, TaskRow
 
 
 def instant(value: datetime | None) -> str | None:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin
 
 from web.database import db_session
-from workflow.models import User
+from workflow.accounts.models import User
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

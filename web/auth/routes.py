@@ -13,7 +13,8 @@ from web.auth.account import Account
 from web.auth.forms import ChangePasswordForm, LoginForm
 from web.database import db_session
 from web.i18n import LOCALES, error_message
-from workflow.accounts import change_password, check_password, set_language
+from workflow.accounts.operations import change_password, set_language
+from workflow.accounts.passwords import check_password
 from workflow.errors import WorkflowError
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from web.database import engine
 from web.i18n import error_message
 from workflow import clock
-from workflow.db import transaction
+from workflow.db.engine import transaction
 from workflow.errors import WorkflowError
 
 

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext
 
 from web.database import engine
-from workflow.migrate import upgrade
+from workflow.db.migrate import upgrade
 
 group = AppGroup("db", help="Manage the database schema.")
 

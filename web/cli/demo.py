@@ -18,9 +18,9 @@ from notifications.settings import NotificationSettings
 from web.cli.common import unit_of_work
 from web.database import engine
 from workflow import clock
-from workflow.demo import DEMO_PASSWORD, prepare_demo
-from workflow.migrate import upgrade
-from workflow.plan_format import read_plan
+from workflow.db.migrate import upgrade
+from workflow.demo.history import DEMO_PASSWORD, prepare_demo
+from workflow.plans.checks import read_plan
 
 log = logging.getLogger("giaoviec.demo")
 SCHEDULER_KEY = "giaoviec.demo_scheduler"

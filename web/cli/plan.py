@@ -8,8 +8,8 @@ from flask_babel import gettext
 
 from definitions import plan_path, shipped_plans
 from web.cli.common import fail, json_option, print_json, reports_errors, unit_of_work
-from workflow.plan_format import PlanInvalid, read_plan
-from workflow.plan_store import load_plan
+from workflow.plans.checks import PlanInvalid, read_plan
+from workflow.plans.store import load_plan
 
 group = AppGroup("plan", help="Check, show and load plan files (YAML).")
 

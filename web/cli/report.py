@@ -11,8 +11,8 @@ from flask_babel import gettext
 from web.cli.common import now_option, reports_errors, unit_of_work
 from web.cli.tasks import org_option
 from workflow import clock
+from workflow.organisations.queries import find_organisation
 from workflow.periods import Quarter
-from workflow.queries import find_organisation
 from workflow.reporting.exports import FORMATS, quarterly_file
 
 group = AppGroup("report", help="Write reports and exports.")

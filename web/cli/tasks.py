@@ -8,10 +8,11 @@ from flask_babel import gettext
 
 from web.cli.common import json_option, now_option, print_json, reports_errors, unit_of_work
 from workflow import clock
-from workflow.opening import open_quarter
+from workflow.organisations.queries import find_organisation, find_unit
 from workflow.periods import Quarter
-from workflow.queries import find_organisation, find_unit, list_tasks
-from workflow.states import TaskState
+from workflow.plans.opening import open_quarter
+from workflow.tasks.queries import list_tasks
+from workflow.tasks.states import TaskState
 from workflow.timezones import local_zone
 
 group = AppGroup("tasks", help="Open quarters and list tasks.")

@@ -9,9 +9,11 @@ from flask.cli import AppGroup
 from flask_babel import gettext
 
 from web.cli.common import reports_errors, unit_of_work
-from workflow.accounts import add_user, issue_token
-from workflow.queries import find_organisation, find_user
-from workflow.states import Role
+from workflow.accounts.operations import add_user
+from workflow.accounts.queries import find_user
+from workflow.accounts.roles import Role
+from workflow.accounts.tokens import issue_token
+from workflow.organisations.queries import find_organisation
 
 group = AppGroup("user", help="Manage users and their API tokens.")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import format_percent, gettext
 
-from workflow.accountability import QuarterRates
+from workflow.accountability.figures import QuarterRates
 
 WIDTH, HEIGHT = 640, 290
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 16, 72

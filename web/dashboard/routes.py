@@ -11,23 +11,14 @@ from web.dashboard.charts import rate_chart
 from web.database import db_session
 from web.pages import requested_period_or_404
 from workflow import clock
-from workflow.access import ORGANISATION_WIDE, require_role
-from workflow.accountability import (
-    MEASURE_LABELS,
-    MEASURES,
-    SORT_KEYS,
-    Period,
-    accountability_by_unit,
-    find_responsibility,
-    may_see_task_lists,
-    plan_overview,
-    plan_years,
-    rates_by_quarter,
-    sort_accountability,
-    tasks_behind,
-)
-from workflow.models import Organisation
-from workflow.queries import find_unit
+from workflow.accountability.measures import MEASURE_LABELS, MEASURES, Period
+from workflow.accountability.overview import plan_overview
+from workflow.accountability.queries import accountability_by_unit, rates_by_quarter, tasks_behind
+from workflow.accountability.sorting import SORT_KEYS, sort_accountability
+from workflow.organisations.models import Organisation
+from workflow.organisations.queries import find_unit
+from workflow.permissions import ORGANISATION_WIDE, may_see_task_lists, require_role
+from workflow.plans.queries import find_responsibility, plan_years
 
 
 @bp.context_processor

@@ -11,10 +11,10 @@ from web.database import db_session
 from web.exports import bp
 from web.pages import requested_period_or_404
 from workflow import clock
-from workflow.access import ORGANISATION_WIDE, require_role
-from workflow.accountability import accountability_by_unit
-from workflow.models import Organisation
+from workflow.accountability.queries import accountability_by_unit
+from workflow.organisations.models import Organisation
 from workflow.periods import Quarter
+from workflow.permissions import ORGANISATION_WIDE, require_role
 from workflow.reporting.calendar import (
     active_calendar_token,
     calendar_feed,

@@ -19,9 +19,9 @@ from workflow.errors import (
     NotFound,
     WorkflowError,
 )
-from workflow.review import approve_reports, queue_choices, review_queue
-from workflow.services import approve_report, return_report
-from workflow.states import TaskEvent
+from workflow.tasks.operations import approve_report, return_report
+from workflow.tasks.review import approve_reports, queue_choices, review_queue
+from workflow.tasks.states import TaskEvent
 
 FILTERS = ("quarter", "unit", "section")
 DECISIONS = {TaskEvent.APPROVE: approve_report, TaskEvent.RETURN: return_report}

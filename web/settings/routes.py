@@ -7,7 +7,6 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from notifications.preferences import save_notification_settings
 from notifications.preview import reminder_preview
 from notifications.rules import Rule
 from notifications.settings import NotificationSettings
@@ -15,9 +14,10 @@ from web.database import db_session
 from web.settings import bp
 from web.settings.forms import NotificationSettingsForm
 from workflow import clock
-from workflow.access import ORGANISATION_WIDE
+from workflow.accounts.operations import save_notification_settings
+from workflow.accounts.roles import Role
 from workflow.i18n import N_
-from workflow.states import Role
+from workflow.permissions import ORGANISATION_WIDE
 
 RULE_LABELS = {
     Rule.OPENING: N_("The quarter's list"),

@@ -12,22 +12,19 @@ from web.i18n import error_message
 from web.storage import evidence_store, uploads
 from web.tasks import bp
 from workflow import clock
-from workflow.deadlines import DeadlineStatus
+from workflow.accounts.roles import Role
 from workflow.errors import (
     NotFound,
     WorkflowError,
 )
-from workflow.evidence import evidence_file
-from workflow.machine import events_for
-from workflow.models import Organisation
+from workflow.organisations.models import Organisation
 from workflow.periods import Quarter
-from workflow.queries import list_tasks, task_detail
-from workflow.services import (
-    COMMENTED_ACTIONS,
-    comment_on_task,
-    submit_report,
-)
-from workflow.states import Role, TaskEvent, TaskState
+from workflow.permissions import events_for
+from workflow.tasks.deadlines import DeadlineStatus
+from workflow.tasks.evidence import evidence_file
+from workflow.tasks.operations import COMMENTED_ACTIONS, comment_on_task, submit_report
+from workflow.tasks.queries import list_tasks, task_detail
+from workflow.tasks.states import TaskEvent, TaskState
 
 HOME_OF = {Role.REVIEWER: "review.queue", Role.LEADER: "dashboard.accountability"}
 NEEDS_ME = (TaskState.RETURNED, TaskState.ASSIGNED, TaskState.IN_PROGRESS)

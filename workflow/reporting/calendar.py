@@ -16,12 +16,15 @@ from datetime import datetime, timedelta
 from icalendar import Alarm, Calendar, Event
 from sqlmodel import Session, select
 
-from workflow.access import ORGANISATION_WIDE, visible_tasks_clause
-from workflow.deadlines import DONE_STATES
-from workflow.models import Organisation, Plan, Responsibility, Task, Unit, User
+from workflow.accounts.models import User
+from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter
+from workflow.permissions import ORGANISATION_WIDE, visible_tasks_clause
+from workflow.plans.models import Plan, Responsibility
 from workflow.reporting.models import CalendarToken
 from workflow.reporting.quarterly import VI_STATE_LABELS
+from workflow.tasks.deadlines import DONE_STATES
+from workflow.tasks.models import Task
 from workflow.timezones import local_zone
 
 DEFAULT_BEFORE_DAYS = [14, 7, 3, 1, 0]

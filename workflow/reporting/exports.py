@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from workflow.accountability import accountability_by_unit
-from workflow.models import Organisation, User
+from workflow.accountability.queries import accountability_by_unit
+from workflow.accounts.models import User
+from workflow.organisations.models import Organisation
 from workflow.periods import Quarter
 from workflow.reporting.docx import render_quarterly_docx
 from workflow.reporting.quarterly import quarterly_report

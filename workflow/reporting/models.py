@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from workflow.clock import now
-from workflow.db_types import UTCDateTime
+from workflow.db.types import UTCDateTime
 
 
 class CalendarToken(SQLModel, table=True):

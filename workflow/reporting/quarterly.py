@@ -16,27 +16,18 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from workflow.access import ORGANISATION_WIDE, require_role
-from workflow.accountability import unit_heads
-from workflow.deadlines import DONE_STATES
+from workflow.accounts.models import User
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.i18n import N_
-from workflow.models import (
-    Organisation,
-    Plan,
-    Report,
-    Responsibility,
-    Section,
-    Target,
-    TargetFigure,
-    Task,
-    TaskEventRecord,
-    Unit,
-    User,
-)
+from workflow.organisations.models import Organisation, Unit
+from workflow.organisations.queries import unit_heads
 from workflow.periods import Quarter
-from workflow.queries import PLAN_ORDER
-from workflow.states import TaskEvent, TaskState
+from workflow.permissions import ORGANISATION_WIDE, require_role
+from workflow.plans.models import Plan, Responsibility, Section, Target
+from workflow.tasks.deadlines import DONE_STATES
+from workflow.tasks.models import Report, TargetFigure, Task, TaskEventRecord
+from workflow.tasks.queries import PLAN_ORDER
+from workflow.tasks.states import TaskEvent, TaskState
 
 # The states as an official Vietnamese document writes them, whatever the reader's language.
 VI_STATE_LABELS = {

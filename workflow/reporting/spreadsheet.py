@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from workflow.accountability import UnitAccountability
+from workflow.accountability.figures import UnitAccountability
 from workflow.periods import Quarter
 from workflow.reporting.quarterly import TaskLine
 from workflow.timezones import local_zone

@@ -1,0 +1,72 @@
+"""The figures of accountability: what a unit, a quarter or a year counts, and its rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from workflow.periods import Quarter
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+class Rates:
+    """Reporting and on-time rates of anything that counts expected, reported and on time."""
+
+    expected: int
+    reported: int
+    on_time: int
+
+    @property
+    def reporting_rate(self) -> float | None:
+        return _rate(self.reported, self.expected)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.on_time, self.expected)
+
+
+@dataclass(frozen=True)
+class UnitAccountability(Rates):
+    """One unit's figures for a period."""
+
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    heads: tuple[str, ...]
+    expected: int
+    reported: int
+    on_time: int
+    approved: int
+    returned: int  # how many times a report was returned, not how many tasks
+    overdue: int
+    last_activity: datetime | None
+
+    @property
+    def head_names(self) -> str:
+        return ", ".join(self.heads)
+
+
+# Rates across a year
+
+
+@dataclass(frozen=True)
+class QuarterRates(Rates):
+    """What was due in one quarter and how much of it was reported, and on time."""
+
+    quarter: Quarter
+    expected: int = 0
+    reported: int = 0
+    on_time: int = 0
+    overdue: int = 0
+
+
+@dataclass
+class YearRates:
+    """The four quarters of a year for the whole organisation and for each unit (by code)."""
+
+    year: int
+    organisation: list[QuarterRates]
+    by_unit: dict[str, list[QuarterRates]] = field(default_factory=dict)

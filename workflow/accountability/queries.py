@@ -1,0 +1,184 @@
+"""Accountability by unit and the plan's progress: figures counted by the database.
+
+Every figure is a ``GROUP BY`` in SQL, and each function runs a fixed number of statements
+whatever the number of units, tasks or events: only the aggregated rows (one per unit, or per
+responsibility and quarter) come back to Python. Each figure has one SQL condition
+(``MEASURES``), so the tasks listed behind a figure are exactly the ones it counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, null, union_all
+from sqlmodel import Session, select
+
+from workflow.accountability.figures import QuarterRates, UnitAccountability, YearRates
+from workflow.accountability.measures import MEASURES, Period, count_where, period_clause
+from workflow.accountability.sorting import sort_accountability
+from workflow.accounts.models import User
+from workflow.errors import NotAllowed
+from workflow.organisations.models import Organisation, Unit
+from workflow.organisations.queries import unit_heads
+from workflow.periods import Quarter
+from workflow.permissions import ORGANISATION_WIDE, require_role
+from workflow.plans.models import Plan, Responsibility
+from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows_select
+from workflow.tasks.states import TaskEvent
+
+
+def accountability_by_unit(
+    session: Session,
+    organisation: Organisation,
+    period: Period,
+    now: datetime,
+    *,
+    viewer: User | None = None,
+) -> list[UnitAccountability]:
+    """The figures of every unit that owes tasks in ``period``, worst first (lowest on-time
+    rate, then most overdue). Two statements: the figures, then the unit heads' names.
+
+    Raises ``NotAllowed`` when a ``viewer`` is given who is not a leader, reviewer or admin of
+    ``organisation`` (the command line passes none).
+    """
+    _check_viewer(viewer, organisation)
+    in_scope = and_(Plan.organisation_id == organisation.id, period_clause(period))
+    counts = (
+        select(
+            Task.unit_id,
+            func.count(Task.id).label("expected"),
+            *(
+                count_where(MEASURES[name](now)).label(name)
+                for name in ("reported", "on_time", "approved", "overdue")
+            ),
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(in_scope)
+        .group_by(Task.unit_id)
+        .subquery("counts")
+    )
+    by_person = TaskEventRecord.actor_id.is_not(None)
+    events = (
+        select(
+            Task.unit_id,
+            count_where(TaskEventRecord.event == TaskEvent.RETURN.value).label("returned"),
+            func.max(case((by_person, TaskEventRecord.at), else_=null())).label("last_activity"),
+        )
+        .join(Task, Task.id == TaskEventRecord.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(in_scope)
+        .group_by(Task.unit_id)
+        .subquery("events")
+    )
+    rows = session.exec(
+        select(
+            Unit.id.label("unit_id"),
+            Unit.code.label("unit_code"),
+            func.coalesce(func.nullif(Unit.short_name, ""), Unit.name).label("unit_name"),
+            counts.c.expected,
+            counts.c.reported,
+            counts.c.on_time,
+            counts.c.approved,
+            func.coalesce(events.c.returned, 0).label("returned"),
+            counts.c.overdue,
+            events.c.last_activity,
+        )
+        .join(counts, counts.c.unit_id == Unit.id)
+        .outerjoin(events, events.c.unit_id == Unit.id)
+        .where(Unit.is_group == False)  # noqa: E712
+    ).all()
+    heads = unit_heads(session, organisation)
+    result = [
+        UnitAccountability(**row._asdict(), heads=tuple(heads.get(row.unit_id, ()))) for row in rows
+    ]
+    return sort_accountability(result)
+
+
+def _check_viewer(viewer: User | None, organisation: Organisation) -> None:
+    if viewer is None:
+        return
+    require_role(viewer, *ORGANISATION_WIDE)
+    if viewer.organisation_id != organisation.id:
+        raise NotAllowed()
+
+
+def rates_by_quarter(
+    session: Session,
+    organisation: Organisation,
+    year: int,
+    now: datetime,
+    *,
+    viewer: User | None = None,
+) -> YearRates:
+    """Reporting and on-time rates of each quarter of ``year``, for the organisation and for
+    each unit, in one statement (the per-unit groups and the organisation's, united)."""
+    _check_viewer(viewer, organisation)
+    quarters = [Quarter(year, number) for number in range(1, 5)]
+    by_name = {str(quarter): quarter for quarter in quarters}
+    figures = (
+        func.count(Task.id),
+        count_where(MEASURES["reported"](now)),
+        count_where(MEASURES["on_time"](now)),
+        count_where(MEASURES["overdue"](now)),
+    )
+    in_scope = (Plan.organisation_id == organisation.id, period_clause(year))
+    per_unit = (
+        select(Unit.code.label("unit"), Task.period, *figures)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Unit, Unit.id == Task.unit_id)
+        .where(*in_scope)
+        .group_by(Unit.code, Task.period)
+    )
+    whole = (
+        select(null().label("unit"), Task.period, *figures)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(*in_scope)
+        .group_by(Task.period)
+    )
+    found: dict[str | None, dict[str, QuarterRates]] = {}
+    for unit, period, expected, reported, on_time, overdue in session.execute(
+        union_all(per_unit, whole)
+    ):
+        found.setdefault(unit, {})[period] = QuarterRates(
+            by_name[period], int(expected), int(reported), int(on_time), int(overdue)
+        )
+
+    def four(by_period: dict[str, QuarterRates]) -> list[QuarterRates]:
+        return [by_period.get(str(q), QuarterRates(q)) for q in quarters]
+
+    return YearRates(
+        year=year,
+        organisation=four(found.pop(None, {})),
+        by_unit={unit: four(by_period) for unit, by_period in sorted(found.items())},
+    )
+
+
+# The tasks behind a figure
+
+
+def tasks_behind(
+    session: Session,
+    organisation: Organisation,
+    period: Period,
+    measure: str,
+    now: datetime,
+    *,
+    unit: Unit | None = None,
+    responsibility: Responsibility | None = None,
+    viewer: User | None = None,
+) -> list[TaskRow]:
+    """The tasks a figure counts (``measure`` is a key of ``MEASURES``), in plan order, for one
+    unit or one responsibility or the whole organisation."""
+    _check_viewer(viewer, organisation)
+    query = task_rows_select().where(
+        Plan.organisation_id == organisation.id, period_clause(period), MEASURES[measure](now)
+    )
+    if unit is not None:
+        query = query.where(Task.unit_id == unit.id)
+    if responsibility is not None:
+        query = query.where(Task.responsibility_id == responsibility.id)
+    query = query.order_by(*PLAN_ORDER)
+    return [
+        TaskRow.of(task, ref, title, unit_code, unit_name, now)
+        for task, ref, title, unit_code, unit_name in session.exec(query)
+    ]

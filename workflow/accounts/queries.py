@@ -1,0 +1,44 @@
+"""Reads of the accounts: one user, the organisation's users."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from workflow.accounts.models import User
+from workflow.accounts.roles import Role
+from workflow.errors import NotFound
+from workflow.i18n import N_
+from workflow.organisations.models import Unit
+from workflow.permissions import require_role
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(N_("There is no user %(username)s."), username=username)
+    return user
+
+
+# Reads of the administration pages, refused to anyone but an admin like the actions.
+
+
+def managed_user(session: Session, actor: User, user_id: int) -> User:
+    """A user of the admin's organisation; ``NotFound`` for anyone else's, so ids reveal nothing."""
+    require_role(actor, Role.ADMIN)
+    user = session.get(User, user_id)
+    if user is None or user.organisation_id != actor.organisation_id:
+        raise NotFound(N_("There is no user %(username)s."), username=f"#{user_id}")
+    return user
+
+
+def list_users(session: Session, actor: User) -> list[tuple[User, Unit | None]]:
+    """The organisation's users with their unit, by user name."""
+    require_role(actor, Role.ADMIN)
+    return list(
+        session.exec(
+            select(User, Unit)
+            .outerjoin(Unit, Unit.id == User.unit_id)
+            .where(User.organisation_id == actor.organisation_id)
+            .order_by(User.username)
+        )
+    )

@@ -1,0 +1,198 @@
+"""The demo: the Việt Hưng plan with a year of realistic history, for a newcomer to try.
+
+Most tasks are reported on time and approved, some late, some returned and resubmitted, some
+still waiting for review, some overdue now. The randomness is seeded, so every demo is the same."""
+
+from __future__ import annotations
+
+import random
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from workflow import clock
+from workflow.accounts.models import User
+from workflow.accounts.operations import add_user
+from workflow.accounts.roles import Role
+from workflow.organisations.models import Organisation, Unit
+from workflow.periods import Quarter
+from workflow.plans.opening import open_quarter
+from workflow.plans.store import load_plan
+from workflow.tasks.models import Task
+from workflow.tasks.operations import approve_report, return_report, start_task, submit_report
+
+DEMO_PASSWORD = "giaoviec-demo"
+# Invented people for the demo's unit heads: the accountability page names people, not posts.
+DEMO_NAMES = (
+    "Nguyễn Thị Lan",
+    "Trần Văn Hùng",
+    "Lê Thị Thu Hà",
+    "Phạm Đức Minh",
+    "Hoàng Thị Mai",
+    "Vũ Văn Nam",
+    "Đặng Thị Hương",
+    "Bùi Quang Huy",
+    "Đỗ Thị Ngọc Anh",
+    "Ngô Văn Thắng",
+    "Dương Thị Hạnh",
+    "Lý Văn Toàn",
+    "Phan Thị Bích",
+    "Trịnh Văn Khoa",
+    "Đinh Thị Yến",
+    "Hồ Văn Phúc",
+    "Mai Thị Quỳnh",
+    "Cao Văn Long",
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    unit: str
+
+
+def prepare_demo(session: Session, definition: dict, now: datetime) -> list[DemoAccount]:
+    """Load the plan, open every quarter up to ``now``'s, create the accounts and, the first
+    time only, replay the history. Returns the demo accounts."""
+    plan = load_plan(session, definition).plan
+    organisation = session.get(Organisation, plan.organisation_id)
+    plan_start = datetime.fromisoformat(definition["plan"]["period"]["start"]).date()
+    today = now.date()
+    quarters, quarter = [], Quarter.of(plan_start)
+    while quarter <= Quarter.of(today) and quarter.first_day <= today:
+        quarters.append(quarter)
+        quarter = quarter.next()
+    first_time = session.exec(select(User).where(User.username == "admin")).first() is None
+    if first_time:
+        _accounts(session, organisation)
+    for quarter in quarters:
+        # Each quarter opens on its first day (local midnight), as the scheduler would.
+        with _clock_at(datetime.combine(max(quarter.first_day, plan_start), time())):
+            open_quarter(session, organisation, quarter)
+    if first_time:
+        _replay(session, organisation, now)
+    return [
+        DemoAccount(u.username, u.role, code or "")
+        for u, code in session.exec(
+            select(User, Unit.code)
+            .outerjoin(Unit, Unit.id == User.unit_id)
+            .where(User.organisation_id == organisation.id)
+            .order_by(User.id)
+        )
+    ]
+
+
+def _accounts(session: Session, organisation: Organisation) -> None:
+    for username, role, name in (
+        ("admin", Role.ADMIN, "Quản trị hệ thống"),
+        ("lanhdao", Role.LEADER, "Thường trực Đảng ủy"),
+        ("bxdd", Role.REVIEWER, "Chuyên viên Ban Xây dựng Đảng"),
+    ):
+        add_user(
+            session,
+            organisation,
+            username,
+            role,
+            f"{username}@viethung.example.vn",
+            DEMO_PASSWORD,
+            full_name=name,
+        )
+    units = session.exec(
+        select(Unit)
+        .where(Unit.organisation_id == organisation.id, Unit.is_group == False)  # noqa: E712
+        .order_by(Unit.id)
+    ).all()
+    for index, unit in enumerate(units):
+        username = f"truong.{unit.code.lower()}"
+        add_user(
+            session,
+            organisation,
+            username,
+            Role.UNIT_HEAD,
+            f"{username}@viethung.example.vn",
+            DEMO_PASSWORD,
+            unit_code=unit.code,
+            full_name=DEMO_NAMES[index % len(DEMO_NAMES)],
+        )
+
+
+def _replay(session: Session, organisation: Organisation, now: datetime) -> None:
+    """Act out each task's history with the services, as the people would have."""
+    heads = {u.unit_id: u for u in session.exec(select(User).where(User.role == Role.UNIT_HEAD))}
+    reviewer = session.exec(select(User).where(User.role == Role.REVIEWER)).first()
+    tasks = session.exec(select(Task).order_by(Task.id)).all()
+    for task in tasks:
+        luck = random.Random(task.id).random()
+        head = heads.get(task.unit_id)
+        if head is None:
+            continue
+        due = task.due_at
+        # The current quarter: work under way; past quarters: mostly done.
+        if due > now:
+            if luck < 0.35:
+                _act(now - timedelta(days=3), start_task, session, head, task)
+            if luck < 0.15:
+                _act(
+                    now - timedelta(days=1),
+                    submit_report,
+                    session,
+                    head,
+                    task,
+                    "Đơn vị đã triển khai, kết quả như sau: đã tổ chức tuyên truyền đầy đủ.",
+                )
+            continue
+        if luck < 0.06:
+            continue  # never started: overdue
+        _act(due - timedelta(days=20), start_task, session, head, task)
+        if luck < 0.12:
+            continue  # started, not reported: overdue
+        late = luck > 0.88
+        reported = due + timedelta(days=4) if late else due - timedelta(days=5)
+        _act(
+            reported,
+            submit_report,
+            session,
+            head,
+            task,
+            "Đã triển khai theo kế hoạch; nội dung và kết quả chi tiết trong báo cáo kèm theo.",
+        )
+        if 0.12 <= luck < 0.18:
+            continue  # waiting for review
+        if 0.18 <= luck < 0.28:
+            _act(
+                reported + timedelta(days=2),
+                return_report,
+                session,
+                reviewer,
+                task,
+                "Đề nghị bổ sung số liệu cụ thể và hình ảnh minh chứng.",
+            )
+            _act(
+                reported + timedelta(days=4),
+                submit_report,
+                session,
+                head,
+                task,
+                "Đã bổ sung số liệu và hình ảnh minh chứng theo yêu cầu.",
+            )
+        _act(reported + timedelta(days=6), approve_report, session, reviewer, task, "")
+
+
+def _act(at: datetime, action, session: Session, user: User, task: Task, text: str = ""):
+    with _clock_at(at):
+        session.refresh(task)
+        action(session, user, task.id, task.version, text)
+
+
+@contextmanager
+def _clock_at(at: datetime):
+    """Run a step of the replayed history at the instant it happened."""
+    saved = clock.now()
+    clock.set_now(at)
+    try:
+        yield
+    finally:
+        clock.set_now(saved)

@@ -1,0 +1,46 @@
+"""The organisation and its units: who owes the work."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Organisation(SQLModel, table=True):
+    """A ward's or commune's Party Committee (or People's Committee): one database holds many."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=255)
+    kind: str = Field(max_length=32)  # party | government: chooses the document header
+    place: str = Field(default="", max_length=128)
+
+
+class Unit(SQLModel, table=True):
+    """A body, position or group that owns or coordinates responsibilities."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    code: str = Field(max_length=64)
+    name: str = Field(max_length=255)
+    short_name: str = Field(default="", max_length=128)
+    aliases: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    kind: str = Field(max_length=32)
+    head_title: str = Field(default="", max_length=128)
+    is_group: bool = False
+    is_example: bool = False  # members invented for the demo, not named by the plan
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class UnitMembership(SQLModel, table=True):
+    """A unit that belongs to a group: a duty owned by the group is a task for each member."""
+
+    __tablename__ = "unit_membership"
+
+    group_id: int = Field(foreign_key="unit.id", primary_key=True)
+    member_id: int = Field(foreign_key="unit.id", primary_key=True)

@@ -1,0 +1,146 @@
+"""Reads of the organisation: finding it and its units, and who heads each unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from workflow.accounts.models import User
+from workflow.accounts.roles import Role
+from workflow.collation import text_key
+from workflow.errors import InvalidInput, NotFound
+from workflow.i18n import N_
+from workflow.organisations.models import Organisation, Unit, UnitMembership
+from workflow.permissions import require_role
+
+
+def find_organisation(session: Session, code: str | None = None) -> Organisation:
+    """The organisation with ``code``, or the only one when no code is given."""
+    if code:
+        organisation = session.exec(select(Organisation).where(Organisation.code == code)).first()
+        if organisation is None:
+            raise NotFound(N_("There is no organisation %(code)s."), code=code)
+        return organisation
+    organisations = session.exec(select(Organisation).limit(2)).all()
+    if not organisations:
+        raise NotFound(N_("No plan has been loaded yet: run giaoviec plan load FILE."))
+    if len(organisations) > 1:
+        raise InvalidInput(N_("This database holds several organisations: name one with --org."))
+    return organisations[0]
+
+
+def find_unit(session: Session, organisation: Organisation, code: str) -> Unit:
+    unit = session.exec(
+        select(Unit).where(Unit.organisation_id == organisation.id, Unit.code == code)
+    ).first()
+    if unit is None:
+        raise NotFound(N_("There is no unit %(code)s."), code=code)
+    return unit
+
+
+def unit_heads(session: Session, organisation: Organisation) -> dict[int, list[str]]:
+    """The names of the active unit heads of each unit, by unit id, in alphabetical order."""
+    heads: dict[int, list[str]] = {}
+    for unit_id, full_name, username in session.exec(
+        select(User.unit_id, User.full_name, User.username)
+        .where(
+            User.organisation_id == organisation.id,
+            User.role == Role.UNIT_HEAD.value,
+            User.active == True,  # noqa: E712
+            User.unit_id.is_not(None),
+        )
+        .order_by(User.unit_id, User.id)
+    ):
+        heads.setdefault(unit_id, []).append(full_name or username)
+    return {unit_id: sorted(names, key=text_key) for unit_id, names in heads.items()}
+
+
+def member_units(session: Session, actor: User) -> list[Unit]:
+    """The units a user can belong to: every unit of the organisation that is not a group."""
+    require_role(actor, Role.ADMIN)
+    return list(
+        session.exec(
+            select(Unit)
+            .where(Unit.organisation_id == actor.organisation_id, Unit.is_group == False)  # noqa: E712
+            .order_by(Unit.code)
+        )
+    )
+
+
+@dataclass
+class UnitOverview:
+    """A unit as the units page shows it: its groups (or, for a group, its members) and heads."""
+
+    unit: Unit
+    groups: list[Unit]
+    members: list[Unit]
+    heads: list[User]
+    member_count: int
+
+
+def unit_overview(session: Session, actor: User) -> list[UnitOverview]:
+    """Every unit of the organisation with its groups, active heads and active member count,
+    in four queries whatever the number of units."""
+    require_role(actor, Role.ADMIN)
+    organisation_id = actor.organisation_id
+    units = session.exec(
+        select(Unit).where(Unit.organisation_id == organisation_id).order_by(Unit.code)
+    ).all()
+    rows = {unit.id: UnitOverview(unit, [], [], [], 0) for unit in units}
+    links = session.exec(
+        select(UnitMembership)
+        .join(Unit, Unit.id == UnitMembership.group_id)
+        .where(Unit.organisation_id == organisation_id)
+    ).all()
+    for link in links:
+        rows[link.member_id].groups.append(rows[link.group_id].unit)
+        rows[link.group_id].members.append(rows[link.member_id].unit)
+    heads = session.exec(
+        select(User)
+        .where(
+            User.organisation_id == organisation_id,
+            User.active == True,  # noqa: E712
+            User.role == Role.UNIT_HEAD.value,
+            User.unit_id.is_not(None),
+        )
+        .order_by(User.username)
+    ).all()
+    for head in heads:
+        rows[head.unit_id].heads.append(head)
+    counts = session.exec(
+        select(User.unit_id, func.count())
+        .where(
+            User.organisation_id == organisation_id,
+            User.active == True,  # noqa: E712
+            User.role == Role.MEMBER.value,
+            User.unit_id.is_not(None),
+        )
+        .group_by(User.unit_id)
+    ).all()
+    for unit_id, count in counts:
+        rows[unit_id].member_count = count
+    for row in rows.values():
+        row.groups.sort(key=lambda unit: unit.code)
+        row.members.sort(key=lambda unit: unit.code)
+    return list(rows.values())
+
+
+def organisation_of(session: Session, user: User) -> Organisation:
+    """The organisation ``user`` belongs to."""
+    return session.get(Organisation, user.organisation_id)
+
+
+def member_unit(session: Session, user: User, code: str) -> Unit:
+    """A unit of ``user``'s organisation that people can belong to (not a group), named in a
+    form: a wrong code is bad input, not a missing page."""
+    try:
+        unit = find_unit(session, organisation_of(session, user), code)
+    except NotFound as missing:
+        raise InvalidInput(missing.message, **missing.params) from None
+    if unit.is_group:
+        raise InvalidInput(
+            N_("%(unit)s is a group: choose one of its member units."), unit=unit.code
+        )
+    return unit

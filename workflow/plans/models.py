@@ -1,0 +1,102 @@
+"""A plan as its file says it: the plan, its sections, responsibilities and targets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, CheckConstraint, Column, Numeric, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from workflow.clock import now
+from workflow.db.types import instant_field
+
+
+class Plan(SQLModel, table=True):
+    """One kế hoạch as loaded from its definition file."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    code: str = Field(max_length=64)
+    number: str | None = Field(default=None, max_length=32)
+    symbol: str | None = Field(default=None, max_length=64)
+    title: str = Field(sa_type=Text)
+    issuing_body: str = Field(max_length=255)
+    issued_on: date | None = None
+    period_start: date
+    period_end: date
+    definition: dict = Field(sa_column=Column(JSON, nullable=False))
+    digest: str = Field(max_length=64)
+    loaded_at: datetime = instant_field(default_factory=now)
+
+
+class Section(SQLModel, table=True):
+    """A numbered section of the plan (``VI.2``), for grouping and overviews."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    ref: str = Field(max_length=32)
+    title: str = Field(sa_type=Text)
+    position: int = 0
+
+
+class Responsibility(SQLModel, table=True):
+    """One duty of the plan, as written, with the cadence at which it is owed."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    ref: str = Field(max_length=32)
+    section_ref: str = Field(max_length=32)
+    kind: str = Field(default="duty", max_length=16)  # duty | phase
+    title: str = Field(sa_type=Text)
+    text: str = Field(sa_type=Text)
+    result: str = Field(default="", sa_type=Text)
+    cadence: dict = Field(sa_column=Column(JSON, nullable=False))
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    position: int = 0
+    retired: bool = False  # no longer in the plan file; kept for its tasks' history
+
+
+class ResponsibilityUnit(SQLModel, table=True):
+    """A unit that leads or coordinates a responsibility."""
+
+    __tablename__ = "responsibility_unit"
+    __table_args__ = (CheckConstraint("role IN ('lead', 'coordinating')", name="ck_ru_role"),)
+
+    responsibility_id: int = Field(foreign_key="responsibility.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
+    role: str = Field(max_length=16)
+    position: int = 0
+
+
+class Target(SQLModel, table=True):
+    """A numeric goal of the plan (chỉ tiêu), reported each quarter by the units concerned."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    ref: str = Field(max_length=32)
+    title: str = Field(sa_type=Text)
+    text: str = Field(sa_type=Text)
+    figure: Decimal | None = Field(default=None, sa_type=Numeric(12, 2))
+    unit_of_measure: str = Field(default="", max_length=16)
+    comparator: str | None = Field(default=None, max_length=2)
+    measure: str = Field(default="", sa_type=Text)
+    position: int = 0
+    retired: bool = False
+
+
+class TargetResponsibility(SQLModel, table=True):
+    """Which responsibility's report carries a target's figure."""
+
+    __tablename__ = "target_responsibility"
+
+    target_id: int = Field(foreign_key="target.id", primary_key=True)
+    responsibility_id: int = Field(foreign_key="responsibility.id", primary_key=True)

@@ -1,0 +1,53 @@
+"""What an administrator does with plans: load a file, open a quarter."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from workflow.accounts.models import User
+from workflow.accounts.roles import Role
+from workflow.errors import InvalidInput
+from workflow.i18n import N_
+from workflow.organisations.queries import organisation_of
+from workflow.periods import Quarter
+from workflow.permissions import require_role
+from workflow.plans.checks import PlanInvalid, PlanProblem, parse_plan
+from workflow.plans.opening import OpenResult, open_quarter
+from workflow.plans.store import LoadResult, load_plan
+
+
+def load_plan_file(session: Session, actor: User, text: str | bytes, filename: str) -> LoadResult:
+    """Check a plan file and load it for the admin's organisation; any mistake loads nothing.
+
+    Raises:
+        PlanInvalid: the file has mistakes, each located as ``FILE:LINE: field: message``.
+        InvalidInput: the file is the plan of another organisation.
+    """
+    require_role(actor, Role.ADMIN)
+    if isinstance(text, bytes):
+        text = _decode(text, filename)
+    definition = parse_plan(text, filename)
+    organisation = organisation_of(session, actor)
+    code = definition["organisation"]["code"]
+    if code != organisation.code:
+        raise InvalidInput(
+            N_("This plan is for the organisation %(code)s, not yours (%(mine)s): not loaded."),
+            code=code,
+            mine=organisation.code,
+        )
+    return load_plan(session, definition)
+
+
+def open_quarter_for(session: Session, actor: User, quarter: Quarter) -> OpenResult:
+    """Create the tasks the admin's organisation owes in ``quarter``; opening twice adds none."""
+    require_role(actor, Role.ADMIN)
+    return open_quarter(session, organisation_of(session, actor), quarter)
+
+
+def _decode(data: bytes, filename: str) -> str:
+    """The text of an uploaded plan file, which must be UTF-8 (a byte-order mark is dropped)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problem = PlanProblem(filename, 1, "-", N_("the file is not UTF-8 text"))
+        raise PlanInvalid([problem]) from None

@@ -1,0 +1,323 @@
+"""The shape of a plan file, as pydantic models: what each field is and what it may hold.
+
+Only the shape is checked here; what depends on other parts of the file (a lead that names an
+unknown unit, a quarter outside the plan's period) is checked in ``plan_format``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+from workflow.i18n import N_
+from workflow.periods import Quarter
+
+UNIT_KINDS = (
+    "party_committee",  # Đảng ủy, Thường trực Đảng ủy
+    "party_board",  # a board of the Party Committee: Ban Xây dựng Đảng, UBKT
+    "party_organisation",  # chi bộ, đảng bộ bộ phận
+    "government",  # UBND and its offices
+    "front",  # Ủy ban MTTQ Việt Nam
+    "mass_organisation",  # Đoàn Thanh niên, Hội LHPN, Hội CCB...
+    "working_group",  # tổ giúp việc, ban biên tập, ban chỉ đạo
+    "position",  # a position rather than a body: "Phó Chủ tịch Thường trực"
+    "other",
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64
+    ),
+]
+Ref = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-/_]*$", max_length=32
+    ),
+]
+UnitName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+
+
+def _quarter(value: str) -> str:
+    try:
+        return str(Quarter.parse(value))
+    except ValueError:
+        raise PydanticCustomError(
+            "quarter",
+            N_("is not a quarter (write it like 2026-Q3): %(value)s"),
+            {"value": value},
+        ) from None
+
+
+QuarterName = Annotated[str, AfterValidator(_quarter)]
+
+
+DUE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$")
+
+
+def _due(value: object) -> object:
+    """A local date (``2026-03-31``) or date and time (``2026-03-31T17:00``), nothing else."""
+    if isinstance(value, date):
+        return value
+    try:
+        if not isinstance(value, str) or not DUE_PATTERN.match(value.strip()):
+            raise ValueError(value)
+        text = value.strip()
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError(
+            "due",
+            N_("is not a valid date (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM)"),
+        ) from None
+
+
+DueValue = Annotated[date | datetime, BeforeValidator(_due)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are mistakes (usually typos), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganisationDef(Strict):
+    code: Code
+    name: Text
+    kind: Literal["party", "government"]
+    place: str = ""
+
+
+class PeriodDef(Strict):
+    start: date
+    end: date
+
+
+class SignerDef(Strict):
+    on_behalf: str = ""
+    title: Text
+    name: Text
+
+
+class PlanInfoDef(Strict):
+    code: Code
+    number: str | None = None
+    symbol: str | None = None
+    title: Text
+    issuing_body: Text
+    issued_on: date | None = None
+    period: PeriodDef
+    source: str = ""
+    based_on: list[Text] = []
+    signer: SignerDef | None = None
+    recipients: list[Text] = []
+
+
+class DueRuleDef(Strict):
+    """When a quarter's report is due: day ``day`` of the quarter's ``month``-th month."""
+
+    month: int = Field(default=3, ge=1, le=3)
+    day: int = Field(default=15, ge=1, le=31)
+    time: dt.time = dt.time(17, 0)
+
+
+class ReminderRulesDef(Strict):
+    before_days: list[Annotated[int, Field(ge=0, le=365)]] = [14, 7, 3, 1, 0]
+    overdue_after_days: int = Field(default=1, ge=0, le=365)
+    overdue_every_days: int = Field(default=7, ge=1, le=365)
+    escalate_after_days: int = Field(default=7, ge=0, le=365)
+
+
+class DefaultsDef(Strict):
+    report_due: DueRuleDef = DueRuleDef()
+    reminders: ReminderRulesDef = ReminderRulesDef()
+
+
+class UnitDef(Strict):
+    code: Code
+    name: UnitName
+    short_name: str = ""
+    aliases: list[UnitName] = []
+    kind: Literal[UNIT_KINDS]
+    head_title: str = ""
+    example: bool = False  # not named by the plan: invented for the demo
+
+
+class GroupDef(Strict):
+    code: Code
+    name: UnitName
+    short_name: str = ""
+    aliases: list[UnitName] = []
+    members: list[UnitName] = Field(min_length=1)
+    note: str = ""
+
+
+class SectionDef(Strict):
+    ref: Ref
+    title: Text
+
+
+class QuarterlyCadence(Strict):
+    """Owed every quarter of the plan's period (định kỳ, thường xuyên)."""
+
+    kind: Literal["quarterly"]
+
+
+class QuartersCadence(Strict):
+    """Owed once in each of the given quarters."""
+
+    kind: Literal["quarters"]
+    quarters: list[QuarterName] = Field(min_length=1)
+
+
+class OnceCadence(Strict):
+    """Owed once, by a date or a date-time."""
+
+    kind: Literal["once"]
+    due: DueValue
+
+
+class RangeCadence(Strict):
+    """Carried out within a date range, due at its end."""
+
+    kind: Literal["range"]
+    start: date
+    end: date
+
+
+class PhaseDue(Strict):
+    """One phase (đợt): due by a date, or by the report due day of a quarter."""
+
+    name: Text
+    due: DueValue | None = None
+    quarter: QuarterName | None = None
+
+
+class PhasesCadence(Strict):
+    kind: Literal["phases"]
+    phases: list[PhaseDue] = Field(min_length=1)
+
+
+def _cadence_shorthand(value: object) -> object:
+    return {"kind": value} if isinstance(value, str) else value
+
+
+Cadence = Annotated[
+    QuarterlyCadence | QuartersCadence | OnceCadence | RangeCadence | PhasesCadence,
+    Field(discriminator="kind"),
+    BeforeValidator(_cadence_shorthand),
+]
+
+
+class ResponsibilityDef(Strict):
+    ref: Ref
+    section: Ref
+    title: Text
+    text: Text
+    lead: list[UnitName] = Field(min_length=1)
+    coordinating: list[UnitName] = []
+    result: str = ""
+    cadence: Cadence = QuarterlyCadence(kind="quarterly")
+    report_due: DueRuleDef | None = None
+    reminders: ReminderRulesDef | None = None
+    note: str = ""
+
+
+class PhaseDef(Strict):
+    """A quarter's orientation (section IV of a plan): its goal, content and forms, owed by its
+    lead units in that quarter."""
+
+    ref: Ref
+    section: Ref
+    quarter: QuarterName
+    title: Text
+    goal: str = ""
+    content: str = ""
+    forms: str = ""
+    lead: list[UnitName] = Field(min_length=1)
+    coordinating: list[UnitName] = []
+    result: str = ""
+    report_due: DueRuleDef | None = None
+    reminders: ReminderRulesDef | None = None
+    note: str = ""
+
+
+class TargetDef(Strict):
+    ref: Ref
+    title: Text
+    text: Text
+    figure: Decimal | None = None
+    unit: str = "%"
+    comparator: Literal["=", ">", ">=", "<", "<="] | None = None
+    measure: str = ""
+    reported_in: list[Ref] = []
+    note: str = ""
+
+
+class PlanFileDef(Strict):
+    format: Literal[1]
+    organisation: OrganisationDef
+    plan: PlanInfoDef
+    defaults: DefaultsDef = DefaultsDef()
+    units: list[UnitDef] = Field(min_length=1)
+    groups: list[GroupDef] = []
+    sections: list[SectionDef] = []
+    responsibilities: list[ResponsibilityDef] = []
+    phases: list[PhaseDef] = []
+    targets: list[TargetDef] = []
+
+
+# What pydantic's error types mean, said for a plan's author. ``%(name)s`` come from the error.
+SHAPE_MESSAGES = {
+    "missing": N_("is required"),
+    "extra_forbidden": N_("is not a known field (check the spelling)"),
+    "string_type": N_("must be text"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is too long (at most %(max_length)s characters)"),
+    "string_pattern_mismatch": N_(
+        "may hold only letters without accents, digits and . - / _ (no spaces)"
+    ),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "decimal_parsing": N_("must be a number"),
+    "decimal_type": N_("must be a number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "date_type": N_("must be a date written as YYYY-MM-DD"),
+    "date_parsing": N_("is not a valid date (write it as YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("is not a valid date (write it as YYYY-MM-DD)"),
+    "date_from_datetime_inexact": N_("must be a date without a time"),
+    "datetime_type": N_("must be a date or a date and time"),
+    "datetime_parsing": N_("is not a valid date (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM)"),
+    "datetime_from_date_parsing": N_(
+        "is not a valid date (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+    ),
+    "time_type": N_("must be a time written as HH:MM"),
+    "time_parsing": N_("is not a valid time (write it as HH:MM)"),
+    "literal_error": N_("must be one of: %(expected)s"),
+    "list_type": N_("must be a list"),
+    "too_short": N_("must not be empty"),
+    "model_type": N_("must be a set of fields"),
+    "model_attributes_type": N_("must be a set of fields"),
+    "dict_type": N_("must be a set of fields"),
+    "greater_than_equal": N_("must be at least %(ge)s"),
+    "less_than_equal": N_("must be at most %(le)s"),
+    "union_tag_invalid": N_("%(tag)s is not a known kind; use one of: %(expected_tags)s"),
+    "union_tag_not_found": N_("needs a kind: one of quarterly, quarters, once, range, phases"),
+    "due": N_("is not a valid date (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM)"),
+    "quarter": N_("is not a quarter (write it like 2026-Q3): %(value)s"),
+}

@@ -1,0 +1,259 @@
+"""Loading a checked plan into the database, idempotently and without touching task history.
+
+The plan's digest decides whether anything changed: loading the same file twice writes nothing.
+An edited plan updates titles, texts and units in place; a responsibility that left the file is
+retired, not deleted, so its tasks and their history stay."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, delete, select
+
+from workflow.organisations.models import Organisation, Unit, UnitMembership
+from workflow.plans.models import (
+    Plan,
+    Responsibility,
+    ResponsibilityUnit,
+    Section,
+    Target,
+    TargetResponsibility,
+)
+
+
+@dataclass
+class LoadResult:
+    """What loading a plan did, for the command line and the admin page."""
+
+    plan: Plan
+    changed: bool
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    retired: dict[str, int] = field(default_factory=dict)
+
+
+def plan_digest(definition: dict) -> str:
+    """A fingerprint of a normalised plan: equal digests mean nothing to load."""
+    text = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_plan(session: Session, definition: dict) -> LoadResult:
+    """Create or update the plan described by ``definition`` (from ``plan_format``)."""
+    digest = plan_digest(definition)
+    organisation = _organisation(session, definition["organisation"])
+    info = definition["plan"]
+    plan = session.exec(
+        select(Plan).where(Plan.organisation_id == organisation.id, Plan.code == info["code"])
+    ).first()
+    if plan is not None and plan.digest == digest:
+        return LoadResult(plan, changed=False)
+    result = LoadResult(
+        plan or Plan(organisation_id=organisation.id, code=info["code"]), changed=True
+    )
+    if plan is None:
+        result.created["plan"] = 1
+    plan = result.plan
+    plan.number, plan.symbol = info["number"], info["symbol"]
+    plan.title, plan.issuing_body = info["title"], info["issuing_body"]
+    plan.issued_on = _date(info["issued_on"])
+    plan.period_start = _date(info["period"]["start"])
+    plan.period_end = _date(info["period"]["end"])
+    plan.definition, plan.digest = definition, digest
+    session.add(plan)
+    session.flush()
+    units = _units(session, organisation, definition["units"], result)
+    _sections(session, plan, definition["sections"])
+    responsibilities = _responsibilities(
+        session, plan, units, definition["responsibilities"], result
+    )
+    _targets(session, plan, responsibilities, definition["targets"], result)
+    session.flush()
+    return result
+
+
+def _organisation(session: Session, data: dict) -> Organisation:
+    organisation = session.exec(
+        select(Organisation).where(Organisation.code == data["code"])
+    ).first() or Organisation(code=data["code"])
+    organisation.name, organisation.kind, organisation.place = (
+        data["name"],
+        data["kind"],
+        data["place"],
+    )
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def _units(
+    session: Session, organisation: Organisation, data: list[dict], result: LoadResult
+) -> dict[str, Unit]:
+    existing = {
+        u.code: u for u in session.exec(select(Unit).where(Unit.organisation_id == organisation.id))
+    }
+    for item in data:
+        unit = existing.get(item["code"])
+        values = {
+            "name": item["name"],
+            "short_name": item["short_name"],
+            "aliases": item["aliases"],
+            "kind": item["kind"],
+            "head_title": item["head_title"],
+            "is_group": item["is_group"],
+            "is_example": item["example"],
+        }
+        if unit is None:
+            unit = existing[item["code"]] = Unit(
+                organisation_id=organisation.id, code=item["code"], **values
+            )
+            _count(result.created, "units")
+        elif _assign(unit, values):
+            _count(result.updated, "units")
+        session.add(unit)
+    session.flush()
+    groups = [existing[item["code"]].id for item in data if item["is_group"]]
+    if groups:
+        session.exec(delete(UnitMembership).where(UnitMembership.group_id.in_(groups)))
+    session.add_all(
+        UnitMembership(group_id=existing[item["code"]].id, member_id=existing[code].id)
+        for item in data
+        for code in item["members"]
+    )
+    return existing
+
+
+def _sections(session: Session, plan: Plan, data: list[dict]) -> None:
+    existing = {s.ref: s for s in session.exec(select(Section).where(Section.plan_id == plan.id))}
+    for position, item in enumerate(data):
+        section = existing.pop(item["ref"], None) or Section(plan_id=plan.id, ref=item["ref"])
+        section.title, section.position = item["title"], position
+        session.add(section)
+    for stale in existing.values():
+        session.delete(stale)
+
+
+def _responsibilities(
+    session: Session, plan: Plan, units: dict[str, Unit], data: list[dict], result: LoadResult
+) -> dict[str, Responsibility]:
+    existing = {
+        r.ref: r
+        for r in session.exec(select(Responsibility).where(Responsibility.plan_id == plan.id))
+    }
+    for position, item in enumerate(data):
+        values = {
+            "section_ref": item["section"],
+            "kind": item["kind"],
+            "title": item["title"],
+            "text": item["text"],
+            "result": item["result"],
+            "cadence": item["cadence"],
+            "details": {
+                **item["details"],
+                "report_due": item["report_due"],
+                "reminders": item["reminders"],
+                "note": item["note"],
+            },
+            "position": position,
+            "retired": False,
+        }
+        row = existing.get(item["ref"])
+        if row is None:
+            row = existing[item["ref"]] = Responsibility(plan_id=plan.id, ref=item["ref"], **values)
+            _count(result.created, "responsibilities")
+        elif _assign(row, values):
+            _count(result.updated, "responsibilities")
+        session.add(row)
+    in_file = {item["ref"] for item in data}
+    for ref, row in existing.items():
+        if ref not in in_file and not row.retired:
+            row.retired = True
+            session.add(row)
+            _count(result.retired, "responsibilities")
+    session.flush()
+    ids = [row.id for row in existing.values()]
+    session.exec(delete(ResponsibilityUnit).where(ResponsibilityUnit.responsibility_id.in_(ids)))
+    session.add_all(
+        ResponsibilityUnit(
+            responsibility_id=existing[item["ref"]].id,
+            unit_id=units[code].id,
+            role=role,
+            position=position,
+        )
+        for item in data
+        for role in ("lead", "coordinating")
+        for position, code in enumerate(item[role])
+    )
+    return existing
+
+
+def _targets(
+    session: Session,
+    plan: Plan,
+    responsibilities: dict[str, Responsibility],
+    data: list[dict],
+    result: LoadResult,
+) -> None:
+    existing = {t.ref: t for t in session.exec(select(Target).where(Target.plan_id == plan.id))}
+    for position, item in enumerate(data):
+        values = {
+            "title": item["title"],
+            "text": item["text"],
+            "figure": item["target"],
+            "unit_of_measure": item["unit"],
+            "comparator": item["comparator"],
+            "measure": item["measure"],
+            "position": position,
+            "retired": False,
+        }
+        row = existing.get(item["ref"])
+        if row is None:
+            row = existing[item["ref"]] = Target(plan_id=plan.id, ref=item["ref"], **values)
+            _count(result.created, "targets")
+        elif _assign(row, values):
+            _count(result.updated, "targets")
+        session.add(row)
+    in_file = {item["ref"] for item in data}
+    for ref, row in existing.items():
+        if ref not in in_file and not row.retired:
+            row.retired = True
+            _count(result.retired, "targets")
+    session.flush()
+    ids = [row.id for row in existing.values()]
+    session.exec(delete(TargetResponsibility).where(TargetResponsibility.target_id.in_(ids)))
+    session.add_all(
+        TargetResponsibility(
+            target_id=existing[item["ref"]].id, responsibility_id=responsibilities[ref].id
+        )
+        for item in data
+        for ref in item["reported_in"]
+    )
+
+
+def _assign(row: object, values: dict) -> bool:
+    """Set ``values`` on ``row``; whether anything differed."""
+    changed = False
+    for name, value in values.items():
+        current = getattr(row, name)
+        if current != value and not (
+            _is_number(current) and _is_number(value) and float(current) == float(value)
+        ):
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | Decimal)
+
+
+def _count(counts: dict[str, int], key: str) -> None:
+    counts[key] = counts.get(key, 0) + 1
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

@@ -1,0 +1,103 @@
+"""What people did: tasks, their history, reports with evidence and figures, comments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Numeric, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from workflow.clock import now
+from workflow.db.types import in_check, instant_field
+from workflow.tasks.states import TaskState
+
+
+class Task(SQLModel, table=True):
+    """One responsibility, for one unit, in one period: the thing a unit head moves forward."""
+
+    __table_args__ = (
+        UniqueConstraint("responsibility_id", "unit_id", "period", "occurrence"),
+        CheckConstraint(in_check("state", TaskState), name="ck_task_state"),
+        Index("ix_task_plan_period_unit", "plan_id", "period", "unit_id"),
+        Index("ix_task_state_due", "state", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id")
+    responsibility_id: int = Field(foreign_key="responsibility.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period: str = Field(max_length=8)  # 2026-Q3
+    occurrence: int = 0  # which phase (đợt) of the responsibility, 0 when there is one
+    occurrence_label: str = Field(default="", max_length=128)
+    due_at: datetime = instant_field()
+    state: str = Field(default=TaskState.ASSIGNED.value, max_length=16)
+    version: int = 1
+    created_at: datetime = instant_field(default_factory=now)
+    updated_at: datetime = instant_field(default_factory=now)
+    first_reported_at: datetime | None = instant_field(nullable=True, default=None)
+    reviewed_at: datetime | None = instant_field(nullable=True, default=None)
+
+
+class TaskEventRecord(SQLModel, table=True):
+    """One step of a task's history; rows are only ever added."""
+
+    __tablename__ = "task_event"
+    __table_args__ = (Index("ix_task_event_task_at", "task_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id")
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
+    at: datetime = instant_field(default_factory=now)
+    event: str = Field(max_length=16)
+    from_state: str | None = Field(default=None, max_length=16)
+    to_state: str = Field(max_length=16)
+    comment: str = Field(default="", sa_type=Text)
+
+
+class Report(SQLModel, table=True):
+    """What a unit head submitted for a task: text, links, files and target figures."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    author_id: int = Field(foreign_key="app_user.id")
+    submitted_at: datetime = instant_field(default_factory=now)
+    text: str = Field(sa_type=Text)
+    links: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ReportFile(SQLModel, table=True):
+    """Evidence attached to a report; the bytes live in the upload folder under ``stored_name``."""
+
+    __tablename__ = "report_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    filename: str = Field(max_length=255)
+    stored_name: str = Field(unique=True, max_length=64)
+    content_type: str = Field(max_length=128)
+    size: int
+    sha256: str = Field(max_length=64)
+
+
+class TargetFigure(SQLModel, table=True):
+    """A figure reached for a target, as reported with a report."""
+
+    __tablename__ = "target_figure"
+    __table_args__ = (UniqueConstraint("report_id", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    target_id: int = Field(foreign_key="target.id", index=True)
+    value: Decimal = Field(sa_type=Numeric(12, 2))
+    note: str = Field(default="", sa_type=Text)
+
+
+class Comment(SQLModel, table=True):
+    """A remark on a task, often from a coordinating unit; comments never change its state."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    author_id: int = Field(foreign_key="app_user.id")
+    at: datetime = instant_field(default_factory=now)
+    text: str = Field(sa_type=Text)

@@ -1,0 +1,234 @@
+"""One function per thing a person does to a task; each flushes, the caller commits.
+
+Every action checks, in this order: the task exists and the user may see it (else ``NotFound``),
+the user's role and unit allow the action (``NotAllowed``), the user saw the latest version
+(``StaleVersion``), the input is complete (``InvalidInput``), and the machine accepts the event
+in the task's state (``IllegalTransition``). The state then changes by compare-and-set on the
+version, so of two people acting at once exactly one wins and the other is told to reload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from workflow import clock
+from workflow.accounts.models import User
+from workflow.errors import IllegalTransition, InvalidInput, NotAllowed, StaleVersion
+from workflow.i18n import N_
+from workflow.permissions import may_fire
+from workflow.plans.models import Target, TargetResponsibility
+from workflow.tasks.evidence import EvidenceStore, Upload
+from workflow.tasks.machine import COMMENT_REQUIRED, fire
+from workflow.tasks.models import Comment, Report, TargetFigure, Task, TaskEventRecord
+from workflow.tasks.queries import visible_task
+from workflow.tasks.states import TaskEvent, TaskState
+
+MISSING_COMMENT = {
+    TaskEvent.REPORT: N_("Write what was done: the report text is required."),
+    TaskEvent.RETURN: N_("Give the reason for returning the report."),
+    TaskEvent.REOPEN: N_("Give the reason for reopening the task."),
+}
+
+
+# Figures are kept as Numeric(12, 2): ten digits before the decimal point, two after.
+FIGURE_LIMIT = Decimal(10) ** 10
+COMMENT_LIMIT = 5000
+
+
+@dataclass
+class _Stateful:
+    """The state machine's view of a task: the row itself is changed only by compare-and-set."""
+
+    state: str
+
+
+def start_task(session: Session, user: User, task_id: int, version: int, comment: str = "") -> Task:
+    """The unit starts work on a task (or starts again on a returned one)."""
+    return _transition(session, user, task_id, TaskEvent.START, version, comment)
+
+
+def submit_report(
+    session: Session,
+    user: User,
+    task_id: int,
+    version: int,
+    text: str,
+    links: list[str] | None = None,
+    figures: dict[int, str | Decimal] | None = None,
+    files: list[Upload] | None = None,
+    store: EvidenceStore | None = None,
+) -> Report:
+    """The unit head reports what was done, with links, files and the figures of the task's
+    targets. Files are written last, and removed again if anything else is refused."""
+    checked: dict = {}
+
+    def check_input(task: Task) -> None:
+        checked["links"] = _clean_links(links or [])
+        checked["figures"] = _check_figures(session, task, figures or {})
+
+    task = _transition(session, user, task_id, TaskEvent.REPORT, version, text, check_input)
+    report = Report(
+        task_id=task.id,
+        author_id=user.id,
+        submitted_at=clock.now(),
+        text=text.strip(),
+        links=checked["links"],
+    )
+    session.add(report)
+    session.flush()
+    for target_id, value in checked["figures"].items():
+        session.add(TargetFigure(report_id=report.id, target_id=target_id, value=value))
+    session.flush()
+    if files:
+        if store is None:
+            raise InvalidInput(N_("Files cannot be received here."))
+        store.keep(session, report, files)
+    return report
+
+
+def approve_report(
+    session: Session, user: User, task_id: int, version: int, comment: str = ""
+) -> Task:
+    """The reviewer accepts the unit's report."""
+    return _transition(session, user, task_id, TaskEvent.APPROVE, version, comment)
+
+
+def return_report(session: Session, user: User, task_id: int, version: int, reason: str) -> Task:
+    """The reviewer sends the report back to the unit, saying why."""
+    return _transition(session, user, task_id, TaskEvent.RETURN, version, reason)
+
+
+def reopen_task(session: Session, user: User, task_id: int, version: int, reason: str) -> Task:
+    """A reviewer or admin reopens an approved task, saying why."""
+    return _transition(session, user, task_id, TaskEvent.REOPEN, version, reason)
+
+
+def _transition(
+    session: Session,
+    user: User,
+    task_id: int,
+    event: TaskEvent,
+    version: int,
+    comment: str,
+    check_input: Callable[[Task], None] | None = None,
+) -> Task:
+    """Apply ``event`` after the checks in the module's order; ``check_input`` checks what else
+    the action carries (links, figures) at the "input" step."""
+    task = visible_task(session, user, task_id)
+    if not may_fire(event, user.role, user.unit_id, task.unit_id):
+        raise NotAllowed(
+            N_('You may not "%(event)s" this task.'), event=event.label, labels=("event",)
+        )
+    if version != task.version:
+        raise StaleVersion()
+    comment = (comment or "").strip()
+    if event in COMMENT_REQUIRED and not comment:
+        raise InvalidInput(MISSING_COMMENT[event])
+    if check_input is not None:
+        check_input(task)
+    from_state = task.state
+    stateful = _Stateful(from_state)
+    if not fire(event, stateful):
+        raise IllegalTransition(
+            state=TaskState(task.state).label, event=event.label, labels=("state", "event")
+        )
+    at = clock.now()
+    values = {"state": stateful.state, "version": Task.version + 1, "updated_at": at}
+    if event is TaskEvent.REPORT and task.first_reported_at is None:
+        values["first_reported_at"] = at
+    if event is TaskEvent.APPROVE:
+        values["reviewed_at"] = at
+    changed = session.execute(
+        update(Task).where(Task.id == task.id, Task.version == version).values(**values)
+    ).rowcount
+    if changed != 1:
+        raise StaleVersion()
+    session.add(
+        TaskEventRecord(
+            task_id=task.id,
+            actor_id=user.id,
+            at=at,
+            event=event.value,
+            from_state=from_state,
+            to_state=stateful.state,
+            comment=comment,
+        )
+    )
+    session.flush()
+    session.refresh(task)
+    return task
+
+
+def _clean_links(links: list[str]) -> list[str]:
+    cleaned = [link.strip() for link in links if link and link.strip()]
+    for link in cleaned:
+        if not link.lower().startswith(("http://", "https://")):
+            raise InvalidInput(
+                N_("A link must start with http:// or https://: %(link)s"), link=link
+            )
+    return cleaned
+
+
+def _check_figures(session: Session, task: Task, figures: dict) -> dict[int, Decimal]:
+    """Figures must be numbers, for targets that this task's responsibility reports."""
+    allowed = set(
+        session.exec(
+            select(TargetResponsibility.target_id)
+            .join(Target, Target.id == TargetResponsibility.target_id)
+            .where(
+                TargetResponsibility.responsibility_id == task.responsibility_id,
+                Target.figure.is_not(None),
+            )
+        )
+    )
+    checked = {}
+    for target_id, raw in figures.items():
+        if raw is None or str(raw).strip() == "":
+            continue
+        if int(target_id) not in allowed:
+            raise InvalidInput(N_("This task does not report that target."))
+        try:
+            value = Decimal(str(raw).strip().replace(",", "."))
+        except InvalidOperation:
+            raise InvalidInput(
+                N_("A target figure must be a number: %(value)s"), value=str(raw)
+            ) from None
+        if not value.is_finite() or value < 0:
+            raise InvalidInput(N_("A target figure must be a number: %(value)s"), value=str(raw))
+        if value >= FIGURE_LIMIT:
+            raise InvalidInput(
+                N_("A target figure must be less than %(limit)s: %(value)s"),
+                limit=f"{FIGURE_LIMIT:,}",
+                value=str(raw),
+            )
+        checked[int(target_id)] = value.quantize(Decimal("0.01"))
+    return checked
+
+
+def comment_on_task(session: Session, user: User, task_id: int, text: str) -> Comment:
+    """Anyone who may see a task (its unit, a coordinating unit, a reviewer) may remark on it."""
+    task = visible_task(session, user, task_id)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(N_("Write a comment first."))
+    if len(text) > COMMENT_LIMIT:
+        raise InvalidInput(
+            N_("A comment may be at most %(count)s characters."), count=COMMENT_LIMIT
+        )
+    comment = Comment(task_id=task.id, author_id=user.id, at=clock.now(), text=text)
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+# The service behind each event that carries only a comment (a report carries more).
+COMMENTED_ACTIONS = {
+    TaskEvent.START: start_task,
+    TaskEvent.APPROVE: approve_report,
+    TaskEvent.RETURN: return_report,
+    TaskEvent.REOPEN: reopen_task,
+}

@@ -1,0 +1,233 @@
+"""Reads: finding organisations, units and users, and listing tasks, each in one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from workflow.accounts.models import User
+from workflow.errors import NotFound
+from workflow.i18n import N_
+from workflow.organisations.models import Organisation, Unit
+from workflow.periods import Quarter
+from workflow.permissions import visible_tasks_clause
+from workflow.plans.models import (
+    Plan,
+    Responsibility,
+    ResponsibilityUnit,
+    Target,
+    TargetResponsibility,
+)
+from workflow.tasks.deadlines import DeadlineStatus, deadline_status, overdue_clause
+from workflow.tasks.models import Comment, Report, ReportFile, TargetFigure, Task, TaskEventRecord
+
+
+def visible_task(session: Session, user: User, task_id: int) -> Task:
+    """The task, if ``user`` may see it; ``NotFound`` otherwise, so ids reveal nothing."""
+    task = session.exec(
+        select(Task)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Task.id == task_id, visible_tasks_clause(user))
+    ).first()
+    if task is None:
+        raise NotFound(N_("There is no task %(id)s, or you may not see it."), id=task_id)
+    return task
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A task as lists show it."""
+
+    id: int
+    ref: str
+    title: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    period: str
+    occurrence_label: str
+    state: str
+    due_at: datetime
+    first_reported_at: datetime | None
+    version: int
+    deadline: DeadlineStatus
+
+    @classmethod
+    def of(
+        cls, task: Task, ref: str, title: str, unit_code: str, unit_name: str, now: datetime
+    ) -> TaskRow:
+        """A row from a task and the names ``task_rows_select`` reads with it."""
+        return cls(
+            task.id,
+            ref,
+            title,
+            task.unit_id,
+            unit_code,
+            unit_name,
+            task.period,
+            task.occurrence_label,
+            task.state,
+            task.due_at,
+            task.first_reported_at,
+            task.version,
+            deadline_status(task.state, task.due_at, task.first_reported_at, now),
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "ref": self.ref,
+            "title": self.title,
+            "unit": self.unit_code,
+            "unit_name": self.unit_name,
+            "quarter": self.period,
+            "occurrence": self.occurrence_label or None,
+            "state": self.state,
+            "due": self.due_at.isoformat(),
+            "deadline_status": self.deadline.value,
+            "version": self.version,
+        }
+
+
+def task_rows_select():
+    """Tasks with what a list shows of them (``TaskRow.of``); join ``Plan`` included."""
+    return (
+        select(Task, Responsibility.ref, Responsibility.title, Unit.code, Unit.name)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Unit, Unit.id == Task.unit_id)
+    )
+
+
+# The order of a plan: quarter, plan, responsibility as numbered, phase, unit.
+PLAN_ORDER = (Task.period, Plan.code, Responsibility.position, Task.occurrence, Unit.code)
+
+
+def list_tasks(
+    session: Session,
+    organisation: Organisation,
+    now: datetime,
+    *,
+    viewer: User | None = None,
+    quarter: Quarter | None = None,
+    unit: Unit | None = None,
+    state: str | None = None,
+    overdue: bool | None = None,
+) -> list[TaskRow]:
+    """Tasks of ``organisation`` matching the filters, as ``viewer`` may see them (all when
+    there is no viewer: the command line), in plan order."""
+    query = task_rows_select().where(Plan.organisation_id == organisation.id)
+    if viewer is not None:
+        query = query.where(visible_tasks_clause(viewer))
+    if quarter is not None:
+        query = query.where(Task.period == str(quarter))
+    if unit is not None:
+        query = query.where(Task.unit_id == unit.id)
+    if state is not None:
+        query = query.where(Task.state == state)
+    if overdue is not None:
+        query = query.where(overdue_clause(now) if overdue else ~overdue_clause(now))
+    query = query.order_by(*PLAN_ORDER)
+    return [
+        TaskRow.of(task, ref, title, unit_code, unit_name, now)
+        for task, ref, title, unit_code, unit_name in session.exec(query)
+    ]
+
+
+def task_history(session: Session, task: Task) -> list[tuple[TaskEventRecord, User | None]]:
+    """A task's events, oldest first, each with whoever acted (None: the system)."""
+    return list(
+        session.exec(
+            select(TaskEventRecord, User)
+            .outerjoin(User, User.id == TaskEventRecord.actor_id)
+            .where(TaskEventRecord.task_id == task.id)
+            .order_by(TaskEventRecord.at, TaskEventRecord.id)
+        )
+    )
+
+
+@dataclass
+class TaskDetail:
+    """Everything the task page shows."""
+
+    task: Task
+    responsibility: Responsibility
+    unit: Unit
+    plan: Plan
+    lead: list[Unit]
+    coordinating: list[Unit]
+    history: list[tuple[TaskEventRecord, User | None]]
+    reports: list[Report]
+    files: dict[int, list[ReportFile]]  # by report id
+    figures: dict[int, list[tuple[Target, TargetFigure]]]  # by report id
+    targets: list[Target]  # the targets this task reports
+    comments: list[tuple[Comment, User, Unit | None]]
+
+
+def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
+    """A task as ``viewer`` may see it, with its plan text, units and history."""
+    task = visible_task(session, viewer, task_id)
+    responsibility = session.get(Responsibility, task.responsibility_id)
+    units = session.exec(
+        select(Unit, ResponsibilityUnit.role)
+        .join(ResponsibilityUnit, ResponsibilityUnit.unit_id == Unit.id)
+        .where(ResponsibilityUnit.responsibility_id == responsibility.id)
+        .order_by(ResponsibilityUnit.position)
+    ).all()
+    reports = list(
+        session.exec(select(Report).where(Report.task_id == task.id).order_by(Report.submitted_at))
+    )
+    report_ids = [r.id for r in reports]
+    files: dict[int, list[ReportFile]] = {}
+    for record in session.exec(
+        select(ReportFile).where(ReportFile.report_id.in_(report_ids)).order_by(ReportFile.id)
+    ):
+        files.setdefault(record.report_id, []).append(record)
+    figures: dict[int, list[tuple[Target, TargetFigure]]] = {}
+    for target, figure in session.exec(
+        select(Target, TargetFigure)
+        .join(TargetFigure, TargetFigure.target_id == Target.id)
+        .where(TargetFigure.report_id.in_(report_ids))
+        .order_by(Target.position)
+    ):
+        figures.setdefault(figure.report_id, []).append((target, figure))
+    return TaskDetail(
+        task=task,
+        responsibility=responsibility,
+        unit=session.get(Unit, task.unit_id),
+        plan=session.get(Plan, task.plan_id),
+        lead=[unit for unit, role in units if role == "lead"],
+        coordinating=[unit for unit, role in units if role == "coordinating"],
+        history=task_history(session, task),
+        reports=reports,
+        files=files,
+        figures=figures,
+        targets=targets_reported_by(session, responsibility.id),
+        comments=list(
+            session.exec(
+                select(Comment, User, Unit)
+                .join(User, User.id == Comment.author_id)
+                .outerjoin(Unit, Unit.id == User.unit_id)
+                .where(Comment.task_id == task.id)
+                .order_by(Comment.at, Comment.id)
+            )
+        ),
+    )
+
+
+def targets_reported_by(session: Session, responsibility_id: int) -> list[Target]:
+    """The targets with a figure that a responsibility's reports carry."""
+    return list(
+        session.exec(
+            select(Target)
+            .join(TargetResponsibility, TargetResponsibility.target_id == Target.id)
+            .where(
+                TargetResponsibility.responsibility_id == responsibility_id,
+                Target.figure.is_not(None),
+                Target.retired == False,  # noqa: E712
+            )
+            .order_by(Target.position)
+        )
+    )
