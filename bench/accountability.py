@@ -212,7 +212,7 @@ def main(sizes: list[int]) -> None:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
         upgrade(engine)
         with Session(engine, expire_on_commit=False) as session:
-            load_plan(session, read_plan(PLAN))
+            load_plan(session, read_plan(PLAN), NOW)
             session.commit()
             data = Dataset(session)
             counter = StatementCounter(engine)

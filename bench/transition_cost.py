@@ -58,6 +58,7 @@ def service_cost(n: int) -> float:
     from sqlmodel import Session, select
 
     from workflow.accounts.operations import add_user
+    from workflow.clock import Clock
     from workflow.db.engine import make_engine
     from workflow.db.migrate import upgrade
     from workflow.organisations.models import Unit
@@ -70,14 +71,16 @@ def service_cost(n: int) -> float:
     from workflow.tasks.operations import start_task
 
     root = Path(__file__).resolve().parents[1]
+    clock = Clock.at("2026-03-02T09:00")
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{folder}/bench.db")
         upgrade(engine)
         with Session(engine, expire_on_commit=False) as session:
-            load_plan(session, read_plan(root / "definitions" / "viet-hung-2026-nq57.yaml"))
+            plan = read_plan(root / "definitions" / "viet-hung-2026-nq57.yaml")
+            load_plan(session, plan, clock.now())
             organisation = find_organisation(session)
             for quarter in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"):
-                open_quarter(session, organisation, Quarter.parse(quarter))
+                open_quarter(session, organisation, Quarter.parse(quarter), clock)
             heads = {}
             for unit in session.exec(select(Unit).where(Unit.is_group == False)):  # noqa: E712
                 heads[unit.id] = add_user(
@@ -88,13 +91,14 @@ def service_cost(n: int) -> float:
                     f"head{unit.id}@example.vn",
                     "bench-password",
                     unit_code=unit.code,
+                    now=clock.now(),
                 )
             session.commit()
             tasks = session.exec(select(Task.id, Task.unit_id)).all()[:n]
         started, done = time.perf_counter(), 0
         for task_id, unit_id in tasks:
             with Session(engine) as session:
-                start_task(session, heads[unit_id], task_id, 1)
+                start_task(session, heads[unit_id], task_id, 1, now=clock.now())
                 session.commit()
                 done += 1
         micro = (time.perf_counter() - started) / done * 1e6

@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from workflow.periods import Quarter, local_instant
-from workflow.timezones import local_zone
+from workflow.clock import DEFAULT_TIMEZONE, DEFAULT_ZONE, local_instant
+from workflow.periods import Quarter
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -52,6 +53,7 @@ class WorkingCalendar:
         default_factory=lambda: frozenset(d for year in HOLIDAYS.values() for d in year)
     )
     makeup_days: frozenset[date] = frozenset()
+    zone: ZoneInfo = DEFAULT_ZONE
 
     def is_working_day(self, day: date) -> bool:
         if day in self.makeup_days:
@@ -75,18 +77,26 @@ class WorkingCalendar:
 
     def is_open(self, instant: datetime) -> bool:
         """Is ``instant`` inside working hours on a working day?"""
-        local = instant.astimezone(local_zone())
+        local = instant.astimezone(self.zone)
         return self.is_working_day(local.date()) and self.opens <= local.time() < self.closes
 
     def next_open_instant(self, instant: datetime) -> datetime:
         """``instant`` if the office is open then, else the next opening time (in UTC)."""
         if self.is_open(instant):
             return instant.astimezone(UTC)
-        local = instant.astimezone(local_zone())
+        local = instant.astimezone(self.zone)
         day = local.date()
         if self.is_working_day(day) and local.time() < self.opens:
-            return local_instant(day, self.opens)
-        return local_instant(self.next_working_day(day + timedelta(days=1)), self.opens)
+            return local_instant(day, self.opens, self.zone)
+        return local_instant(self.next_working_day(day + timedelta(days=1)), self.opens, self.zone)
+
+    def local_day(self, instant: datetime) -> date:
+        """The local date of ``instant``."""
+        return instant.astimezone(self.zone).date()
+
+    def opening_instant(self, day: date) -> datetime:
+        """When the office opens on ``day`` (in UTC)."""
+        return local_instant(day, self.opens, self.zone)
 
 
 def calendar_from_config(config: Mapping) -> WorkingCalendar:
@@ -104,6 +114,7 @@ def calendar_from_config(config: Mapping) -> WorkingCalendar:
         weekdays=frozenset(int(d) for d in _list(config.get("WORK_DAYS", [0, 1, 2, 3, 4]))),
         holidays=holidays,
         makeup_days=frozenset(_dates(config.get("MAKEUP_DAYS", []))),
+        zone=ZoneInfo(config.get("TIMEZONE") or DEFAULT_TIMEZONE),
     )
 
 

@@ -1,16 +1,16 @@
-"""The sender: outbox rows out over SMTP, one reused connection per batch, retries with back-off.
+"""The sender: outbox rows out over SMTP, one reused connection per run, retries with back-off.
 
 Delivery is *at least once*, never silently lost, and duplicated only in one narrow case:
 
-1. A batch of queued rows is claimed ('sending', ``claimed_at`` = now) and committed.
-2. Each message goes out with ``send_message()``; when the server has accepted it, its row is
-   marked 'sent' in its own short transaction.
+1. The next due row is claimed ('sending', ``claimed_at`` = now) and committed, just before it
+   is sent: a claim is never older than one message's sending, however long the run.
+2. It goes out with ``send_message()``; when the server has accepted it, its row is marked
+   'sent' in its own short transaction, and the next row is claimed.
 3. If the process dies between the server's "250 OK" and that commit (killed, power cut, lost
    database connection), the row stays 'sending'. After ``GIAOVIEC_MAIL_STALE_MINUTES`` (15) the
    next sender run puts it back in the queue and sends it again, with the *same* Message-ID, so
-   mail clients and servers that de-duplicate on Message-ID show it once. Rows of the batch that
-   had not been handed to the server yet are put back at once when the sender stops on an
-   exception, and by the same stale rule when it died without a chance to.
+   mail clients and servers that de-duplicate on Message-ID show it once. Rows not yet claimed
+   stay queued, whatever stopped the sender.
 
 Exactly once is impossible over SMTP: the server's acceptance and our database commit are two
 systems with no shared transaction (SMTP has no two-phase commit), so one of them is always
@@ -18,7 +18,7 @@ first. Marking before sending would turn that window into a lost message; markin
 into a possible duplicate, which is the lesser harm for a reminder.
 
 Errors: a 5xx reply for a message (recipient refused, message refused) fails that row for good;
-anything else (server down, 4xx, timeout) puts the rest of the batch back with exponential
+anything else (server down, 4xx, timeout) makes every message due wait, with exponential
 back-off (1, 2, 4 ... minutes, at most 4 hours), and a row is failed after
 ``GIAOVIEC_MAIL_MAX_ATTEMPTS`` (10) tries, for an admin to see and retry.
 """
@@ -29,7 +29,7 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -38,7 +38,8 @@ from sqlalchemy import Engine
 
 from notifications import outbox
 from notifications.holidays import WorkingCalendar
-from workflow import clock
+from notifications.lock import SchedulerLock
+from workflow.clock import Clock
 from workflow.outbox.models import OutboxMessage
 
 MAX_BACKOFF = timedelta(hours=4)
@@ -57,7 +58,6 @@ class MailSettings:
     mail_from: str = "Giao Việc <giaoviec@localhost>"
     max_attempts: int = 10
     stale_after: timedelta = timedelta(minutes=15)
-    batch_size: int = 50
 
     @classmethod
     def from_config(cls, config: Mapping) -> MailSettings:
@@ -75,7 +75,6 @@ class MailSettings:
             mail_from=config.get("MAIL_FROM") or cls.mail_from,
             max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 10)),
             stale_after=timedelta(minutes=float(config.get("MAIL_STALE_MINUTES", 15))),
-            batch_size=int(config.get("MAIL_BATCH_SIZE", 50)),
         )
 
 
@@ -84,14 +83,16 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def build_email(row: OutboxMessage, mail_from: str, unsubscribe_url: str | None) -> EmailMessage:
+def build_email(
+    row: OutboxMessage, mail_from: str, unsubscribe_url: str | None, now: datetime
+) -> EmailMessage:
     """The message as it goes on the wire: UTF-8 headers, a text part and an HTML part."""
     message = EmailMessage()
     from_name, from_addr = parseaddr(mail_from)
     message["From"] = Address(display_name=from_name, addr_spec=from_addr)
     message["To"] = Address(display_name=row.to_name, addr_spec=row.to_address)
     message["Subject"] = row.subject
-    message["Date"] = format_datetime(clock.now())
+    message["Date"] = format_datetime(now)
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe_url and row.kind == "digest":
@@ -102,7 +103,7 @@ def build_email(row: OutboxMessage, mail_from: str, unsubscribe_url: str | None)
 
 
 class SmtpConnection:
-    """One SMTP connection, opened on first use and reused for a batch."""
+    """One SMTP connection, opened on first use and reused for a whole run."""
 
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
@@ -168,75 +169,58 @@ class SendResult:
 def send_queued(
     engine: Engine,
     settings: MailSettings,
+    clock: Clock,
+    lock: SchedulerLock,
     calendar: WorkingCalendar | None = None,
     unsubscribe_url: str | None = None,
 ) -> SendResult:
-    """Send every queued message whose time has come, batch by batch; returns what was sent."""
+    """Send every queued message whose time has come over one SMTP connection; returns what
+    was sent. Only the holder of ``lock`` sends, and it asks before each message. Each message
+    is claimed just before it is handed to the server, so no claim is ever older than one
+    message's sending, however long the run (see ``requeue_stale``)."""
     result = SendResult(sent=[])
-    if not settings.host:
+    if not settings.host or not lock.held():
         return result
-    now = clock.now()
-    outbox.requeue_stale(engine, now, settings.stale_after)
-    while True:
-        batch = outbox.claim(engine, now, settings.batch_size)
-        if not batch:
-            return result
-        if not _send_batch(engine, settings, batch, result, calendar, unsubscribe_url):
-            return result
-
-
-def _send_batch(engine, settings, batch, result, calendar, unsubscribe_url) -> bool:
-    """Send one claimed batch; False when the server is unreachable (stop for this run)."""
-    pending = list(batch)
+    outbox.requeue_stale(engine, clock.now(), settings.stale_after)
     with SmtpConnection(settings) as connection:
-        try:
-            while pending:
-                row = pending[0]
-                try:
-                    connection.send(build_email(row, settings.mail_from, unsubscribe_url))
-                except smtplib.SMTPResponseException as error:
-                    if not 500 <= error.smtp_code < 600:
-                        raise
-                    pending.pop(0)
-                    outbox.mark_unsent(engine, [row.id], _describe(error), None, 0)
-                    result.failed += 1
-                    continue
-                except smtplib.SMTPRecipientsRefused as error:
-                    pending.pop(0)
-                    outbox.mark_unsent(engine, [row.id], _describe(error), None, 0)
-                    result.failed += 1
-                    continue
-                outbox.mark_sent(engine, [row.id], clock.now())
-                pending.pop(0)
-                result.sent.append(row)
-        except (smtplib.SMTPException, OSError) as error:
-            _retry_later(engine, settings, pending, _describe(error), calendar)
-            result.retried += len(pending)
+        while lock.held() and (row := outbox.claim_next(engine, clock.now())) is not None:
+            if not _send_one(
+                engine, settings, connection, row, result, clock, calendar, unsubscribe_url
+            ):
+                return result
+    return result
+
+
+def _send_one(engine, settings, connection, row, result, clock, calendar, unsubscribe_url) -> bool:
+    """Send one claimed message; False when the server is unreachable (stop for this run)."""
+    try:
+        connection.send(build_email(row, settings.mail_from, unsubscribe_url, clock.now()))
+    except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as error:
+        refused = isinstance(error, smtplib.SMTPRecipientsRefused) or 500 <= error.smtp_code < 600
+        if not refused:
+            result.retried += _retry_later(engine, settings, row, _describe(error), clock, calendar)
             return False
-        except BaseException:
-            # Stopped from outside: rows not yet handed to the server go back now; the one in
-            # flight (pending[0]) stays 'sending' and is re-queued when stale.
-            outbox.mark_unsent(
-                engine,
-                [row.id for row in pending[1:]],
-                "sender stopped before sending",
-                clock.now(),
-                settings.max_attempts,
-                count_attempt=False,
-            )
-            raise
+        outbox.mark_unsent(engine, [row.id], _describe(error), None, 0)
+        result.failed += 1
+        return True
+    except (smtplib.SMTPException, OSError) as error:
+        result.retried += _retry_later(engine, settings, row, _describe(error), clock, calendar)
+        return False
+    # Stopped from outside (a signal, an interrupt) while the message was in flight: it stays
+    # 'sending' and is queued again when stale, since the server may have accepted it.
+    outbox.mark_sent(engine, [row.id], clock.now())
+    result.sent.append(row)
     return True
 
 
-def _retry_later(engine, settings, rows, error, calendar) -> None:
-    by_attempt: dict[int, list[int]] = {}
-    for row in rows:
-        by_attempt.setdefault(row.attempts + 1, []).append(row.id)
-    for attempts, ids in by_attempt.items():
-        when = clock.now() + backoff(attempts)
-        if calendar is not None:
-            when = calendar.next_open_instant(when)
-        outbox.mark_unsent(engine, ids, error, when, settings.max_attempts)
+def _retry_later(engine, settings, row, error, clock, calendar) -> int:
+    """The server could not take ``row``: it, and every other message due now, wait for the
+    back-off. Returns how many wait."""
+    when = clock.now() + backoff(row.attempts + 1)
+    if calendar is not None:
+        when = calendar.next_open_instant(when)
+    outbox.mark_unsent(engine, [row.id], error, when, settings.max_attempts)
+    return 1 + outbox.postpone_due(engine, clock.now(), when, error, settings.max_attempts)
 
 
 def _describe(error: BaseException) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
@@ -17,7 +18,6 @@ from jinja2 import FileSystemLoader
 from notifications.rules import Due, ReturnFacts, Rule, TaskFacts
 from workflow.accounts.models import User
 from workflow.periods import Quarter
-from workflow.timezones import local_zone
 
 TEMPLATES = Path(__file__).parent / "templates"
 SETTINGS_PATH = "/settings/notifications"
@@ -78,7 +78,9 @@ def render_digest(
         )
 
 
-def render_returned(user: User, facts: ReturnFacts, today: date, base_url: str) -> Rendered:
+def render_returned(
+    user: User, facts: ReturnFacts, today: date, base_url: str, zone: ZoneInfo
+) -> Rendered:
     """The notice a unit head gets at once when a report comes back, with the reason."""
     with force_locale(user.locale or "vi"):
         task = facts.task
@@ -90,7 +92,7 @@ def render_returned(user: User, facts: ReturnFacts, today: date, base_url: str) 
             "line": _line(task, today, base_url, _status(Rule.OVERDUE, task, today)),
             "reason": facts.reason,
             "reviewer": facts.reviewer_name,
-            "returned_on": day_text(facts.at.astimezone(local_zone()).date()),
+            "returned_on": day_text(facts.at.astimezone(zone).date()),
             "settings_url": settings_url(base_url),
         }
         return Rendered(

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from notifications.lock import lock_id
 from workflow.db.engine import transaction
 from workflow.outbox.models import OutboxMessage, OutboxStatus
 
@@ -50,11 +51,6 @@ def serialise_writers(session: Session, name: str) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(lock_id(name))))
-
-
-def lock_id(name: str) -> int:
-    """A stable signed 64-bit number for an advisory lock named ``name``."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 def message_id(key: str, mail_from: str) -> str:
@@ -106,6 +102,35 @@ def claim(engine: Engine, now: datetime, limit: int) -> list[OutboxMessage]:
         for row in claimed:
             session.expunge(row)
         return claimed
+
+
+def claim_next(engine: Engine, now: datetime) -> OutboxMessage | None:
+    """The next due queued row, claimed now, or None when nothing is due."""
+    claimed = claim(engine, now, 1)
+    return claimed[0] if claimed else None
+
+
+def postpone_due(
+    engine: Engine, now: datetime, until: datetime, error: str, max_attempts: int
+) -> int:
+    """The server is unreachable: every queued row due at ``now`` waits until ``until``, the
+    try counted (failed for good once the attempts are used up). Returns how many."""
+    attempts = OutboxMessage.attempts + 1
+    due = (OutboxMessage.status == OutboxStatus.QUEUED) & (OutboxMessage.next_attempt_at <= now)
+    with transaction(engine) as session:
+        failed = session.execute(
+            update(OutboxMessage)
+            .where(due, attempts >= max_attempts)
+            .values(status=OutboxStatus.FAILED.value, attempts=attempts, last_error=error[:2000])
+        ).rowcount
+        return (
+            failed
+            + session.execute(
+                update(OutboxMessage)
+                .where(due)
+                .values(attempts=attempts, last_error=error[:2000], next_attempt_at=until)
+            ).rowcount
+        )
 
 
 def mark_sent(engine: Engine, message_ids: list[int], now: datetime) -> None:

@@ -12,7 +12,6 @@ import email
 import email.policy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from email.utils import format_datetime
 
 from sqlmodel import Session, select
 
@@ -21,11 +20,10 @@ from notifications.rules import Rule, TaskFacts, due_items
 from notifications.settings import NotificationSettings
 from notifications.sweep import load_tasks, load_users, person_of, sweep_day
 from workflow.accounts.models import User
-from workflow.accounts.roles import Role
-from workflow.errors import NotAllowed, NotFound
+from workflow.errors import NotFound
 from workflow.organisations.models import Unit
 from workflow.outbox.models import NotificationItem, OutboxMessage
-from workflow.permissions import ORGANISATION_WIDE
+from workflow.permissions import Access, previewable_units_clause, require
 
 HORIZON_DAYS = 30
 RULE_ORDER = list(Rule)
@@ -56,19 +54,10 @@ class ReminderPreview:
 
 
 def previewable_units(session: Session, actor: User) -> list[Unit]:
-    """A unit head previews their own unit; admins, reviewers and leaders any of theirs."""
-    if not actor.active:
-        raise NotAllowed()
-    if actor.role == Role.UNIT_HEAD and actor.unit_id is not None:
-        return [session.get(Unit, actor.unit_id)]
-    if actor.role not in ORGANISATION_WIDE:
-        raise NotAllowed()
+    """The units whose reminders ``actor`` may preview (``permissions``), by code."""
+    require(actor, Access.REMINDER_PREVIEW)
     return list(
-        session.exec(
-            select(Unit)
-            .where(Unit.organisation_id == actor.organisation_id, Unit.is_group == False)  # noqa: E712
-            .order_by(Unit.code)
-        )
+        session.exec(select(Unit).where(previewable_units_clause(actor)).order_by(Unit.code))
     )
 
 
@@ -88,7 +77,7 @@ def reminder_preview(
         raise NotFound()
     tasks = {
         task.id: task
-        for task in load_tasks(session).values()
+        for task in load_tasks(session, settings.calendar).values()
         if task.unit_id == unit.id and task.organisation_id == actor.organisation_id
     }
     users = {
@@ -135,12 +124,11 @@ class AsSent:
 SHOWN_HEADERS = ("From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe")
 
 
-def as_sent(row: OutboxMessage, mail: MailSettings, unsubscribe_url: str | None) -> AsSent:
+def as_sent(
+    row: OutboxMessage, mail: MailSettings, unsubscribe_url: str | None, now: datetime
+) -> AsSent:
     """Rebuild ``row`` as the sender puts it on the wire (dated when it was sent, or now)."""
-    message = build_email(row, mail.mail_from, unsubscribe_url)
-    if row.sent_at is not None:
-        del message["Date"]
-        message["Date"] = format_datetime(row.sent_at)
+    message = build_email(row, mail.mail_from, unsubscribe_url, row.sent_at or now)
     raw = message.as_bytes()
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     headers = [(name, str(parsed[name])) for name in SHOWN_HEADERS if parsed[name] is not None]

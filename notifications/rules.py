@@ -16,17 +16,13 @@ from enum import StrEnum
 
 from notifications.holidays import WorkingCalendar
 from workflow.accounts.roles import Role
-from workflow.periods import Quarter, local_instant
+from workflow.periods import Quarter
+from workflow.plans.schema import DEFAULT_REMINDERS
+from workflow.tasks.deadlines import is_done
 from workflow.tasks.states import TaskState
-from workflow.timezones import local_zone
 
-DEFAULT_REMINDERS = {
-    "before_days": [14, 7, 3, 1, 0],
-    "overdue_after_days": 1,
-    "overdue_every_days": 7,
-    "escalate_after_days": 7,
-}
-DONE_STATES = (TaskState.REPORTED.value, TaskState.REVIEWED.value)
+# Who is told of overdue work, whatever their digest setting: escalations cannot be switched off.
+ESCALATED_TO = frozenset({Role.REVIEWER, Role.LEADER})
 
 
 class Rule(StrEnum):
@@ -52,14 +48,11 @@ class TaskFacts:
     period: str
     occurrence_label: str
     due_at: datetime
+    due_day: date  # the local date of ``due_at``
     state: str
     updated_at: datetime
     reminders: dict = field(default_factory=lambda: dict(DEFAULT_REMINDERS))
     organisation_id: int = 0
-
-    @property
-    def due_day(self) -> date:
-        return self.due_at.astimezone(local_zone()).date()
 
 
 @dataclass(frozen=True)
@@ -100,7 +93,7 @@ def due_items(
     overseers: dict[int, list[Person]] = {}
     reviewers: dict[int, list[Person]] = {}
     for person in people:
-        if person.role in (Role.REVIEWER, Role.LEADER):
+        if person.role in ESCALATED_TO:
             overseers.setdefault(person.organisation_id, []).append(person)
         if person.role == Role.REVIEWER and person.email_digests:
             reviewers.setdefault(person.organisation_id, []).append(person)
@@ -108,7 +101,7 @@ def due_items(
     for task in tasks:
         if task.state == TaskState.REPORTED:
             items += review_items(task, reviewers.get(task.organisation_id, []), today, calendar)
-        if task.state in DONE_STATES:
+        if is_done(task.state):
             continue
         for head in heads.get(task.unit_id, []):
             items += head_items(task, head, today, calendar)
@@ -163,9 +156,9 @@ def review_items(
 ) -> list[Due]:
     """Reports waiting when the week's first working day opened go in that week's digest."""
     week_point = calendar.first_working_day_of_week(today)
-    if task.updated_at >= local_instant(week_point, calendar.opens):
+    if task.updated_at >= calendar.opening_instant(week_point):
         return []
-    waited = (today - task.updated_at.astimezone(local_zone()).date()).days
+    waited = (today - calendar.local_day(task.updated_at)).days
     return [Due(person.id, task.id, Rule.REVIEW, week_point, waited) for person in reviewers]
 
 

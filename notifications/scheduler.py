@@ -1,15 +1,15 @@
 """The scheduled jobs, run by ``giaoviec scheduler`` in a process of its own (never in a web
 worker: every gunicorn worker would start one and send everything several times).
 
-Only one scheduler may run the jobs: on PostgreSQL it holds a session advisory lock
-(``pg_try_advisory_lock``) on a dedicated connection for as long as it runs; on SQLite an
-exclusive ``fcntl.flock`` on a file beside the database. A second scheduler waits for the lock
-instead of sending. Every job is a catch-up scan ("due and not yet queued"), so a missed, late or
-repeated run does no harm, and after downtime the first runs catch up once.
+Only the holder of the ``SchedulerLock`` (``notifications.lock``) runs the jobs, and each job
+first asks whether the lock is still held: a scheduler that lost it (its database connection
+dropped) stops, so that the one that took over is the only one sending. Every job is a
+catch-up scan ("due and not yet queued"), so a missed, late or repeated run does no harm, and
+after downtime the first runs catch up once.
 
 Jobs (times local, Asia/Ho_Chi_Minh by default):
 - ``quarter-opening``, Monday to Friday 07:25: opens the current quarter once, from its first
-  working day on (``workflow.opening.open_quarter``), if none of its tasks exist yet;
+  working day on (``workflow.plans.opening.open_quarter``), if none of its tasks exist yet;
 - ``daily-sweep``, Monday to Friday 07:30: one digest per person (the quarter's list, reminders
   before and after the due day, escalations and, on the week's first working day, the weekly
   review digest: one email per person per run, so the weekly digest rides on that run);
@@ -18,12 +18,11 @@ Jobs (times local, Asia/Ho_Chi_Minh by default):
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
-import time as time_module
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
@@ -31,98 +30,55 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from notifications import outbox
+from notifications.lock import SchedulerLock
 from notifications.mailer import SendResult, send_queued
 from notifications.messages import settings_url
 from notifications.settings import NotificationSettings
 from notifications.sweep import SweepResult, queue_returned, run_sweep
-from workflow import clock
+from workflow.clock import Clock
 from workflow.db.engine import transaction
 from workflow.organisations.models import Organisation
 from workflow.periods import Quarter
 from workflow.plans.models import Plan
 from workflow.plans.opening import open_quarter
 from workflow.tasks.models import Task
-from workflow.timezones import local_zone
 
 log = logging.getLogger("giaoviec.scheduler")
-LOCK_NAME = "giaoviec.scheduler"
 
 
-class SchedulerLock:
-    """Held by the one scheduler that runs the jobs."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.connection = None
-        self.file = None
-
-    def try_acquire(self) -> bool:
-        if self.engine.dialect.name == "postgresql":
-            return self._try_postgresql()
-        return self._try_file()
-
-    def acquire(self, stop: threading.Event | None = None, poll: float = 5.0, on_wait=None) -> bool:
-        """Wait for the lock (False if ``stop`` was set first); ``on_wait`` is told once."""
-        told = False
-        while not self.try_acquire():
-            if on_wait is not None and not told:
-                on_wait()
-                told = True
-            if stop is not None and stop.wait(poll):
-                return False
-            if stop is None:
-                time_module.sleep(poll)
-        return True
-
-    def release(self) -> None:
-        if self.connection is not None:
-            connection, self.connection = self.connection, None
-            try:
-                connection.execute(select(func.pg_advisory_unlock(outbox.lock_id(LOCK_NAME))))
-            finally:
-                connection.close()
-        if self.file is not None:
-            handle, self.file = self.file, None
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
-
-    def _try_postgresql(self) -> bool:
-        connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        got = connection.execute(
-            select(func.pg_try_advisory_lock(outbox.lock_id(LOCK_NAME)))
-        ).scalar()
-        if got:
-            self.connection = connection
-        else:
-            connection.close()
-        return bool(got)
-
-    def _try_file(self) -> bool:
-        database = self.engine.url.database or "giaoviec"
-        path = Path(f"{database}.scheduler.lock")
-        handle = path.open("a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            return False
-        self.file = handle
-        return True
+class LockLost(Exception):
+    """The scheduler lock is no longer held: another process may be sending now."""
 
 
-def open_quarter_if_due(engine: Engine, settings: NotificationSettings) -> list[str]:
+@dataclass(frozen=True)
+class JobContext:
+    """What every job runs with: the database, the settings, the clock, and the lock that
+    lets it run at all."""
+
+    engine: Engine
+    settings: NotificationSettings
+    clock: Clock
+    lock: SchedulerLock
+
+    def check_lock(self) -> None:
+        if not self.lock.held():
+            raise LockLost()
+
+
+def open_quarter_if_due(jobs: JobContext) -> list[str]:
     """Open the current quarter of each organisation once, from its first working day on."""
-    today = clock.today()
+    jobs.check_lock()
+    today = jobs.clock.today()
     quarter = Quarter.of(today)
-    if today < settings.calendar.first_working_day_of_quarter(quarter):
+    if today < jobs.settings.calendar.first_working_day_of_quarter(quarter):
         return []
     opened = []
-    with transaction(engine) as session:
+    with transaction(jobs.engine) as session:
         outbox.serialise_writers(session, "giaoviec.opening")
         for organisation in session.scalars(select(Organisation).order_by(Organisation.id)):
             if _has_tasks(session, organisation, quarter):
                 continue
-            if open_quarter(session, organisation, quarter).created:
+            if open_quarter(session, organisation, quarter, jobs.clock).created:
                 opened.append(f"{organisation.code} {quarter}")
     return opened
 
@@ -139,25 +95,36 @@ def _has_tasks(session: Session, organisation: Organisation, quarter: Quarter) -
     )
 
 
-def daily_sweep(engine: Engine, settings: NotificationSettings) -> SweepResult:
-    return run_sweep(engine, settings, clock.now())
+def daily_sweep(jobs: JobContext) -> SweepResult:
+    jobs.check_lock()
+    return run_sweep(jobs.engine, jobs.settings, jobs.clock.now())
 
 
-def send_outbox(engine: Engine, settings: NotificationSettings) -> tuple[int, SendResult]:
+def send_outbox(jobs: JobContext) -> tuple[int, SendResult]:
     """Queue notices of returned reports, then send what is due."""
-    with Session(engine, expire_on_commit=False) as session:
-        returned = queue_returned(session, settings, clock.now())
+    jobs.check_lock()
+    settings = jobs.settings
+    with Session(jobs.engine, expire_on_commit=False) as session:
+        returned = queue_returned(session, settings, jobs.clock.now())
         session.commit()
-    sent = send_queued(engine, settings.mail, settings.calendar, settings_url(settings.base_url))
+    sent = send_queued(
+        jobs.engine,
+        settings.mail,
+        jobs.clock,
+        jobs.lock,
+        settings.calendar,
+        settings_url(settings.base_url),
+    )
     return len(returned.queued), sent
 
 
-def build_scheduler(app: Flask, engine: Engine, sender_seconds: float = 60) -> BackgroundScheduler:
-    """The jobs, each run inside an app context (emails need Flask-Babel). The scheduler runs
-    in a thread of its own; whoever starts it waits for a stop signal, then shuts it down, so a
-    signal that arrives at any moment (even before it started) stops it cleanly."""
-    settings = NotificationSettings.from_config(app.config)
-    zone = local_zone()
+def build_scheduler(
+    app: Flask, jobs: JobContext, on_lost: Callable[[], None], sender_seconds: float = 60
+) -> BackgroundScheduler:
+    """The jobs, each run inside an app context (emails need Flask-Babel); a job that finds
+    the lock lost calls ``on_lost`` instead of running."""
+    settings = jobs.settings
+    zone = settings.calendar.zone
     scheduler = BackgroundScheduler(timezone=zone)
     sweep_at = settings.sweep_at
     opening_at = (datetime.combine(datetime.today(), sweep_at) - timedelta(minutes=5)).time()
@@ -166,8 +133,11 @@ def build_scheduler(app: Flask, engine: Engine, sender_seconds: float = 60) -> B
         def job():
             with app.app_context():
                 try:
-                    result = function(engine, settings)
+                    result = function(jobs)
                     log.info("%s: %s", function.__name__, result)
+                except LockLost:
+                    log.error("%s: the scheduler lock was lost; stopping", function.__name__)
+                    on_lost()
                 except Exception:
                     log.exception("%s failed; the next run catches up", function.__name__)
 
@@ -206,11 +176,43 @@ def build_scheduler(app: Flask, engine: Engine, sender_seconds: float = 60) -> B
     return scheduler
 
 
-def catch_up(app: Flask, engine: Engine) -> None:
+def catch_up(jobs: JobContext) -> None:
     """On start, during working hours: what the missed runs would have done, once."""
+    if jobs.settings.calendar.is_open(jobs.clock.now()):
+        open_quarter_if_due(jobs)
+        daily_sweep(jobs)
+
+
+def run_scheduler(
+    app: Flask,
+    engine: Engine,
+    clock: Clock,
+    stop: threading.Event,
+    *,
+    on_start: Callable[[JobContext], None] = catch_up,
+    on_wait: Callable[[], None] | None = None,
+    poll: float = 5.0,
+    sender_seconds: float = 60,
+) -> None:
+    """Wait for the lock, run the jobs until ``stop`` is set, and release it. A scheduler that
+    loses the lock stops its jobs and waits for the lock again, so two never send at once.
+    ``on_start`` runs (in an app context) once each time the lock is taken."""
     settings = NotificationSettings.from_config(app.config)
-    if not settings.calendar.is_open(clock.now()):
-        return
-    with app.app_context():
-        open_quarter_if_due(engine, settings)
-        daily_sweep(engine, settings)
+    while not stop.is_set():
+        lock = SchedulerLock(engine)
+        if not lock.acquire(stop, poll=poll, on_wait=on_wait):
+            return
+        lost = threading.Event()
+        try:
+            jobs = JobContext(engine, settings, clock, lock)
+            with app.app_context():
+                on_start(jobs)
+            scheduler = build_scheduler(app, jobs, lost.set, sender_seconds)
+            scheduler.start()
+            while not stop.wait(min(poll, 1.0)) and not lost.is_set():
+                pass
+            scheduler.shutdown(wait=True)  # a job under way finishes first
+        except LockLost:
+            log.error("the scheduler lock was lost while starting; waiting for it again")
+        finally:
+            lock.release()

@@ -17,9 +17,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from notifications import outbox
+from notifications.holidays import WorkingCalendar
 from notifications.messages import Rendered, render_digest, render_returned
 from notifications.rules import (
-    DEFAULT_REMINDERS,
     Due,
     Person,
     ReturnFacts,
@@ -34,9 +34,9 @@ from workflow.accounts.roles import Role
 from workflow.organisations.models import Unit
 from workflow.outbox.models import NotificationItem, OutboxMessage
 from workflow.plans.models import Plan, Responsibility
+from workflow.plans.schema import reminder_rules
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.states import TaskEvent, TaskState
-from workflow.timezones import local_zone
 
 RETURN_LOOKBACK = timedelta(days=7)
 
@@ -61,7 +61,7 @@ class SweepResult:
 def sweep_day(settings: NotificationSettings, now: datetime) -> date:
     """The working day a sweep at ``now`` speaks for: today during or before working hours,
     the next working day after them (its mail waits for the office to open)."""
-    return settings.calendar.next_open_instant(now).astimezone(local_zone()).date()
+    return settings.calendar.local_day(settings.calendar.next_open_instant(now))
 
 
 def run_sweep(
@@ -83,7 +83,7 @@ def queue_due(session: Session, settings: NotificationSettings, now: datetime) -
     outbox.serialise_writers(session, "giaoviec.sweep")
     day = sweep_day(settings, now)
     result = SweepResult(day)
-    tasks = load_tasks(session)
+    tasks = load_tasks(session, settings.calendar)
     users = load_users(session)
     people = [person_of(user) for user in users.values()]
     items = due_items(list(tasks.values()), people, day, settings.calendar)
@@ -128,7 +128,7 @@ def queue_returned(session: Session, settings: NotificationSettings, now: dateti
     outbox.serialise_writers(session, "giaoviec.sweep")
     day = sweep_day(settings, now)
     result = SweepResult(day)
-    returns = load_returns(session, now - RETURN_LOOKBACK)
+    returns = load_returns(session, now - RETURN_LOOKBACK, settings.calendar)
     if not returns:
         return result
     users = load_users(session)
@@ -146,7 +146,7 @@ def queue_returned(session: Session, settings: NotificationSettings, now: dateti
         if key in already:
             continue
         user = users[person.id]
-        rendered = render_returned(user, facts, day, settings.base_url)
+        rendered = render_returned(user, facts, day, settings.base_url, settings.calendar.zone)
         if _queue(session, settings, now, user, "returned", key, rendered) is not None:
             result.queued.append(_queued(user, "returned", rendered, 1))
     return result
@@ -182,13 +182,13 @@ def _queued(user: User, kind: str, rendered: Rendered, lines: int) -> Queued:
     return Queued(user.email, user.full_name or user.username, kind, rendered.subject, lines)
 
 
-def load_tasks(session: Session) -> dict[int, TaskFacts]:
+def load_tasks(session: Session, calendar: WorkingCalendar) -> dict[int, TaskFacts]:
     """Every task not yet approved, with what the rules and emails need: one query."""
     rows = session.execute(_task_columns().where(Task.state != TaskState.REVIEWED.value)).all()
-    return {row.id: _task_facts(row) for row in rows}
+    return {row.id: _task_facts(row, calendar) for row in rows}
 
 
-def load_returns(session: Session, since: datetime) -> list[ReturnFacts]:
+def load_returns(session: Session, since: datetime, calendar: WorkingCalendar) -> list[ReturnFacts]:
     """'return' events since ``since`` whose task is still returned: one query."""
     reviewer = aliased(User)
     rows = session.execute(
@@ -212,7 +212,7 @@ def load_returns(session: Session, since: datetime) -> list[ReturnFacts]:
     return [
         ReturnFacts(
             event_id=row.event_id,
-            task=_task_facts(row),
+            task=_task_facts(row, calendar),
             at=row.event_at,
             reason=row.comment,
             reviewer_name=row.reviewer_full_name or row.reviewer_username or "",
@@ -267,7 +267,7 @@ def _task_columns():
     )
 
 
-def _task_facts(row) -> TaskFacts:
+def _task_facts(row, calendar: WorkingCalendar) -> TaskFacts:
     plan_ref = f"{row.plan_number}-{row.plan_symbol}" if row.plan_number else row.plan_code
     return TaskFacts(
         id=row.id,
@@ -280,8 +280,9 @@ def _task_facts(row) -> TaskFacts:
         period=row.period,
         occurrence_label=row.occurrence_label,
         due_at=row.due_at,
+        due_day=calendar.local_day(row.due_at),
         state=row.state,
         updated_at=row.updated_at,
-        reminders={**DEFAULT_REMINDERS, **((row.details or {}).get("reminders") or {})},
+        reminders=reminder_rules(row.details or {}),
         organisation_id=row.organisation_id,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -16,10 +17,16 @@ from sqlmodel import Session, SQLModel, select
 from werkzeug.security import generate_password_hash
 
 import workflow.db.schema  # noqa: F401  (every table, emptied between tests)
+from notifications.lock import SchedulerLock
+from notifications.mailer import MailSettings, SendResult, send_queued
+from notifications.scheduler import JobContext, daily_sweep, open_quarter_if_due, send_outbox
+from notifications.settings import NotificationSettings
+from notifications.sweep import SweepResult
 from web import create_app
-from workflow import clock
+from web.clock import app_clock, set_app_clock
 from workflow.accounts import passwords
 from workflow.accounts.operations import add_user
+from workflow.clock import Clock
 from workflow.db.engine import make_engine
 from workflow.db.migrate import upgrade
 from workflow.organisations.models import Unit
@@ -30,7 +37,6 @@ from workflow.plans.models import Responsibility
 from workflow.plans.opening import open_quarter
 from workflow.plans.store import load_plan
 from workflow.tasks.models import Task
-from workflow.timezones import DEFAULT_TIMEZONE, set_local_zone
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_PLAN = ROOT / "tests" / "plans" / "small-ward.yaml"
@@ -93,14 +99,21 @@ def quick_passwords(request, monkeypatch):
         monkeypatch.setattr(passwords, "generate_password_hash", cheap)
 
 
-@pytest.fixture(autouse=True)
-def real_clock():
-    """Every test starts on the real clock in Hà Nội time, whatever the last one set."""
-    clock.set_now(None)
-    set_local_zone(DEFAULT_TIMEZONE)
-    yield
-    clock.set_now(None)
-    set_local_zone(DEFAULT_TIMEZONE)
+def real_now() -> datetime:
+    """Real time, for tests where the instant does not matter."""
+    return datetime.now(UTC)
+
+
+def at(text: str) -> datetime:
+    """An instant written as Hà Nội local time (``2026-03-02T09:00``), in UTC."""
+    return Clock().parse(text)
+
+
+def set_clock(app, instant: str | datetime | None) -> Clock:
+    """Stand ``app``'s clock still at ``instant`` (local time when written as text)."""
+    clock = Clock.at(instant)
+    set_app_clock(app, clock)
+    return clock
 
 
 @pytest.fixture
@@ -155,7 +168,7 @@ def load(session):
     """Load a plan file (the small test plan by default); returns its organisation."""
 
     def load(path: Path = SMALL_PLAN):
-        load_plan(session, read_plan(path))
+        load_plan(session, read_plan(path), real_now())
         session.commit()
         return find_organisation(session, read_plan(path)["organisation"]["code"])
 
@@ -185,6 +198,7 @@ def make_user(session, ward):
             f"{username}@example.vn",
             PASSWORD,
             unit_code=unit,
+            now=real_now(),
             **kwargs,
         )
         session.commit()
@@ -197,8 +211,8 @@ def make_user(session, ward):
 def open_tasks(session, ward):
     """Open a quarter of the small plan; returns a finder ``task(ref, unit_code)``."""
 
-    def open_tasks(quarter: str = "2026-Q1"):
-        open_quarter(session, ward, Quarter.parse(quarter))
+    def open_tasks(quarter: str = "2026-Q1", opened: Clock | None = None):
+        open_quarter(session, ward, Quarter.parse(quarter), opened or Clock())
         session.commit()
 
         def task(ref: str, unit_code: str) -> Task:
@@ -212,3 +226,56 @@ def open_tasks(session, ward):
         return task
 
     return open_tasks
+
+
+class Office:
+    """The scheduler's jobs run by hand, on the app's clock and holding the scheduler lock, as
+    the one scheduler would run them."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.engine = app.extensions["giaoviec.engine"]
+        self.settings = NotificationSettings.from_config(app.config)
+        self.lock = SchedulerLock(self.engine)
+
+    def at(self, instant: str | datetime) -> None:
+        """Set the clock (local time when written as text); it stands still there."""
+        set_app_clock(self.app, Clock.at(instant))
+
+    def later(self, minutes: float) -> None:
+        self.at(self.now() + timedelta(minutes=minutes))
+
+    def now(self) -> datetime:
+        return app_clock(self.app).now()
+
+    def jobs(self) -> JobContext:
+        return JobContext(self.engine, self.settings, app_clock(self.app), self.lock)
+
+    def open_quarter(self) -> list[str]:
+        with self.app.app_context():
+            return open_quarter_if_due(self.jobs())
+
+    def sweep(self) -> SweepResult:
+        with self.app.app_context():
+            return daily_sweep(self.jobs())
+
+    def send_outbox(self) -> tuple[int, SendResult]:
+        """The minute job: notices of returned reports, then the outbox."""
+        with self.app.app_context():
+            return send_outbox(self.jobs())
+
+    def send(self, mail: MailSettings | None = None) -> SendResult:
+        """The outbox alone, with ``mail`` instead of the app's mail settings when given."""
+        jobs = self.jobs()
+        return send_queued(
+            self.engine, mail or self.settings.mail, jobs.clock, self.lock, self.settings.calendar
+        )
+
+
+@pytest.fixture
+def office(app):
+    """The jobs of ``app``, run by hand (``office.at(...)``, ``office.sweep()``...)."""
+    office = Office(app)
+    assert office.lock.try_acquire()
+    yield office
+    office.lock.release()

@@ -7,8 +7,7 @@ from pathlib import Path
 from flask import Flask, abort, current_app
 from flask_wtf.csrf import CSRFProtect
 
-from workflow import clock
-from workflow.timezones import DEFAULT_TIMEZONE, set_local_zone
+from workflow.clock import DEFAULT_TIMEZONE
 
 csrf = CSRFProtect()
 
@@ -40,15 +39,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["DATABASE_URL"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'giaoviec.db'}"
-    set_local_zone(app.config["TIMEZONE"])
-    if app.config["NOW"]:
-        clock.set_now(str(app.config["NOW"]))
 
     from web import (
         admin,
         api,
         auth,
         cli,
+        clock,
         dashboard,
         database,
         errors,
@@ -62,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from web.auth.account import init_app as init_login
 
+    clock.init_app(app)
     database.init_app(app)
     storage.init_app(app)
     i18n.init_app(app)

@@ -31,6 +31,14 @@ def db_session() -> Session:
     return g.db_session
 
 
+def rollback() -> None:
+    """Undo what the request's session did so far: a refused action leaves nothing behind,
+    and the page that tells of the refusal reads the database as it was."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def _commit_on_success(response: Response) -> Response:
     session = g.pop("db_session", None)
     if session is not None:

@@ -1,7 +1,8 @@
-"""Error pages in the user's language, and JSON errors under ``/api``.
+"""Refusals as answers: the one map from a refusal to its HTTP status, error pages in the
+user's language, and JSON errors under ``/api``.
 
-A refusal of the engine that reaches here becomes the matching status: not allowed 403, not
-found 404, illegal or stale 409, bad input 400.
+Not allowed is 403, not found 404, an illegal or stale action 409, a file too large 413, bad
+input 400 (422 on a page that shows its form again with what was typed), no credentials 401.
 """
 
 from __future__ import annotations
@@ -20,6 +21,25 @@ from workflow.errors import (
     TooLarge,
     WorkflowError,
 )
+from workflow.i18n import N_
+
+
+class Unauthenticated(WorkflowError):
+    """No credentials, or credentials that name no active user."""
+
+    code = "unauthenticated"
+    message = N_("Sign in, or send an API token in the header Authorization: Bearer <token>.")
+
+
+class CsrfRefused(WorkflowError):
+    """A change asked for through the session cookie without the session's CSRF token."""
+
+    code = "csrf_failed"
+    message = N_(
+        "A change made with the browser session needs the session's CSRF token in the "
+        "X-CSRFToken header."
+    )
+
 
 STATUS_OF = {
     TooLarge: 413,
@@ -28,16 +48,21 @@ STATUS_OF = {
     IllegalTransition: 409,
     StaleVersion: 409,
     InvalidInput: 400,
+    Unauthenticated: 401,
+    CsrfRefused: 400,
 }
-# A form sent back with its refusal keeps what was typed; bad input there is 422.
-FORM_STATUS = {**STATUS_OF, InvalidInput: 422}
+FORM_REFUSED = 422  # bad input, answered with the form and what was typed in it
 
 
-def status_of(error: WorkflowError, table: dict = STATUS_OF) -> int:
-    """The HTTP status of a refusal: the most specific class in ``table`` wins, and a refusal
-    that wraps another (a bulk approval) takes its cause's."""
-    error = getattr(error, "cause", error)
-    return next((table[kind] for kind in type(error).__mro__ if kind in table), 400)
+def status_of(error: WorkflowError, *, form: bool = False) -> int:
+    """The HTTP status of a refusal: the most specific class in ``STATUS_OF`` wins. A refusal
+    that wraps another (one report of a selection) takes its cause's, a task gone from a
+    selection being a conflict. ``form``: bad input shown again in its form."""
+    cause = getattr(error, "cause", None)
+    if cause is not None:
+        return 409 if isinstance(cause, NotFound) else status_of(cause, form=form)
+    status = next((STATUS_OF[kind] for kind in type(error).__mro__ if kind in STATUS_OF), 400)
+    return FORM_REFUSED if form and status == 400 else status
 
 
 TITLES = {

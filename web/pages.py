@@ -1,12 +1,12 @@
-"""What every template may use: state and deadline labels, and the current locale."""
+"""What every template may use: state and deadline labels, the current locale, and what the
+signed-in user may open (``may``, for menus)."""
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
-from workflow import clock
-from workflow.accountability.measures import Period, requested_period
+from workflow.permissions import may
 from workflow.tasks.deadlines import DeadlineStatus, deadline_status
 from workflow.tasks.states import TaskState
 
@@ -32,14 +32,6 @@ def tone(state: str, status: DeadlineStatus) -> str:
     return "grey" if state == TaskState.ASSIGNED else "blue"
 
 
-def requested_period_or_404() -> Period:
-    """The quarter or year this request asks for (this quarter by default); 404 otherwise."""
-    try:
-        return requested_period(request.args, clock.today())
-    except ValueError:
-        abort(404)
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         state_label=state_label,
@@ -49,4 +41,5 @@ def init_app(app: Flask) -> None:
         format_decimal=format_decimal,
         current_locale=lambda: str(get_locale()),
         tone=tone,
+        may=may,
     )

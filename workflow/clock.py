@@ -1,50 +1,79 @@
-"""The one clock of the program: every "now" comes from here so any date can be replayed.
+"""The clock: where every "now" and every local date comes from, carried and never global.
 
-Set it from ``GIAOVIEC_NOW`` or ``--now``; a set clock either stands still (replays, tests) or
-runs on from the given instant (the demo), so a whole quarter can be lived through on demand.
+The app, each command and the scheduler hold a ``Clock``; the engine is given ``now`` (an
+instant, when only the instant matters) or the clock itself (when local dates matter), so a
+replayed date in one place never leaks into another. A clock follows real time, stands still at
+an instant (replays, tests), or runs on from an instant (the demo). "Today" is always the date
+where the organisation is (Asia/Ho_Chi_Minh by default), never the UTC date.
 """
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, date, datetime, timedelta
+import time as monotonic
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from workflow.timezones import local_zone
-
-_anchor: datetime | None = None
-_anchored_at: float = 0.0
-_frozen: bool = True
-
-
-def now() -> datetime:
-    """The current instant, timezone-aware, in UTC."""
-    if _anchor is None:
-        return datetime.now(UTC)
-    if _frozen:
-        return _anchor
-    return _anchor + timedelta(seconds=time.monotonic() - _anchored_at)
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 
 
-def today() -> date:
-    """Today's date where the organisation is (Asia/Ho_Chi_Minh by default)."""
-    return now().astimezone(local_zone()).date()
+def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a wall-clock date and time in ``zone``."""
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
-def set_now(instant: datetime | str | None, *, frozen: bool = True) -> None:
-    """Pin the clock to ``instant`` (naive values are local time); ``None`` returns to real time."""
-    global _anchor, _anchored_at, _frozen
-    _anchor = parse_instant(instant) if isinstance(instant, str) else instant
-    if _anchor is not None and _anchor.tzinfo is None:
-        _anchor = _anchor.replace(tzinfo=local_zone())
-    if _anchor is not None:
-        _anchor = _anchor.astimezone(UTC)
-    _anchored_at = time.monotonic()
-    _frozen = frozen
+@dataclass(frozen=True)
+class Clock:
+    """A source of "now" in a time zone; ``start`` None follows real time."""
 
+    zone: ZoneInfo = DEFAULT_ZONE
+    start: datetime | None = None  # UTC
+    runs: bool = False  # from ``start`` on, as real time passes
+    origin: float = field(default_factory=monotonic.monotonic, compare=False, repr=False)
 
-def parse_instant(text: str) -> datetime:
-    """Parse an ISO 8601 date or date-time; a bare date means the start of that local day."""
-    value = datetime.fromisoformat(text.strip())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=local_zone())
-    return value.astimezone(UTC)
+    @classmethod
+    def at(
+        cls, instant: datetime | str | None, zone: str | ZoneInfo = DEFAULT_ZONE, *, runs=False
+    ) -> Clock:
+        """A clock at ``instant`` (ISO text or naive values are local time; None: real time)."""
+        zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+        start = cls(zone).parse(instant) if isinstance(instant, str) else instant
+        if start is not None and start.tzinfo is None:
+            start = start.replace(tzinfo=zone)
+        return cls(zone, start.astimezone(UTC) if start is not None else None, runs)
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        if self.start is None:
+            return datetime.now(UTC)
+        if not self.runs:
+            return self.start
+        return self.start + timedelta(seconds=monotonic.monotonic() - self.origin)
+
+    def today(self) -> date:
+        """Today's date where the organisation is."""
+        return self.local_day(self.now())
+
+    def stopped_at(self, instant: datetime) -> Clock:
+        """This clock's zone, standing still at ``instant`` (a step of a replayed history)."""
+        return replace(self, start=instant.astimezone(UTC), runs=False)
+
+    def local(self, instant: datetime) -> datetime:
+        """``instant`` on the local wall clock."""
+        return instant.astimezone(self.zone)
+
+    def local_day(self, instant: datetime) -> date:
+        return self.local(instant).date()
+
+    def instant(self, day: date, at: time) -> datetime:
+        """The UTC instant of a local wall-clock date and time."""
+        return local_instant(day, at, self.zone)
+
+    def parse(self, text: str) -> datetime:
+        """An ISO 8601 date or date-time, local unless it carries an offset; a bare date is
+        the start of that local day. Raises ``ValueError``."""
+        value = datetime.fromisoformat(text.strip())
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.zone)
+        return value.astimezone(UTC)

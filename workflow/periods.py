@@ -1,7 +1,7 @@
 """Quarters, the plan's unit of time, and the due times computed from them.
 
-A task belongs to one period, written ``2026-Q3``. Due times are worked out in local time
-(Asia/Ho_Chi_Minh) and stored in UTC.
+A task belongs to one period, written ``2026-Q3``; a period asked for is a quarter or a whole
+year (``Period``).
 """
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-
-from workflow.timezones import local_zone
+from datetime import date
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -76,14 +74,20 @@ def quarters_between(start: date, end: date) -> list[Quarter]:
     return quarters
 
 
-def local_instant(day: date, at: time) -> datetime:
-    """The UTC instant of a local wall-clock date and time."""
-    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
-
-
 def quarter_due_day(quarter: Quarter, month_of_quarter: int, day: int) -> date:
     """The due day in ``quarter``: day ``day`` of its ``month_of_quarter``-th month, clamped to
     the month's length (day 31 of a 30-day month is its last day)."""
     month = 3 * (quarter.number - 1) + month_of_quarter
     last = calendar.monthrange(quarter.year, month)[1]
     return date(quarter.year, month, min(day, last))
+
+
+# A period asked for: one quarter, or a whole year (all four of its quarters).
+Period = Quarter | int
+
+
+def quarters_of(period: Period) -> list[Quarter]:
+    """The quarters a period covers."""
+    if isinstance(period, Quarter):
+        return [period]
+    return [Quarter(period, number) for number in range(1, 5)]

@@ -1,12 +1,23 @@
-"""Who may see which tasks: the rule every list, page, file and action goes through.
+"""Who may see and do what: the one place that services, queries and routes ask.
 
-Admins, leaders and reviewers see every task of their organisation. A unit head or member sees
-their own unit's tasks, and, read-only, the tasks of responsibilities their unit coordinates
-(directly, or through a group it belongs to)."""
+Three questions, each answered only here:
+
+- **Which tasks may a user see?** Admins, leaders and reviewers: every task of their
+  organisation. A unit head or member: their own unit's tasks and, read-only, those of
+  responsibilities their unit coordinates (directly, or through a group it belongs to).
+  ``visible_tasks_clause`` says it in SQL, so every list and page filters in the database.
+- **Which events may a user fire on a task?** ``EVENT_GRANTS``: the roles, and whether the task
+  must be of the user's own unit. Whether the task's state allows the event is the machine's
+  question (``workflow.tasks.machine``), not this module's.
+- **Which pages, exports, feeds and administration may a user open?** ``GRANTS``, by ``Access``.
+
+Every answer starts from the same fact: an inactive user may nothing.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import exists, false, or_
 from sqlmodel import select
@@ -14,13 +25,64 @@ from sqlmodel import select
 from workflow.accounts.models import User
 from workflow.accounts.roles import Role
 from workflow.errors import NotAllowed
-from workflow.organisations.models import UnitMembership
+from workflow.i18n import N_
+from workflow.organisations.models import Unit, UnitMembership
 from workflow.plans.models import Plan, ResponsibilityUnit
 from workflow.tasks.machine import events_from
 from workflow.tasks.models import Task
 from workflow.tasks.states import TaskEvent, TaskState
 
-ORGANISATION_WIDE = (Role.ADMIN, Role.LEADER, Role.REVIEWER)
+ORGANISATION_WIDE = frozenset({Role.ADMIN, Role.LEADER, Role.REVIEWER})
+
+
+# Pages, exports, feeds and administration
+
+
+class Access(StrEnum):
+    """Something a user may open, other than a task (tasks follow ``visible_tasks_clause``)."""
+
+    ACCOUNTABILITY = "accountability"  # figures by unit, the tasks behind them, the print view
+    PLAN_PROGRESS = "plan_progress"  # links from the plan overview to the tasks behind it
+    REPORTS = "reports"  # the quarterly report and the spreadsheets
+    REVIEW_QUEUE = "review_queue"  # every reported task with its report
+    ADMINISTRATION = "administration"  # users, units, plan files, opening quarters
+    OUTBOX = "outbox"  # the organisation's emails, as sent
+    REMINDER_PREVIEW = "reminder_preview"  # the next reminders about a unit's tasks
+
+
+GRANTS: dict[Access, frozenset[Role]] = {
+    Access.ACCOUNTABILITY: ORGANISATION_WIDE,
+    Access.PLAN_PROGRESS: ORGANISATION_WIDE,
+    Access.REPORTS: ORGANISATION_WIDE,
+    Access.REVIEW_QUEUE: ORGANISATION_WIDE,
+    Access.ADMINISTRATION: frozenset({Role.ADMIN}),
+    Access.OUTBOX: frozenset({Role.ADMIN}),
+    Access.REMINDER_PREVIEW: ORGANISATION_WIDE | {Role.UNIT_HEAD},
+}
+
+
+def may(user: User, access: Access | str) -> bool:
+    """Whether ``user`` may open ``access`` (menus ask this to show a link or not)."""
+    return user.active and user.role in GRANTS[Access(access)]
+
+
+def require(user: User, access: Access, organisation_id: int | None = None) -> None:
+    """Refuse (``NotAllowed``) unless ``user`` may open ``access``, of ``organisation_id``'s
+    organisation when one is named."""
+    if not may(user, access):
+        raise NotAllowed()
+    if organisation_id is not None and organisation_id != user.organisation_id:
+        raise NotAllowed()
+
+
+def require_viewer(viewer: User | None, access: Access, organisation_id: int) -> None:
+    """``require``, for reads the command line makes too: it names no viewer, and acts for
+    whoever may run it on the server."""
+    if viewer is not None:
+        require(viewer, access, organisation_id)
+
+
+# Tasks: seeing them
 
 
 def coordinates_clause(unit_id: int):
@@ -45,45 +107,72 @@ def visible_tasks_clause(user: User):
     return in_organisation & or_(Task.unit_id == user.unit_id, coordinates_clause(user.unit_id))
 
 
-def require_role(user: User, *roles: Role) -> None:
-    """Refuse (``NotAllowed``) unless ``user`` is active and holds one of ``roles``."""
-    if not user.active or user.role not in roles:
-        raise NotAllowed()
+def feed_tasks_clause(user: User):
+    """SQL condition: the tasks of ``user``'s calendar feed (join ``Plan``): what the user may
+    see, less what their unit only coordinates: a feed holds the deadlines one owes."""
+    if user.active and user.role not in ORGANISATION_WIDE:
+        return visible_tasks_clause(user) & (Task.unit_id == user.unit_id)
+    return visible_tasks_clause(user)
+
+
+def previewable_units_clause(user: User):
+    """SQL condition on ``Unit``: the units whose coming reminders ``user`` may preview; a unit
+    head their own, the organisation-wide roles any unit of theirs that is not a group."""
+    if not may(user, Access.REMINDER_PREVIEW):
+        return false()
+    if user.role in ORGANISATION_WIDE:
+        return (Unit.organisation_id == user.organisation_id) & (Unit.is_group == false())
+    return Unit.id == user.unit_id
+
+
+# Tasks: acting on them
 
 
 @dataclass(frozen=True)
-class Permission:
+class EventGrant:
     """Who may fire an event: these roles, and whether they must belong to the task's unit."""
 
     roles: frozenset[Role]
     own_unit_only: bool
 
 
-PERMISSIONS = {
-    TaskEvent.START: Permission(frozenset({Role.UNIT_HEAD, Role.MEMBER}), own_unit_only=True),
-    TaskEvent.REPORT: Permission(frozenset({Role.UNIT_HEAD}), own_unit_only=True),
-    TaskEvent.APPROVE: Permission(frozenset({Role.REVIEWER}), own_unit_only=False),
-    TaskEvent.RETURN: Permission(frozenset({Role.REVIEWER}), own_unit_only=False),
-    TaskEvent.REOPEN: Permission(frozenset({Role.REVIEWER, Role.ADMIN}), own_unit_only=False),
+EVENT_GRANTS = {
+    TaskEvent.START: EventGrant(frozenset({Role.UNIT_HEAD, Role.MEMBER}), own_unit_only=True),
+    TaskEvent.REPORT: EventGrant(frozenset({Role.UNIT_HEAD}), own_unit_only=True),
+    TaskEvent.APPROVE: EventGrant(frozenset({Role.REVIEWER}), own_unit_only=False),
+    TaskEvent.RETURN: EventGrant(frozenset({Role.REVIEWER}), own_unit_only=False),
+    TaskEvent.REOPEN: EventGrant(frozenset({Role.REVIEWER, Role.ADMIN}), own_unit_only=False),
 }
 
 
-def may_fire(event: TaskEvent, role: Role, user_unit_id: int | None, task_unit_id: int) -> bool:
-    """Whether a user of ``role`` in ``user_unit_id`` may fire ``event`` on a task of
-    ``task_unit_id``, whatever state the task is in."""
-    permission = PERMISSIONS[event]
-    if role not in permission.roles:
+def may_fire(user: User, event: TaskEvent, task_unit_id: int) -> bool:
+    """Whether ``user`` may fire ``event`` on a task of ``task_unit_id``, whatever state the
+    task is in."""
+    grant = EVENT_GRANTS[event]
+    if not role_may_fire(user, event):
         return False
-    return not permission.own_unit_only or user_unit_id == task_unit_id
+    return not grant.own_unit_only or user.unit_id == task_unit_id
 
 
-def events_for(
-    role: Role, user_unit_id: int | None, state: TaskState, task_unit_id: int
-) -> list[TaskEvent]:
-    """What a user may do to a task now: the buttons a page offers."""
-    return [e for e in events_from(state) if may_fire(e, role, user_unit_id, task_unit_id)]
+def role_may_fire(user: User, event: TaskEvent) -> bool:
+    """Whether ``user``'s role may fire ``event`` on some task (a bulk action asks first)."""
+    return user.active and user.role in EVENT_GRANTS[event].roles
 
 
-def may_see_task_lists(user: User) -> bool:
-    """Whether ``user`` may open the lists of tasks behind the figures."""
-    return user.active and user.role in ORGANISATION_WIDE
+def require_fire_role(user: User, event: TaskEvent) -> None:
+    """Refuse (``NotAllowed``) unless ``role_may_fire``."""
+    if not role_may_fire(user, event):
+        raise NotAllowed()
+
+
+def require_fire(user: User, event: TaskEvent, task_unit_id: int) -> None:
+    """Refuse (``NotAllowed``, naming the event) unless ``may_fire``."""
+    if not may_fire(user, event, task_unit_id):
+        raise NotAllowed(
+            N_('You may not "%(event)s" this task.'), event=event.label, labels=("event",)
+        )
+
+
+def events_for(user: User, state: TaskState | str, task_unit_id: int) -> list[TaskEvent]:
+    """What ``user`` may do to a task now: the buttons a page offers, the API's ``actions``."""
+    return [event for event in events_from(state) if may_fire(user, event, task_unit_id)]

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, VIET_HUNG_PLAN
 from web import create_app
-from workflow import clock
+from web.clock import app_clock
 from workflow.accounts.operations import add_user
 from workflow.db.migrate import upgrade
 from workflow.organisations.queries import find_organisation
@@ -63,20 +63,21 @@ def page(browser):
 @pytest.fixture
 def live_server(tmp_path):
     """The Việt Hưng plan with Q1 open on 2 March 2026, three people, and the app serving."""
-    clock.set_now(NOW)
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}",
             "SECRET_KEY": "browser-tests",
             "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "NOW": NOW,
         }
     )
+    clock = app_clock(app)
     engine = app.extensions["giaoviec.engine"]
     upgrade(engine)
     with Session(engine) as session:
-        load_plan(session, read_plan(VIET_HUNG_PLAN))
+        load_plan(session, read_plan(VIET_HUNG_PLAN), clock.now())
         ward = find_organisation(session)
-        open_quarter(session, ward, Quarter.parse("2026-Q1"))
+        open_quarter(session, ward, Quarter.parse("2026-Q1"), clock)
         for username, role, unit, name in (
             ("truong.ubnd", "unit_head", "UBND", "Nguyễn Văn An"),
             ("bxdd", "reviewer", None, "Trần Thị Bình"),
@@ -91,6 +92,7 @@ def live_server(tmp_path):
                 PASSWORD,
                 unit_code=unit,
                 full_name=name,
+                now=clock.now(),
             )
         session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -6,6 +6,7 @@ import email
 import email.policy
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +14,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from web import create_app
-from workflow import clock
+from web.clock import app_clock
+from workflow.clock import Clock
 
 MAIL_FROM = "Giao Việc Phường Thử Nghiệm <giaoviec@thu-nghiem.example.vn>"
 BASE_URL = "https://giaoviec.example.vn"
@@ -46,16 +48,17 @@ class Received:
 
 
 class Mailbox:
-    """What the SMTP server accepted, in order."""
+    """What the SMTP server accepted, in order, each with the time on the program's clock."""
 
     def __init__(self) -> None:
         self.messages: list[Received] = []
         self.lock = threading.Lock()
+        self.clock: Callable[[], Clock] = Clock
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
-            self.messages.append(Received(clock.now(), list(envelope.rcpt_tos), message))
+            self.messages.append(Received(self.clock().now(), list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
     def take(self) -> list[Received]:
@@ -101,7 +104,7 @@ def mail_config(smtp_server):
 
 
 @pytest.fixture
-def app(database_url, db, tmp_path, mail_config):
+def app(database_url, db, tmp_path, mail_config, smtp_server):
     app = create_app(
         {
             "TESTING": True,
@@ -111,5 +114,6 @@ def app(database_url, db, tmp_path, mail_config):
             **mail_config,
         }
     )
+    smtp_server.mailbox.clock = lambda: app_clock(app)
     yield app
     app.extensions["giaoviec.engine"].dispose()

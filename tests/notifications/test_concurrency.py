@@ -1,5 +1,5 @@
-"""Two of everything at once: two ``reminders run``, two schedulers. One sends; the other adds
-nothing."""
+"""Two of everything at once: two ``reminders run``, two schedulers. One sends; the other is
+refused or waits, and adds nothing."""
 
 from __future__ import annotations
 
@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from notifications.scheduler import SchedulerLock, open_quarter_if_due
-from notifications.settings import NotificationSettings
-from notifications.sweep import run_sweep
+from notifications.lock import SchedulerLock
+from tests.conftest import Office
 from tests.notifications.conftest import BASE_URL, MAIL_FROM
-from workflow import clock
 from workflow.db.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,15 +53,20 @@ def giaoviec(database_url, smtp_server, *args, now=None, log: Path | None = None
 
 
 def test_reminders_run_twice_at_once_sends_each_email_once(database_url, heads, smtp_server):
-    """Two ``giaoviec reminders run`` started together: four digests in all, none twice."""
+    """Two ``giaoviec reminders run`` started together: four digests in all, none twice. Either
+    the second is refused while the first holds the scheduler lock (and says so), or it runs
+    after the first and finds nothing left to do."""
     runs = [
         giaoviec(database_url, smtp_server, "reminders", "run", "--now", "2026-01-02T07:30")
         for _n in range(2)
     ]
     outputs = [run.communicate(timeout=60) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
-    queued = sorted(int(out.split(" emails queued")[0].split()[-1]) for out, _err in outputs)
-    assert queued == [0, 4]
+    ran = [out for run, (out, _err) in zip(runs, outputs, strict=True) if run.returncode == 0]
+    refused = [err for run, (_out, err) in zip(runs, outputs, strict=True) if run.returncode]
+    assert len(ran) + len(refused) == 2, outputs
+    assert all("A scheduler is running" in err for err in refused)
+    queued = sorted(int(out.split(" emails queued")[0].split()[-1]) for out in ran)
+    assert queued in ([4], [0, 4])
     received = smtp_server.mailbox.take()
     assert sorted(m.to[0] for m in received) == sorted(h.email for h in heads)
 
@@ -111,17 +114,28 @@ def test_a_second_scheduler_lock_waits_for_the_first(database_url):
         second.dispose()
 
 
+def test_a_manual_run_while_a_scheduler_holds_the_lock_is_refused(app, runner, heads, office):
+    """``reminders run`` while the scheduler runs: refused with a message, nothing queued."""
+    app.config["LOCALE"] = "en"
+    result = runner.invoke(args=["reminders", "run", "--now", "2026-01-02T07:30"])
+    assert result.exit_code == 1
+    assert "A scheduler is running and sends the reminders itself" in result.stderr
+    office.at("2026-01-02T07:30")
+    assert office.open_quarter() == ["DU-TEST 2026-Q1"]  # the refused run opened nothing
+    assert len(office.sweep().queued) == 4  # nor queued anything
+
+
 def test_two_scheduler_processes_one_sends_the_other_waits(
     app, database_url, heads, smtp_server, tmp_path
 ):
     """With mail queued, start two ``giaoviec scheduler`` processes: the first sends everything
     once; the second waits, takes over when the first stops, and sends nothing again."""
-    clock.set_now("2026-01-02T07:30")
-    engine = app.extensions["giaoviec.engine"]
-    settings = NotificationSettings.from_config(app.config)
-    with app.app_context():
-        open_quarter_if_due(engine, settings)
-        assert len(run_sweep(engine, settings, clock.now()).queued) == 4
+    office = Office(app)
+    assert office.lock.try_acquire()
+    office.at("2026-01-02T07:30")
+    office.open_quarter()
+    assert len(office.sweep().queued) == 4
+    office.lock.release()
     now = "2026-01-02T08:00"
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
     args = ("scheduler", "--sender-seconds", "0.5")

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlmodel import select
 
 from notifications import outbox
-from notifications.mailer import MailSettings, send_queued
+from notifications.mailer import MailSettings
 from notifications.settings import NotificationSettings
-from notifications.sweep import run_sweep
-from workflow import clock
 from workflow.outbox.models import OutboxMessage
 from workflow.outbox.operations import retry_failed
 
 
 @pytest.fixture
-def queued(app, session, make_user):
+def queued(office, session, make_user):
     """Three quarter-opening digests queued on Friday 2 January 2026 at 07:30."""
     for unit in ("BXDD", "UBND", "CB1"):
         make_user("unit_head", unit)
-    clock.set_now("2026-01-02T07:30")
-    settings = NotificationSettings.from_config(app.config)
-    engine = app.extensions["giaoviec.engine"]
-    from notifications.scheduler import open_quarter_if_due
-
-    with app.app_context():
-        open_quarter_if_due(engine, settings)
-        assert len(run_sweep(engine, settings, clock.now()).queued) == 3
-    return engine, settings
+    office.at("2026-01-02T07:30")
+    office.open_quarter()
+    assert len(office.sweep().queued) == 3
+    return office
 
 
 def rows(session) -> list[OutboxMessage]:
@@ -41,25 +32,21 @@ def rows(session) -> list[OutboxMessage]:
     return found
 
 
-def later(minutes: float) -> None:
-    clock.set_now(clock.now() + timedelta(minutes=minutes))
-
-
 def test_smtp_down_for_a_sweep_then_up_delivers_each_once(queued, session, smtp_server):
     """Do messages queued while the server is down go out later, once each?"""
-    engine, settings = queued
+    office = queued
     smtp_server.stop()
-    result = send_queued(engine, settings.mail, settings.calendar)
+    result = office.send()
     assert (result.count, result.retried) == (0, 3)
     assert {(r.status, r.attempts) for r in rows(session)} == {("queued", 1)}
     assert all("ConnectionRefusedError" in r.last_error for r in rows(session))
-    assert send_queued(engine, settings.mail, settings.calendar).count == 0  # backing off
+    assert office.send().count == 0  # backing off
 
     smtp_server.start()
-    later(2)
-    assert send_queued(engine, settings.mail, settings.calendar).count == 3
-    later(60)
-    assert send_queued(engine, settings.mail, settings.calendar).count == 0
+    office.later(2)
+    assert office.send().count == 3
+    office.later(60)
+    assert office.send().count == 0
     received = smtp_server.mailbox.take()
     assert sorted(m.to[0] for m in received) == sorted(r.to_address for r in rows(session))
     assert {r.status for r in rows(session)} == {"sent"}
@@ -70,7 +57,7 @@ def test_sender_killed_mid_batch_resends_only_the_message_in_flight(
 ):
     """Killed after the server accepted message 2 but before it was marked sent: message 3 goes
     out on restart, message 2 again (same Message-ID) once it is stale, message 1 never again."""
-    engine, settings = queued
+    office = queued
     real_mark_sent = outbox.mark_sent
     calls = []
 
@@ -82,16 +69,16 @@ def test_sender_killed_mid_batch_resends_only_the_message_in_flight(
 
     monkeypatch.setattr(outbox, "mark_sent", dies_on_second)
     with pytest.raises(KeyboardInterrupt):
-        send_queued(engine, settings.mail, settings.calendar)
+        office.send()
     monkeypatch.setattr(outbox, "mark_sent", real_mark_sent)
     first, second, third = rows(session)
     assert (first.status, second.status, third.status) == ("sent", "sending", "queued")
 
-    assert send_queued(engine, settings.mail, settings.calendar).count == 1  # the third
-    later(settings.mail.stale_after.total_seconds() / 60 - 1)
-    assert send_queued(engine, settings.mail, settings.calendar).count == 0  # not stale yet
-    later(2)
-    resent = send_queued(engine, settings.mail, settings.calendar).sent
+    assert office.send().count == 1  # the third
+    office.later(office.settings.mail.stale_after.total_seconds() / 60 - 1)
+    assert office.send().count == 0  # not stale yet
+    office.later(2)
+    resent = office.send().sent
     assert [row.id for row in resent] == [second.id]
     assert {r.status for r in rows(session)} == {"sent"}
 
@@ -102,19 +89,19 @@ def test_sender_killed_mid_batch_resends_only_the_message_in_flight(
 def test_a_message_fails_after_the_configured_attempts(queued, session, smtp_server):
     """Does a message give up (failed, with the error) after MAIL_MAX_ATTEMPTS tries, and can
     an admin queue it again?"""
-    engine, settings = queued
-    mail = MailSettings.from_config({**settings_config(settings), "MAIL_MAX_ATTEMPTS": 2})
+    office = queued
+    mail = MailSettings.from_config({**settings_config(office.settings), "MAIL_MAX_ATTEMPTS": 2})
     smtp_server.stop()
-    send_queued(engine, mail)
-    later(5)
-    send_queued(engine, mail)
+    office.send(mail)
+    office.later(5)
+    office.send(mail)
     assert {(r.status, r.attempts) for r in rows(session)} == {("failed", 2)}
     smtp_server.start()
-    later(600)
-    assert send_queued(engine, mail).count == 0
-    assert retry_failed(session, rows(session)[0].id, clock.now())
+    office.later(600)
+    assert office.send(mail).count == 0
+    assert retry_failed(session, rows(session)[0].id, office.now())
     session.commit()
-    assert send_queued(engine, mail).count == 1
+    assert office.send(mail).count == 1
 
 
 def settings_config(settings: NotificationSettings) -> dict:

@@ -6,13 +6,9 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from notifications.scheduler import open_quarter_if_due, send_outbox
-from notifications.settings import NotificationSettings
-from notifications.sweep import run_sweep
 from tests.notifications.conftest import BASE_URL
-from workflow import clock
+from workflow.clock import DEFAULT_ZONE
 from workflow.tasks.operations import approve_report, return_report, start_task, submit_report
-from workflow.timezones import local_zone
 
 REASON = "Thiếu danh sách đại biểu dự hội nghị và ảnh chụp tài liệu."
 
@@ -36,18 +32,16 @@ def people(session, make_user):
     return users
 
 
-def act(session, action, user, task, *args):
-    session.refresh(task)
-    action(session, user, task.id, task.version, *args)
-    session.commit()
-
-
-def live_quarter(app, session, people, smtp_server, find_task):
+def live_quarter(office, session, people, smtp_server, find_task):
     """Run the scheduler's jobs each day of 2026-Q1: quarter opening and sweep at 07:30, the
     minute sender after the day's actions at 10:00."""
-    engine = app.extensions["giaoviec.engine"]
-    settings = NotificationSettings.from_config(app.config)
     u = people
+
+    def act(session, action, user, task, *args):
+        session.refresh(task)
+        action(session, user, task.id, task.version, *args, now=office.now())
+        session.commit()
+
     actions = {
         date(2026, 2, 26): lambda: (
             act(session, start_task, u["lan"], find_task("VI.1.7", "BXDD")),
@@ -69,27 +63,26 @@ def live_quarter(app, session, people, smtp_server, find_task):
     }
     day = date(2026, 1, 1)
     while day <= date(2026, 3, 31):
-        with app.app_context():
-            clock.set_now(datetime.combine(day, time(7, 30)))
-            open_quarter_if_due(engine, settings)
-            run_sweep(engine, settings, clock.now())
-            send_outbox(engine, settings)
-            if day in actions:
-                clock.set_now(datetime.combine(day, time(10, 0)))
-                actions[day]()
-            clock.set_now(datetime.combine(day, time(10, 1)))
-            send_outbox(engine, settings)
+        office.at(datetime.combine(day, time(7, 30)))
+        office.open_quarter()
+        office.sweep()
+        office.send_outbox()
+        if day in actions:
+            office.at(datetime.combine(day, time(10, 0)))
+            actions[day]()
+        office.at(datetime.combine(day, time(10, 1)))
+        office.send_outbox()
         day += timedelta(days=1)
     return smtp_server.mailbox.take()
 
 
-def test_a_quarter_of_reminders(app, session, ward, people, smtp_server):
+def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
     """Which emails does each person get over 2026-Q1, on which day, with which subject?"""
 
     find_task = _finder(session)
-    received = live_quarter(app, session, people, smtp_server, find_task)
+    received = live_quarter(office, session, people, smtp_server, find_task)
     seen = [
-        (m.at.astimezone(local_zone()).strftime("%d/%m %H:%M"), m.to[0].split("@")[0], m.subject)
+        (m.at.astimezone(DEFAULT_ZONE).strftime("%d/%m %H:%M"), m.to[0].split("@")[0], m.subject)
         for m in received
     ]
     lan, hung, binh, tuan, khanh = "unit_head1", "unit_head2", "unit_head3", "reviewer5", "leader6"

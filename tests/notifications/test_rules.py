@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from notifications.holidays import WorkingCalendar, calendar_from_config
-from notifications.rules import DEFAULT_REMINDERS, Person, Rule, TaskFacts, due_items, latest_point
-from workflow.periods import Quarter, local_instant
+from notifications.rules import Person, Rule, TaskFacts, due_items, latest_point
+from workflow.clock import DEFAULT_ZONE, local_instant
+from workflow.periods import Quarter
+from workflow.plans.schema import DEFAULT_REMINDERS
 
 CALENDAR = WorkingCalendar()
 
@@ -38,10 +40,16 @@ def test_first_working_days_and_opening_hours():
     """Where do the quarter's and the week's first working days, and the next opening, fall?"""
     assert CALENDAR.first_working_day_of_quarter(Quarter(2026, 1)) == date(2026, 1, 2)
     assert CALENDAR.first_working_day_of_week(date(2026, 2, 18)) == date(2026, 2, 23)
-    friday_evening = local_instant(date(2026, 3, 13), time(18, 0))
-    assert CALENDAR.next_open_instant(friday_evening) == local_instant(
-        date(2026, 3, 16), time(7, 30)
-    )
+    friday_evening = local_instant(date(2026, 3, 13), time(18, 0), DEFAULT_ZONE)
+    assert CALENDAR.next_open_instant(friday_evening) == datetime(2026, 3, 16, 0, 30, tzinfo=UTC)
+
+
+def test_working_hours_are_those_of_the_calendar_s_time_zone():
+    """07:30 in Hà Nội is 00:30 UTC; a calendar kept in UTC opens at 07:30 UTC."""
+    sunday = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+    utc = calendar_from_config({"TIMEZONE": "UTC"})
+    assert CALENDAR.next_open_instant(sunday) == datetime(2026, 3, 16, 0, 30, tzinfo=UTC)
+    assert utc.next_open_instant(sunday) == datetime(2026, 3, 16, 7, 30, tzinfo=UTC)
 
 
 def test_holidays_and_hours_are_configurable():
@@ -73,9 +81,9 @@ def test_latest_point(today, expected):
 
 def test_nothing_is_due_on_a_day_off_and_done_tasks_are_quiet():
     """No email on Sunday; none for a reported task (its reviewers get the weekly digest)."""
-    due_at = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
+    due_at, due_day = datetime(2026, 3, 15, 10, 0, tzinfo=UTC), date(2026, 3, 15)
     task = TaskFacts(
-        1, 7, "UBND", "VI.2.1", "t", "TN", "p", "2026-Q1", "", due_at, "assigned", due_at
+        1, 7, "UBND", "VI.2.1", "t", "TN", "p", "2026-Q1", "", due_at, due_day, "assigned", due_at
     )
     head = Person(1, "unit_head", 7)
     assert due_items([task], [head], date(2026, 3, 1), CALENDAR) == []
@@ -85,6 +93,6 @@ def test_nothing_is_due_on_a_day_off_and_done_tasks_are_quiet():
         (Rule.BEFORE, date(2026, 3, 1), 13),
     ]
     reported = TaskFacts(
-        1, 7, "UBND", "VI.2.1", "t", "TN", "p", "2026-Q1", "", due_at, "reported", due_at
+        1, 7, "UBND", "VI.2.1", "t", "TN", "p", "2026-Q1", "", due_at, due_day, "reported", due_at
     )
     assert due_items([reported], [head], date(2026, 3, 2), CALENDAR) == []

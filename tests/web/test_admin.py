@@ -9,7 +9,7 @@ from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import PASSWORD, SMALL_PLAN, VIET_HUNG_PLAN, csrf
+from tests.conftest import PASSWORD, SMALL_PLAN, VIET_HUNG_PLAN, csrf, real_now
 from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
 from workflow.organisations.queries import find_organisation
@@ -260,7 +260,7 @@ def test_an_admin_makes_a_member_the_head_of_a_unit(admin_client, make_user, ses
 
 
 def test_another_organisations_user_is_not_found(admin_client, session):
-    load_plan(session, read_plan(SMALL_PLAN) | {"organisation": _other_organisation()})
+    load_plan(session, read_plan(SMALL_PLAN) | {"organisation": _other_organisation()}, real_now())
     stranger = add_user(
         session,
         find_organisation(session, "DU-KHAC"),
@@ -269,6 +269,7 @@ def test_another_organisations_user_is_not_found(admin_client, session):
         "a@b.vn",
         PASSWORD,
         unit_code="CB1",
+        now=real_now(),
     )
     session.commit()
     assert admin_client.get(f"/admin/users/{stranger.id}").status_code == 404
@@ -362,7 +363,9 @@ def test_an_admin_cannot_load_another_wards_plan(admin_client, session):
 
 def test_a_shipped_plan_loads_in_one_click(load, app, session):
     organisation = load(VIET_HUNG_PLAN)
-    add_user(session, organisation, "quantri-vh", "admin", "qt@viethung.vn", PASSWORD)
+    add_user(
+        session, organisation, "quantri-vh", "admin", "qt@viethung.vn", PASSWORD, now=real_now()
+    )
     session.commit()
     client = signs_in(app, "quantri-vh")
     assert "viet-hung-2026-nq57" in client.get("/admin/plans").text

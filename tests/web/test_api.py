@@ -10,9 +10,8 @@ import pytest
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from tests.conftest import csrf
+from tests.conftest import csrf, real_now, set_clock
 from web.api.openapi import DOCUMENT
-from workflow import clock
 from workflow.accounts.models import ApiToken
 from workflow.accounts.tokens import issue_token
 from workflow.organisations.models import Unit
@@ -183,7 +182,7 @@ def caller(client, session, make_user):
 
     def caller(role: str, unit: str | None = None, **kwargs) -> Caller:
         user = make_user(role, unit, **kwargs)
-        token = issue_token(session, user)
+        token = issue_token(session, user, real_now())
         session.commit()
         return Caller(client, user, token)
 
@@ -234,7 +233,7 @@ def stage(session, make_user):
                 actor = person("reviewer", None)
             else:
                 actor = person("unit_head", task.unit_id)
-            SERVICES[event](session, actor, task.id, task.version, "Đã thực hiện")
+            SERVICES[event](session, actor, task.id, task.version, "Đã thực hiện", now=real_now())
         session.commit()
         return task
 
@@ -281,14 +280,14 @@ def test_a_wrong_authorization_header_is_refused(client, plan_loaded, authorizat
     assert response.get_json()["error"]["code"] == "unauthenticated"
 
 
-def test_a_revoked_token_is_refused(caller, session, client):
+def test_a_revoked_token_is_refused(app, caller, session, client):
     """Once a token is revoked, does it still work? (Its owner is then unknown: the message is
     in the browser's language, here English.)"""
     head = caller("unit_head", "UBND")
     assert head.get("/me").status_code == 200
     client.set_cookie("lang", "en")
     token = session.exec(select(ApiToken).where(ApiToken.user_id == head.user.id)).one()
-    token.revoked_at = clock.now()
+    token.revoked_at = real_now()
     session.commit()
     response = head.get("/me")
     assert response.status_code == 401
@@ -388,10 +387,10 @@ def test_an_unknown_task_is_not_found(caller, q1):
     assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_the_list_is_in_plan_order_with_iso_due_times(caller, q1):
+def test_the_list_is_in_plan_order_with_iso_due_times(app, caller, q1):
     """What does one row of the list hold?"""
     task = q1("VI.1.7", "BXDD")
-    clock.set_now("2026-02-05T08:00")
+    set_clock(app, "2026-02-05T08:00")
     rows = caller("reviewer").get("/tasks", quarter="2026-Q1").get_json()["tasks"]
     assert [row["ref"] for row in rows] == ["VI.2.1", "VI.4.1", "VI.4.1", "VI.1.7"]
     assert rows[-1] == {
@@ -409,11 +408,13 @@ def test_the_list_is_in_plan_order_with_iso_due_times(caller, q1):
     }
 
 
-def test_the_list_filters_by_quarter_unit_state_and_overdue(caller, open_tasks, session, stage):
+def test_the_list_filters_by_quarter_unit_state_and_overdue(
+    app, caller, open_tasks, session, stage
+):
     """Do the filters narrow the list as their names say?"""
     open_tasks("2026-Q1")
     stage(open_tasks("2026-Q2")("VI.2.1", "UBND"), "in_progress")
-    clock.set_now("2026-03-01T08:00")
+    set_clock(app, "2026-03-01T08:00")
     reviewer = caller("reviewer")
 
     def listed(**params):
@@ -807,9 +808,9 @@ def test_an_unknown_path_or_method_under_the_api_is_a_json_error(caller):
 
 
 @pytest.mark.parametrize("role", ["leader", "reviewer", "admin"])
-def test_leaders_reviewers_and_admins_read_the_accountability_figures(caller, q1, stage, role):
+def test_leaders_reviewers_and_admins_read_the_accountability_figures(app, caller, q1, stage, role):
     """Does the API give the same figures as the page, worst first, per unit with its head?"""
-    clock.set_now("2026-03-20T09:00")  # after the Q1 due day: what is not reported is overdue
+    set_clock(app, "2026-03-20T09:00")  # after the Q1 due day: what is not reported is overdue
     caller("unit_head", "UBND", full_name="Nguyễn Văn An")
     response = caller(role).get("/accountability", quarter="2026-Q1")
     assert response.status_code == 200

@@ -13,6 +13,7 @@ from flask_babel import gettext
 from sqlalchemy import text
 from sqlmodel import select
 
+from tests.conftest import SMALL_PLAN, real_now
 from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
 from workflow.accounts.passwords import check_password
@@ -23,7 +24,6 @@ from workflow.plans.models import Plan, Responsibility
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.operations import start_task
 
-SMALL_PLAN = Path(__file__).resolve().parents[1] / "plans" / "small-ward.yaml"
 VALID = SMALL_PLAN.read_text(encoding="utf-8")
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<field>\S+): (?P<message>.+)$")
 PLAN_TABLES = (
@@ -111,6 +111,7 @@ def unit_head(session, unit_code: str, username: str = "truong") -> User:
         f"{username}@example.vn",
         PASSWORD,
         unit_code=unit_code,
+        now=real_now(),
     )
     session.commit()
     return user
@@ -251,7 +252,7 @@ def test_an_edited_plan_updates_in_place_and_keeps_task_history(runner, session,
     task_id = session.exec(
         select(Task.id).join(Responsibility).where(Responsibility.ref == "VI.2.1")
     ).one()
-    start_task(session, unit_head(session, "UBND"), task_id, version=1)
+    start_task(session, unit_head(session, "UBND"), task_id, version=1, now=real_now())
     session.commit()
     added = (
         "  - ref: VI.2.8\n    section: VI.2\n    title: Chuyển đổi số\n"
@@ -352,7 +353,9 @@ def test_listing_filters_by_unit_and_state(runner, session, opened):
     ]
     assert len(tasks_json(runner, "--state", "assigned")) == 4
     rows = tasks_json(runner, "--unit", "UBND")
-    start_task(session, unit_head(session, "UBND"), rows[0]["id"], rows[0]["version"])
+    start_task(
+        session, unit_head(session, "UBND"), rows[0]["id"], rows[0]["version"], now=real_now()
+    )
     session.commit()
     assert [r["ref"] for r in tasks_json(runner, "--state", "assigned")] == [
         "VI.4.1",
@@ -532,9 +535,9 @@ def test_a_token_printed_for_a_user_identifies_that_user(runner, session, loaded
     )
     token = ok(runner, "user", "token", "lanhdao").stdout.strip()
     assert len(token) >= 32 and "\n" not in token
-    user = user_for_token(session, token)
+    user = user_for_token(session, token, real_now())
     assert user is not None and user.username == "lanhdao"
-    assert user_for_token(session, token + "x") is None
+    assert user_for_token(session, token + "x", real_now()) is None
     session.rollback()
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf
+from tests.conftest import PASSWORD, csrf, real_now
 from workflow.tasks.operations import start_task
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -27,7 +27,7 @@ def started(session, open_tasks, make_user, sign_in):
     """UBND's VI.2.1 task in progress, and its head signed in."""
     task = open_tasks("2026-Q1")("VI.2.1", "UBND")
     head = make_user("unit_head", "UBND")
-    start_task(session, head, task.id, task.version)
+    start_task(session, head, task.id, task.version, now=real_now())
     session.commit()
     session.refresh(task)
     session.commit()
@@ -126,7 +126,7 @@ def test_a_unit_that_neither_owns_nor_coordinates_gets_not_found(
     """CB1's evidence on VI.4.1 (no coordinators): can the heads of UBND or of CB2 fetch it?"""
     task = open_tasks("2026-Q1")("VI.4.1", "CB1")
     owner = make_user("unit_head", "CB1")
-    start_task(session, owner, task.id, task.version)
+    start_task(session, owner, task.id, task.version, now=real_now())
     session.refresh(task)
     session.commit()
     client = sign_in(owner)
@@ -150,7 +150,7 @@ def test_figures_are_reported_with_the_task_that_carries_them(
     """The chi bộ reports the share of members paying dues online (target I.2.4)."""
     task = open_tasks("2026-Q1")("VI.4.1", "CB1")
     head = make_user("unit_head", "CB1")
-    start_task(session, head, task.id, task.version)
+    start_task(session, head, task.id, task.version, now=real_now())
     session.refresh(task)
     session.commit()
     client = sign_in(head)

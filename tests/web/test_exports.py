@@ -12,9 +12,8 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from tests.conftest import csrf
-from tests.workflow.test_accountability import NOW, act_out_history
-from workflow import clock
+from tests.conftest import csrf, set_clock
+from tests.workflow.accountability.test_queries import NOW, act_out_history
 from workflow.periods import Quarter
 from workflow.tasks.models import Task
 
@@ -22,9 +21,9 @@ ROLES = ["leader", "reviewer", "admin", "unit_head", "member"]
 
 
 @pytest.fixture
-def history(session, ward, open_tasks):
+def history(app, session, ward, open_tasks):
     acted = act_out_history(session, ward, open_tasks)
-    clock.set_now(NOW)
+    set_clock(app, NOW)
     return acted
 
 
@@ -77,10 +76,12 @@ def test_the_years_workbook_has_a_sheet_per_quarter_with_tasks(
     session.commit()
 
 
-def test_a_bad_quarter_or_format_is_not_found(sign_in, make_user, history):
+def test_a_bad_quarter_is_refused_and_a_bad_format_is_not_found(sign_in, make_user, history):
     client = signed_in(sign_in, make_user, "leader")
-    assert client.get("/exports/quarterly.docx?quarter=2026-Q9").status_code == 404
+    response = client.get("/exports/quarterly.docx?quarter=2026-Q9")
+    assert response.status_code == 400 and "2026-Q9" in response.text
     assert client.get("/exports/quarterly.pdf?quarter=2026-Q2").status_code == 404
+    assert client.get("/exports/year.xlsx?year=hai-nghin").status_code == 400
 
 
 def feed_link(client) -> str:

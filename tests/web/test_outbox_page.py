@@ -6,11 +6,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from notifications.scheduler import open_quarter_if_due
-from notifications.settings import NotificationSettings
-from notifications.sweep import run_sweep
 from tests.conftest import PASSWORD, csrf
-from workflow import clock
 from workflow.outbox.models import OutboxMessage
 
 ROLES = [
@@ -22,21 +18,18 @@ ROLES = [
 ]
 
 
-def sweep(app, at: str):
+def sweep(office, at: str):
     """The daily sweep at ``at`` (local time), as the scheduler runs it."""
-    clock.set_now(at)
-    engine = app.extensions["giaoviec.engine"]
-    settings = NotificationSettings.from_config(app.config)
-    with app.app_context():
-        open_quarter_if_due(engine, settings)
-        return run_sweep(engine, settings, clock.now())
+    office.at(at)
+    office.open_quarter()
+    return office.sweep()
 
 
 @pytest.fixture
-def queued(app, session, make_user):
+def queued(office, session, make_user):
     """The quarter-opening digest of UBND's head, queued by a real sweep on 2 January 2026."""
     head = make_user("unit_head", "UBND", full_name="Trần Văn Hùng")
-    assert len(sweep(app, "2026-01-02T07:30").queued) == 1
+    assert len(sweep(office, "2026-01-02T07:30").queued) == 1
     row = session.exec(select(OutboxMessage)).one()
     session.commit()
     return head, row

@@ -9,7 +9,6 @@ import pytest
 from sqlmodel import select
 
 from tests.web.test_outbox_page import sign_in_on, sweep
-from workflow import clock
 from workflow.organisations.models import Unit
 from workflow.outbox.models import NotificationItem
 from workflow.tasks.models import Task
@@ -58,7 +57,7 @@ def test_a_unit_head_previews_only_their_own_unit(app, session, make_user, open_
     assert "<select" not in browser.get("/settings/preview").text
 
 
-def test_the_preview_lists_what_the_sweeps_then_queue(app, session, make_user, open_tasks):
+def test_the_preview_lists_what_the_sweeps_then_queue(office, app, session, make_user, open_tasks):
     """Previewed on Monday 2 March 2026 before the sweep, then each day's sweep run: the lines
     about UBND's tasks that each sweep queues are exactly those previewed for that day."""
     head = make_user("unit_head", "UBND", full_name="Trần Văn Hùng")
@@ -68,7 +67,7 @@ def test_the_preview_lists_what_the_sweeps_then_queue(app, session, make_user, o
     ubnd = session.exec(select(Unit).where(Unit.code == "UBND")).one()
     tasks = set(session.exec(select(Task.id).where(Task.unit_id == ubnd.id)).all())
     session.commit()
-    clock.set_now("2026-03-02T07:00")
+    office.at("2026-03-02T07:00")
     admin = app.test_client()
     sign_in_on(admin, make_user("admin"))
     page = admin.get(f"/settings/preview?unit={ubnd.id}").text
@@ -84,10 +83,10 @@ def test_the_preview_lists_what_the_sweeps_then_queue(app, session, make_user, o
     swept: dict[date, set] = {}
     day = date(2026, 3, 2)
     while day <= date(2026, 4, 1):  # every day, weekends too: those speak for the Monday
-        result = sweep(app, f"{day.isoformat()}T07:30")
+        result = sweep(office, f"{day.isoformat()}T07:30")
         session.expire_all()
         queued = session.exec(
-            select(NotificationItem).where(NotificationItem.created_at == clock.now())
+            select(NotificationItem).where(NotificationItem.created_at == office.now())
         ).all()
         session.commit()
         got = {(i.rule, i.task_id, i.recipient_id) for i in queued if i.task_id in tasks}

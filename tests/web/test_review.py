@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from tests.conftest import csrf
+from tests.conftest import csrf, real_now
 from tests.web.test_evidence import PDF
 from workflow.plans.models import Target
 from workflow.tasks import operations
@@ -35,7 +35,7 @@ def report(session, open_tasks, heads, app):
         task = open_tasks(quarter)(ref, unit) if quarter else find(ref, unit)
         session.refresh(task)
         if task.state in ("assigned", "reviewed"):
-            operations.start_task(session, heads[unit], task.id, task.version)
+            operations.start_task(session, heads[unit], task.id, task.version, now=real_now())
         operations.submit_report(
             session,
             heads[unit],
@@ -44,6 +44,7 @@ def report(session, open_tasks, heads, app):
             text,
             files=[Upload(name, io.BytesIO(content)) for name, content in files],
             store=store,
+            now=real_now(),
             **kwargs,
         )
         session.commit()
@@ -160,7 +161,9 @@ def test_html_in_a_report_or_a_reason_is_shown_as_text(session, sign_in, make_us
     """A report, or an earlier reason, holding a script: shown, never run."""
     reviewer = make_user("reviewer")
     task = report("VI.2.1", "UBND", text="<script>alert(1)</script> Đã đăng tin")
-    operations.return_report(session, reviewer, task.id, task.version, "<b>Thiếu</b> ảnh")
+    operations.return_report(
+        session, reviewer, task.id, task.version, "<b>Thiếu</b> ảnh", now=real_now()
+    )
     session.commit()
     report("VI.2.1", "UBND", text="<script>alert(2)</script> Đã bổ sung")
     page = sign_in(reviewer).get("/review/").text
@@ -174,7 +177,9 @@ def test_a_resubmitted_report_shows_the_last_reason_it_was_returned(
 ):
     reviewer = make_user("reviewer", full_name="Trần Văn Duyệt")
     task = report("VI.2.1", "UBND")
-    operations.return_report(session, reviewer, task.id, task.version, "Thiếu ảnh hội nghị")
+    operations.return_report(
+        session, reviewer, task.id, task.version, "Thiếu ảnh hội nghị", now=real_now()
+    )
     session.commit()
     report("VI.2.1", "UBND", text="Đã bổ sung ảnh")
     page = sign_in(reviewer).get("/review/").text
@@ -271,7 +276,9 @@ def test_a_stale_decision_is_refused_and_the_reason_kept(session, sign_in, make_
     task = report("VI.2.1", "UBND")
     client = sign_in(make_user("reviewer"))
     page, seen = client.get("/review/").text, task.version
-    operations.return_report(session, make_user("reviewer"), task.id, task.version, "Thiếu")
+    operations.return_report(
+        session, make_user("reviewer"), task.id, task.version, "Thiếu", now=real_now()
+    )
     session.commit()
     report("VI.2.1", "UBND", text="Lần hai")
     response = client.post(
@@ -320,7 +327,9 @@ def test_one_stale_report_and_none_is_approved(session, sign_in, make_user, repo
     client = sign_in(make_user("reviewer"))
     selection = [(t, t.version) for t in tasks]
     stale = tasks[1]
-    operations.return_report(session, make_user("reviewer"), stale.id, stale.version, "Thiếu")
+    operations.return_report(
+        session, make_user("reviewer"), stale.id, stale.version, "Thiếu", now=real_now()
+    )
     session.commit()
     response = approve_selected(client, selection)
     assert response.status_code == 409

@@ -84,7 +84,7 @@ def test_leaders_are_told_escalations_cannot_be_switched_off(app, make_user):
     assert 'role="note"' not in head.get(URL).text
 
 
-def test_digests_off_means_no_digest_from_the_sweep(app, session, make_user):
+def test_digests_off_means_no_digest_from_the_sweep(app, office, session, make_user):
     """A head who switched digests off gets no quarter list; the other head still does."""
     quiet, other = make_user("unit_head", "UBND"), make_user("unit_head", "BXDD")
     browser = app.test_client()
@@ -94,31 +94,31 @@ def test_digests_off_means_no_digest_from_the_sweep(app, session, make_user):
     session.expire_all()
     assert session.get(User, quiet.id).email_digests is False
     session.commit()
-    sweep(app, "2026-01-02T07:30")
+    sweep(office, "2026-01-02T07:30")
     assert [row.recipient_id for row in outbox(session)] == [other.id]
 
 
-def test_a_leader_with_digests_off_still_gets_the_escalation(app, session, make_user):
+def test_a_leader_with_digests_off_still_gets_the_escalation(office, app, session, make_user):
     """UBND's task due Sunday 15 March is 7 days overdue on Sunday 22nd: escalated Monday 23rd."""
     make_user("unit_head", "UBND")
     leader = make_user("leader", full_name="Vũ Quốc Khánh")
     browser = app.test_client()
     sign_in_on(browser, leader)
     assert save(browser, locale="vi").status_code == 303
-    sweep(app, "2026-01-02T07:30")
-    sweep(app, "2026-03-23T07:30")
+    sweep(office, "2026-01-02T07:30")
+    sweep(office, "2026-03-23T07:30")
     mine = [row for row in outbox(session) if row.recipient_id == leader.id]
     assert len(mine) == 1 and "cần đôn đốc" in mine[0].subject
     assert "UBND" in mine[0].body_text
 
 
-def test_english_chosen_means_an_english_subject(app, session, make_user):
+def test_english_chosen_means_an_english_subject(office, app, session, make_user):
     head = make_user("unit_head", "UBND")
     browser = app.test_client()
     sign_in_on(browser, head)
     response = save(browser, locale="en", email_digests="y")
     assert response.status_code == 303
     assert '<html lang="en">' in browser.get(URL).text
-    sweep(app, "2026-01-02T07:30")
+    sweep(office, "2026-01-02T07:30")
     (row,) = outbox(session)
     assert row.subject == "[Giao Việc] 02/01/2026: 1 new task"

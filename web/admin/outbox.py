@@ -14,9 +14,10 @@ from flask_wtf import FlaskForm
 from notifications.messages import settings_url
 from notifications.preview import as_sent
 from notifications.settings import NotificationSettings
+from web.actions import perform
 from web.admin import bp
+from web.clock import app_clock
 from web.database import db_session
-from workflow import clock
 from workflow.outbox.models import OutboxStatus
 from workflow.outbox.operations import admin_retry
 from workflow.outbox.queries import admin_counts, admin_message, admin_messages
@@ -54,7 +55,7 @@ def outbox_message(message_id: int):
     return render_template(
         "admin/outbox_message.html",
         row=row,
-        sent=as_sent(row, settings.mail, settings_url(settings.base_url)),
+        sent=as_sent(row, settings.mail, settings_url(settings.base_url), app_clock().now()),
         status=OutboxStatus(row.status),
         retry_form=RetryForm(),
     )
@@ -64,7 +65,7 @@ def outbox_message(message_id: int):
 @login_required
 def outbox_retry(message_id: int):
     """Send a failed message again: back in the queue, attempts counted from zero."""
-    if admin_retry(db_session(), current_user.user, message_id, clock.now()):
+    if perform(admin_retry, current_user.user, message_id, app_clock().now()):
         flash(gettext("The message is queued again; it goes out with the next send."), "success")
     else:
         flash(gettext("Only a failed message can be sent again."), "error")

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from definitions import plan_path, shipped_plans
+from web.actions import perform
 from web.admin import bp
 from web.admin.forms import (
     PLAN_MAX_MB,
@@ -21,6 +22,7 @@ from web.admin.forms import (
     PlanUploadForm,
     RoleForm,
 )
+from web.clock import app_clock
 from web.database import db_session
 from web.i18n import error_message
 from workflow.accounts.operations import create_user, reset_password, set_active, set_role_and_unit
@@ -82,8 +84,8 @@ def new_user():
         return render_template("admin/new_user.html", form=form)
     if form.validate():
         try:
-            user = create_user(
-                session,
+            user = perform(
+                create_user,
                 actor,
                 username=form.username.data,
                 full_name=form.full_name.data,
@@ -91,6 +93,7 @@ def new_user():
                 role=form.role.data,
                 unit_code=form.unit.data,
                 password=form.password.data,
+                now=app_clock().now(),
             )
         except InvalidInput as error:
             return render_template(
@@ -117,8 +120,8 @@ def change_role(user_id: int):
     if not form.validate():
         return _render_user(user_id, role_form=form, status=REFUSED)
     try:
-        set_role_and_unit(
-            db_session(), current_user.user, user_id, form.role.data, form.unit.data or None
+        perform(
+            set_role_and_unit, current_user.user, user_id, form.role.data, form.unit.data or None
         )
     except InvalidInput as error:
         return _render_user(user_id, role_form=form, refusal=error_message(error), status=REFUSED)
@@ -135,7 +138,7 @@ def change_password(user_id: int):
     if not form.validate():
         return _render_user(user_id, password_form=form, status=REFUSED)
     try:
-        reset_password(db_session(), current_user.user, user_id, form.new.data)
+        perform(reset_password, current_user.user, user_id, form.new.data)
     except InvalidInput as error:
         return _render_user(
             user_id, password_form=form, refusal=error_message(error), status=REFUSED
@@ -160,7 +163,7 @@ def enable(user_id: int):
 
 def _set_active(user_id: int, active: bool):
     try:
-        user = set_active(db_session(), current_user.user, user_id, active)
+        user = perform(set_active, current_user.user, user_id, active)
     except InvalidInput as error:
         return _render_user(user_id, refusal=error_message(error), status=REFUSED)
     message = (
@@ -223,7 +226,7 @@ def load_shipped(name: str):
 
 def _load(data: bytes, filename: str, form: PlanUploadForm):
     try:
-        result = load_plan_file(db_session(), current_user.user, data, filename)
+        result = perform(load_plan_file, current_user.user, data, filename, app_clock().now())
     except PlanInvalid as invalid:
         problems = [problem.format(gettext) for problem in invalid.problems]
         return _render_plans(form, problems=problems, status=REFUSED)
@@ -275,7 +278,8 @@ def _display_name(filename: str | None) -> str:
 def quarters():
     """Open a quarter: create the tasks every unit owes in it (again: nothing new)."""
     session, actor = db_session(), current_user.user
-    choices, current = quarters_to_open(session, actor)
+    clock = app_clock()
+    choices, current = quarters_to_open(session, actor, clock.today())
     form = OpenQuarterForm(quarter=str(current))
     form.quarter.choices = [
         (str(q), gettext("Quarter %(quarter)s", quarter=q.roman)) for q in choices
@@ -283,7 +287,7 @@ def quarters():
     if not form.validate_on_submit():
         status = REFUSED if form.is_submitted() else 200
         return render_template("admin/quarters.html", form=form), status
-    result = open_quarter_for(session, actor, Quarter.parse(form.quarter.data))
+    result = perform(open_quarter_for, actor, Quarter.parse(form.quarter.data), clock)
     flash(
         gettext(
             "%(quarter)s: %(created)s tasks created, %(existing)s already open.",

@@ -13,32 +13,16 @@ from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
 from web.api import bp
+from web.clock import app_clock
 from web.database import db_session
+from web.errors import CsrfRefused, Unauthenticated
 from workflow.accounts.models import User
 from workflow.accounts.tokens import user_for_token
-from workflow.errors import WorkflowError
 from workflow.i18n import N_
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRFToken"
-
-
-class Unauthenticated(WorkflowError):
-    """No credentials, or credentials that name no active user: answered with 401."""
-
-    code = "unauthenticated"
-    message = N_("Sign in, or send an API token in the header Authorization: Bearer <token>.")
-
-
-class CsrfRefused(WorkflowError):
-    """A change asked for through the session cookie without the session's CSRF token."""
-
-    code = "csrf_failed"
-    message = N_(
-        "A change made with the browser session needs the session's CSRF token in the "
-        "X-CSRFToken header."
-    )
 
 
 @bp.before_request
@@ -72,7 +56,7 @@ def _token_user(header: str) -> User:
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated()
-    user = user_for_token(db_session(), token.strip())
+    user = user_for_token(db_session(), token.strip(), app_clock().now())
     if user is None:
         raise Unauthenticated(
             N_("This API token is not valid: it is unknown or revoked, or its user is inactive.")

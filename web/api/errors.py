@@ -8,20 +8,17 @@ from flask_babel import force_locale, get_locale
 from werkzeug.exceptions import HTTPException
 
 from web.api import bp
-from web.api.auth import CsrfRefused, Unauthenticated
-from web.errors import STATUS_OF, TITLES, render_error
+from web.errors import TITLES, render_error, status_of
 from web.i18n import LOCALES, error_message
 from workflow.errors import WorkflowError
 
-STATUS = {**STATUS_OF, Unauthenticated: 401, CsrfRefused: 400}
 CHALLENGE = 'Bearer realm="giaoviec"'
 
 
 @bp.errorhandler(WorkflowError)
 def refusal(error: WorkflowError):
-    status = next((STATUS[c] for c in type(error).__mro__ if c in STATUS), 400)
     with force_locale(_reader_locale()):
-        response, status = render_error(status, error_message(error), error.code)
+        response, status = render_error(status_of(error), error_message(error), error.code)
     if status == 401:
         response.headers["WWW-Authenticate"] = CHALLENGE
     return response, status

@@ -5,16 +5,17 @@ ignored, so that a typo never silently widens a list or drops a reason."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from datetime import date
 
 from sqlmodel import Session
 
-from workflow import clock
+from web.actions import TaskAction
+from web.periods import parse_quarter, requested_period
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation
 from workflow.organisations.queries import find_unit
-from workflow.periods import Quarter
+from workflow.periods import Period
 from workflow.tasks.states import TaskEvent, TaskState
 
 FILTERS = ("quarter", "unit", "state", "overdue")
@@ -28,12 +29,7 @@ def task_filters(args: Mapping[str, str], session: Session, organisation: Organi
     _refuse_unknown(args, FILTERS, N_("Unknown parameter %(name)s; use: %(names)s."))
     filters: dict = {}
     if args.get("quarter"):
-        try:
-            filters["quarter"] = Quarter.parse(args["quarter"])
-        except ValueError:
-            raise InvalidInput(
-                N_("Not a quarter: %(value)s. Write it like 2026-Q3."), value=args["quarter"]
-            ) from None
+        filters["quarter"] = parse_quarter(args["quarter"])
     if args.get("unit"):
         try:
             filters["unit"] = find_unit(session, organisation, args["unit"])
@@ -52,18 +48,7 @@ def task_filters(args: Mapping[str, str], session: Session, organisation: Organi
     return filters
 
 
-@dataclass(frozen=True)
-class EventRequest:
-    """One event to fire, as the body of ``POST /tasks/<id>/events`` asks for it."""
-
-    event: TaskEvent
-    version: int
-    comment: str = ""
-    links: list[str] = field(default_factory=list)
-    figures: dict[int, str | int | float] = field(default_factory=dict)
-
-
-def event_request(body: object) -> EventRequest:
+def event_request(body: object) -> TaskAction:
     """Read the JSON body; ``None`` stands for a body that is missing or not JSON."""
     if not isinstance(body, dict):
         raise InvalidInput(
@@ -81,7 +66,7 @@ def event_request(body: object) -> EventRequest:
     for name in REPORT_ONLY:
         if name in body and event is not TaskEvent.REPORT:
             raise InvalidInput(N_("%(name)s goes with a report only."), name=name)
-    return EventRequest(
+    return TaskAction(
         event=event,
         version=version,
         comment=_text(body.get("comment", "")),
@@ -124,20 +109,7 @@ def _figures(value: object) -> dict[int, str | int | float]:
     return {int(key): figure for key, figure in value.items()}
 
 
-def accountability_period(args: Mapping[str, str]) -> Quarter | int:
-    """``quarter=2026-Q1`` or ``year=2026``; the current quarter when neither is given."""
+def accountability_period(args: Mapping[str, str], today: date) -> Period:
+    """``quarter=2026-Q1`` or ``year=2026``; the quarter of ``today`` when neither is given."""
     _refuse_unknown(args, ("quarter", "year"), N_("Unknown parameter %(name)s; use: %(names)s."))
-    if args.get("quarter") and args.get("year"):
-        raise InvalidInput(N_("Give a quarter or a year, not both."))
-    if args.get("year"):
-        if not (args["year"].isdigit() and len(args["year"]) == 4):
-            raise InvalidInput(N_("Not a year: %(value)s."), value=args["year"])
-        return int(args["year"])
-    if args.get("quarter"):
-        try:
-            return Quarter.parse(args["quarter"])
-        except ValueError:
-            raise InvalidInput(
-                N_("Not a quarter: %(value)s. Write it like 2026-Q3."), value=args["quarter"]
-            ) from None
-    return Quarter.of(clock.today())
+    return requested_period(args, today)

@@ -102,7 +102,10 @@ SCHEMAS = {
                         "reporting_rate": nullable({"type": "number"}),
                         "on_time_rate": nullable({"type": "number"}),
                         "approved": INTEGER,
-                        "returned": {**INTEGER, "description": "times a report was returned"},
+                        "returned": {
+                            **INTEGER,
+                            "description": "tasks whose report was returned at least once",
+                        },
                         "overdue_now": INTEGER,
                         "last_activity": nullable(INSTANT),
                     },

@@ -4,21 +4,19 @@ refusals travel as exceptions to ``web/api/errors.py``."""
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlmodel import Session
 
+from web.actions import act_on_task
 from web.api import bp
 from web.api.auth import api_user
-from web.api.inputs import EventRequest, accountability_period, event_request, task_filters
+from web.api.inputs import accountability_period, event_request, task_filters
 from web.api.openapi import DOCUMENT
 from web.api.schemas import accountability_json, task_json, user_json
+from web.clock import app_clock
 from web.database import db_session
-from workflow import clock
 from workflow.accountability.queries import accountability_by_unit
-from workflow.accounts.models import User
-from workflow.organisations.models import Organisation, Unit
-from workflow.tasks.operations import COMMENTED_ACTIONS, submit_report
+from workflow.organisations.models import Unit
+from workflow.organisations.queries import organisation_of
 from workflow.tasks.queries import list_tasks, task_detail
-from workflow.tasks.states import TaskEvent
 
 
 @bp.get("/openapi.json")
@@ -37,10 +35,11 @@ def me():
 @bp.get("/accountability")
 def accountability():
     """The accountability figures by unit for a quarter or a year (leaders, reviewers, admins)."""
-    session, user = db_session(), api_user()
-    organisation = session.get(Organisation, user.organisation_id)
-    period = accountability_period(request.args)
-    rows = accountability_by_unit(session, organisation, period, clock.now(), viewer=user)
+    session, user, clock = db_session(), api_user(), app_clock()
+    period = accountability_period(request.args, clock.today())
+    rows = accountability_by_unit(
+        session, organisation_of(session, user), period, clock.now(), viewer=user
+    )
     return jsonify(accountability_json(period, rows))
 
 
@@ -48,39 +47,22 @@ def accountability():
 def tasks():
     """The tasks the caller may see, filtered by quarter, unit, state and overdue."""
     session, user = db_session(), api_user()
-    organisation = session.get(Organisation, user.organisation_id)
+    organisation = organisation_of(session, user)
     filters = task_filters(request.args, session, organisation)
-    rows = list_tasks(session, organisation, clock.now(), viewer=user, **filters)
+    rows = list_tasks(session, organisation, app_clock().now(), viewer=user, **filters)
     return jsonify({"tasks": [row.as_json() for row in rows]})
 
 
 @bp.get("/tasks/<int:task_id>")
 def task(task_id: int):
     session, user = db_session(), api_user()
-    return jsonify(task_json(task_detail(session, user, task_id), user, clock.now()))
+    return jsonify(task_json(task_detail(session, user, task_id), user, app_clock().now()))
 
 
 @bp.post("/tasks/<int:task_id>/events")
 def fire_event(task_id: int):
     """Fire one event; the answer is the task as it now stands."""
     wanted = event_request(request.get_json(force=True, silent=True))
-    session, user = db_session(), api_user()
-    _perform(wanted, session, user, task_id)
-    return jsonify(task_json(task_detail(session, user, task_id), user, clock.now()))
-
-
-def _perform(wanted: EventRequest, session: Session, user: User, task_id: int) -> None:
-    """Call the one service behind the event."""
-    if wanted.event is TaskEvent.REPORT:
-        submit_report(
-            session,
-            user,
-            task_id,
-            wanted.version,
-            wanted.comment,
-            links=wanted.links,
-            figures=wanted.figures,
-        )
-        return
-    service = COMMENTED_ACTIONS[wanted.event]
-    service(session, user, task_id, wanted.version, wanted.comment)
+    user = api_user()
+    act_on_task(user, task_id, wanted)
+    return jsonify(task_json(task_detail(db_session(), user, task_id), user, app_clock().now()))

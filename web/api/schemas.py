@@ -36,7 +36,7 @@ def task_json(detail: TaskDetail, viewer: User, now: datetime) -> dict:
     row = TaskRow.of(
         task, responsibility.ref, responsibility.title, detail.unit.code, detail.unit.name, now
     )
-    actions = events_for(viewer.role, viewer.unit_id, task.state, task.unit_id)
+    actions = events_for(viewer, task.state, task.unit_id)
     return {
         **row.as_json(),
         "plan": detail.plan.code,

@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from workflow.accounts.passwords import MIN_PASSWORD_LENGTH
+
 
 class LoginForm(FlaskForm):
     username = StringField(_l("User name"), validators=[DataRequired()])
@@ -17,7 +19,13 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, message=_l("At least %(min)d characters.")),
+        ],
+    )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[EqualTo("new", message=_l("The passwords differ."))],

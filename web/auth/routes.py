@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from web.actions import perform
 from web.auth import bp
 from web.auth.account import Account
 from web.auth.forms import ChangePasswordForm, LoginForm
@@ -61,7 +62,7 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_password(db_session(), current_user.user, form.current.data, form.new.data)
+            perform(change_password, current_user.user, form.current.data, form.new.data)
         except WorkflowError as error:
             flash(error_message(error), "error")
         else:
@@ -76,7 +77,7 @@ def language(code: str):
     if code not in LOCALES:
         code = LOCALES[0]
     if current_user.is_authenticated:
-        set_language(db_session(), current_user.user, code)
+        perform(set_language, current_user.user, code)
     response = redirect(_safe_next(request.form.get("next")))
     response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
     return response

@@ -9,25 +9,48 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
+from flask import Flask
+from flask.cli import ScriptInfo
 from flask_babel import gettext
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+from web.clock import app_clock, set_app_clock
 from web.database import engine
 from web.i18n import error_message
-from workflow import clock
+from web.periods import parse_quarter
+from workflow.clock import Clock
 from workflow.db.engine import transaction
 from workflow.errors import WorkflowError
 
 
 def _set_clock(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--now``: this command's app reads its clock at that instant (it stands still). Read
+    while the options are parsed, before the app's context exists: the app comes from Flask's
+    script info."""
     if value:
-        try:
-            clock.set_now(value)
-        except ValueError:
-            raise click.BadParameter(
-                gettext("expected a date or date-time such as 2026-03-01 or 2026-03-01T08:00")
-            ) from None
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        set_app_clock(app, parse_clock(value, runs=False, app=app))
+
+
+def parse_clock(value: str | None, *, runs: bool, app: Flask | None = None) -> Clock:
+    """A clock at ``value`` (local time) in the app's zone, or a clear refusal."""
+    try:
+        return Clock.at(value, app_clock(app).zone, runs=runs)
+    except ValueError:
+        raise click.BadParameter(
+            gettext("expected a date or date-time such as 2026-03-01 or 2026-03-01T08:00")
+        ) from None
+
+
+def quarter_option_value(ctx: click.Context, param: click.Parameter, value: str | None):
+    """``--quarter``, read like a page's ``quarter=``; None when not given."""
+    if value is None:
+        return None
+    try:
+        return parse_quarter(value)
+    except WorkflowError as error:
+        raise click.BadParameter(error_message(error)) from None
 
 
 now_option = click.option(

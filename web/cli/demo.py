@@ -13,11 +13,10 @@ from flask_babel import gettext
 from werkzeug.serving import run_simple
 
 from definitions import DEFAULT_PLAN, plan_path
-from notifications.scheduler import SchedulerLock, build_scheduler, daily_sweep
-from notifications.settings import NotificationSettings
-from web.cli.common import unit_of_work
+from notifications.scheduler import JobContext, daily_sweep, run_scheduler
+from web.cli.common import parse_clock, unit_of_work
+from web.clock import app_clock, set_app_clock
 from web.database import engine
-from workflow import clock
 from workflow.db.migrate import upgrade
 from workflow.demo.history import DEMO_PASSWORD, prepare_demo
 from workflow.plans.checks import read_plan
@@ -37,16 +36,6 @@ def _demo_secret_key() -> str:
     return path.read_text().strip()
 
 
-def _start_clock(now_text: str | None) -> None:
-    """Real time, or a clock that starts at ``--now`` and keeps running."""
-    try:
-        clock.set_now(now_text, frozen=False)
-    except ValueError:
-        raise click.BadParameter(
-            gettext("expected a date or date-time such as 2026-03-01 or 2026-03-01T08:00")
-        ) from None
-
-
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -61,11 +50,11 @@ def demo_command(host: str, port: int, now_text: str | None) -> None:
     app = current_app._get_current_object()
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _demo_secret_key()
-    _start_clock(now_text)
+    clock = parse_clock(now_text, runs=True)  # real time, or from --now on
+    set_app_clock(app, clock)
     upgrade(engine())
     with unit_of_work() as session:
-        accounts = prepare_demo(session, read_plan(plan_path(DEFAULT_PLAN)), clock.now())
-    _start_clock(now_text)  # the replay moved it; the demo's clock runs from here
+        accounts = prepare_demo(session, read_plan(plan_path(DEFAULT_PLAN)), clock)
     url = f"http://{host}:{port}/"
     click.echo(gettext("Giao Việc demo: open %(url)s", url=url))
     click.echo(gettext("Data: %(database)s", database=engine().url.render_as_string()))
@@ -80,7 +69,8 @@ def demo_command(host: str, port: int, now_text: str | None) -> None:
 
 
 class DemoScheduler:
-    """The reminder jobs in a daemon thread of the demo process (never in a request worker)."""
+    """The reminder jobs in a daemon thread of the demo process (never in a request worker),
+    through the same lock as any scheduler; a first sweep runs at once, whatever the hour."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -89,25 +79,24 @@ class DemoScheduler:
         self.thread = threading.Thread(target=self.run, name="giaoviec-scheduler", daemon=True)
 
     def run(self) -> None:
-        engine_ = self.app.extensions["giaoviec.engine"]
-        lock = SchedulerLock(engine_)
-        if not lock.acquire(self.stopping, poll=5.0):
-            return  # another scheduler runs the jobs; stopped while waiting
         try:
-            settings = NotificationSettings.from_config(self.app.config)
-            scheduler = build_scheduler(self.app, engine_)
-            with self.app.app_context():  # a catch-up sweep now, whatever the hour
-                try:
-                    daily_sweep(engine_, settings)
-                except Exception:
-                    log.exception("the demo's first sweep failed; the daily sweep catches up")
-            self.swept.set()
-            scheduler.start()
-            self.stopping.wait()
-            scheduler.shutdown(wait=True)
+            run_scheduler(
+                self.app,
+                self.app.extensions["giaoviec.engine"],
+                app_clock(self.app),
+                self.stopping,
+                on_start=self.first_sweep,
+            )
         finally:
             self.swept.set()
-            lock.release()
+
+    def first_sweep(self, jobs: JobContext) -> None:
+        try:
+            daily_sweep(jobs)
+        except Exception:
+            log.exception("the demo's first sweep failed; the daily sweep catches up")
+        finally:
+            self.swept.set()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the jobs and wait for the thread (for tests; the demo just exits)."""

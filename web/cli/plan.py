@@ -8,6 +8,7 @@ from flask_babel import gettext
 
 from definitions import plan_path, shipped_plans
 from web.cli.common import fail, json_option, print_json, reports_errors, unit_of_work
+from web.clock import app_clock
 from workflow.plans.checks import PlanInvalid, read_plan
 from workflow.plans.store import load_plan
 
@@ -89,7 +90,7 @@ def load_command(path: str) -> None:
     """Load a plan file; loading it again changes nothing, an edited one updates in place."""
     definition = _read(path)
     with unit_of_work() as session:
-        result = load_plan(session, definition)
+        result = load_plan(session, definition, app_clock().now())
         code = result.plan.code
     if not result.changed:
         click.echo(gettext("Plan %(code)s is already loaded and unchanged.", code=code))

@@ -8,9 +8,9 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext
 
-from web.cli.common import now_option, reports_errors, unit_of_work
+from web.cli.common import now_option, quarter_option_value, reports_errors, unit_of_work
 from web.cli.tasks import org_option
-from workflow import clock
+from web.clock import app_clock
 from workflow.organisations.queries import find_organisation
 from workflow.periods import Quarter
 from workflow.reporting.exports import FORMATS, quarterly_file
@@ -18,15 +18,13 @@ from workflow.reporting.exports import FORMATS, quarterly_file
 group = AppGroup("report", help="Write reports and exports.")
 
 
-def _quarter(ctx, param, value: str | None) -> Quarter:
-    try:
-        return Quarter.parse(value) if value else Quarter.of(clock.today())
-    except ValueError:
-        raise click.BadParameter(gettext("write a quarter like 2026-Q3")) from None
-
-
 @group.command("quarterly")
-@click.option("--quarter", callback=_quarter, metavar="YYYY-QN", help="The quarter, e.g. 2026-Q3.")
+@click.option(
+    "--quarter",
+    callback=quarter_option_value,
+    metavar="YYYY-QN",
+    help="The quarter, e.g. 2026-Q3 (this quarter by default).",
+)
 @click.option("--format", "file_format", type=click.Choice(list(FORMATS)), default="docx")
 @click.option("--plan", "plan_code", metavar="CODE", help="The plan, when several cover it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
@@ -35,10 +33,12 @@ def _quarter(ctx, param, value: str | None) -> Quarter:
 @reports_errors
 def quarterly_command(quarter, file_format, plan_code, output: Path, org_code) -> None:
     """Write the quarterly report (.docx) or the quarter's tasks (.xlsx, .csv) to a file."""
+    clock = app_clock()
+    quarter = quarter or Quarter.of(clock.today())
     with unit_of_work() as session:
         organisation = find_organisation(session, org_code)
         content = quarterly_file(
-            session, organisation, quarter, file_format, clock.now(), plan_code=plan_code
+            session, organisation, quarter, file_format, clock, plan_code=plan_code
         )
     output.write_bytes(content)
     click.echo(gettext("Wrote %(path)s.", path=str(output)))

@@ -6,29 +6,26 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext
 
-from web.cli.common import json_option, now_option, print_json, reports_errors, unit_of_work
-from workflow import clock
+from web.cli.common import (
+    json_option,
+    now_option,
+    print_json,
+    quarter_option_value,
+    reports_errors,
+    unit_of_work,
+)
+from web.clock import app_clock
 from workflow.organisations.queries import find_organisation, find_unit
 from workflow.periods import Quarter
 from workflow.plans.opening import open_quarter
 from workflow.tasks.queries import list_tasks
 from workflow.tasks.states import TaskState
-from workflow.timezones import local_zone
 
 group = AppGroup("tasks", help="Open quarters and list tasks.")
 
 
-def _quarter(ctx, param, value: str | None) -> Quarter | None:
-    if value is None:
-        return None
-    try:
-        return Quarter.parse(value)
-    except ValueError:
-        raise click.BadParameter(gettext("write a quarter like 2026-Q3")) from None
-
-
 quarter_option = click.option(
-    "--quarter", callback=_quarter, metavar="YYYY-QN", help="The quarter, e.g. 2026-Q3."
+    "--quarter", callback=quarter_option_value, metavar="YYYY-QN", help="The quarter, e.g. 2026-Q3."
 )
 org_option = click.option(
     "--org", "org_code", metavar="CODE", help="The organisation, when there are several."
@@ -42,9 +39,10 @@ org_option = click.option(
 @reports_errors
 def open_command(quarter: Quarter | None, org_code: str | None) -> None:
     """Create the quarter's tasks (the current quarter by default); running it again adds none."""
+    clock = app_clock()
     quarter = quarter or Quarter.of(clock.today())
     with unit_of_work() as session:
-        result = open_quarter(session, find_organisation(session, org_code), quarter)
+        result = open_quarter(session, find_organisation(session, org_code), quarter, clock)
     click.echo(
         gettext(
             "%(quarter)s: %(created)s tasks created, %(existing)s already open.",
@@ -72,7 +70,7 @@ def list_command(quarter, unit_code, state, overdue, org_code, as_json) -> None:
         rows = list_tasks(
             session,
             organisation,
-            clock.now(),
+            app_clock().now(),
             quarter=quarter,
             unit=unit,
             state=state,
@@ -82,7 +80,7 @@ def list_command(quarter, unit_code, state, overdue, org_code, as_json) -> None:
         print_json([row.as_json() for row in rows])
         return
     for row in rows:
-        due = row.due_at.astimezone(local_zone()).strftime("%d/%m/%Y")
+        due = app_clock().local(row.due_at).strftime("%d/%m/%Y")
         click.echo(
             f"{row.id:>6} {row.period} {row.ref:<10} {row.unit_code:<10} "
             f"{gettext(TaskState(row.state).label):<24} {due} {row.title}"

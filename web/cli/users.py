@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext
 
 from web.cli.common import reports_errors, unit_of_work
+from web.clock import app_clock
 from workflow.accounts.operations import add_user
 from workflow.accounts.queries import find_user
 from workflow.accounts.roles import Role
@@ -44,6 +45,7 @@ def add_command(username, role, unit_code, email, full_name, org_code, password_
             password,
             unit_code=unit_code,
             full_name=full_name,
+            now=app_clock().now(),
         )
         click.echo(gettext("User %(username)s created.", username=user.username))
 
@@ -54,5 +56,5 @@ def add_command(username, role, unit_code, email, full_name, org_code, password_
 def token_command(username):
     """Issue an API token for a user; it is printed once and stored only as a hash."""
     with unit_of_work() as session:
-        token = issue_token(session, find_user(session, username))
+        token = issue_token(session, find_user(session, username), app_clock().now())
     click.echo(token)

@@ -6,19 +6,23 @@ from flask import abort, render_template, request
 from flask_babel import format_percent, gettext
 from flask_login import current_user, login_required
 
+from web.clock import app_clock
 from web.dashboard import bp
 from web.dashboard.charts import rate_chart
 from web.database import db_session
-from web.pages import requested_period_or_404
-from workflow import clock
-from workflow.accountability.measures import MEASURE_LABELS, MEASURES, Period
+from web.periods import period_args, requested_period
+from workflow.accountability.measures import MEASURE_LABELS, MEASURES
 from workflow.accountability.overview import plan_overview
-from workflow.accountability.queries import accountability_by_unit, rates_by_quarter, tasks_behind
+from workflow.accountability.queries import (
+    accountability_by_unit,
+    figure_scope,
+    rates_by_quarter,
+    tasks_behind,
+)
 from workflow.accountability.sorting import SORT_KEYS, sort_accountability
-from workflow.organisations.models import Organisation
-from workflow.organisations.queries import find_unit
-from workflow.permissions import ORGANISATION_WIDE, may_see_task_lists, require_role
-from workflow.plans.queries import find_responsibility, plan_years
+from workflow.organisations.queries import organisation_of
+from workflow.permissions import Access, may
+from workflow.plans.queries import plan_years
 
 
 @bp.context_processor
@@ -31,10 +35,10 @@ def formatting() -> dict:
 def accountability():
     """One row per unit for a quarter or a year, worst first unless sorted otherwise, and the
     organisation's rates across the year's quarters."""
-    user, session, now = current_user.user, db_session(), clock.now()
-    require_role(user, *ORGANISATION_WIDE)
-    organisation = session.get(Organisation, user.organisation_id)
-    period = requested_period_or_404()
+    user, session, clock = current_user.user, db_session(), app_clock()
+    now = clock.now()
+    organisation = organisation_of(session, user)
+    period = requested_period(request.args, clock.today())
     rows = accountability_by_unit(session, organisation, period, now, viewer=user)
     sort = request.args.get("sort", "worst")
     if sort not in SORT_KEYS:
@@ -48,7 +52,7 @@ def accountability():
         sort=sort,
         descending=descending,
         period=period,
-        period_args=_period_args(period),
+        period_args=period_args(period),
         years=plan_years(session, organisation),
         chart=rate_chart(
             rates.organisation,
@@ -62,20 +66,21 @@ def accountability():
 @login_required
 def tasks():
     """The tasks behind one figure: of one unit, or of one responsibility of a plan, or all."""
-    user, session, now = current_user.user, db_session(), clock.now()
-    require_role(user, *ORGANISATION_WIDE)
-    organisation = session.get(Organisation, user.organisation_id)
+    user, session, clock = current_user.user, db_session(), app_clock()
+    now = clock.now()
+    organisation = organisation_of(session, user)
     measure = request.args.get("measure", "expected")
     if measure not in MEASURES:
         abort(404)
-    period = requested_period_or_404()
-    unit = responsibility = None
-    if request.args.get("unit"):
-        unit = find_unit(session, organisation, request.args["unit"])
-    if request.args.get("ref"):
-        responsibility = find_responsibility(
-            session, organisation, request.args.get("plan", ""), request.args["ref"]
-        )
+    period = requested_period(request.args, clock.today())
+    unit, responsibility = figure_scope(
+        session,
+        organisation,
+        unit_code=request.args.get("unit"),
+        plan_code=request.args.get("plan"),
+        ref=request.args.get("ref"),
+        viewer=user,
+    )
     rows = tasks_behind(
         session,
         organisation,
@@ -94,7 +99,7 @@ def tasks():
         unit=unit,
         responsibility=responsibility,
         period=period,
-        period_args=_period_args(period),
+        period_args=period_args(period),
         now=now,
     )
 
@@ -104,13 +109,8 @@ def tasks():
 def plan_page():
     """The plan as written, section by section, with each responsibility's progress by quarter."""
     user, session = current_user.user, db_session()
-    organisation = session.get(Organisation, user.organisation_id)
     return render_template(
         "dashboard/plan.html",
-        plans=plan_overview(session, organisation, clock.now()),
-        links=may_see_task_lists(user),
+        plans=plan_overview(session, organisation_of(session, user), app_clock().now()),
+        links=may(user, Access.PLAN_PROGRESS),
     )
-
-
-def _period_args(period: Period) -> dict:
-    return {"year": period} if isinstance(period, int) else {"quarter": str(period)}

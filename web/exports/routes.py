@@ -1,5 +1,6 @@
-"""Download routes. Reports and lists are for leaders, reviewers and admins; everyone may have
-a calendar feed of their tasks, reached by a secret link that works without signing in."""
+"""Download routes. Reports and lists are for leaders, reviewers and admins (the engine says
+so); everyone may have a calendar feed of their tasks, reached by a secret link that works
+without signing in."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_babel import format_percent
 from flask_login import current_user, login_required
 
+from web.clock import app_clock
 from web.database import db_session
 from web.exports import bp
-from web.pages import requested_period_or_404
-from workflow import clock
+from web.periods import parse_year, requested_period, requested_quarter
 from workflow.accountability.queries import accountability_by_unit
-from workflow.organisations.models import Organisation
-from workflow.periods import Quarter
-from workflow.permissions import ORGANISATION_WIDE, require_role
+from workflow.organisations.queries import organisation_of
 from workflow.reporting.calendar import (
     active_calendar_token,
     calendar_feed,
@@ -24,13 +23,6 @@ from workflow.reporting.calendar import (
     user_for_calendar_token,
 )
 from workflow.reporting.exports import FORMATS, file_name, quarterly_file, year_workbook
-
-
-def _quarter() -> Quarter:
-    try:
-        return Quarter.parse(request.args.get("quarter") or str(Quarter.of(clock.today())))
-    except ValueError:
-        abort(404)
 
 
 def _download(content: bytes, mimetype: str, name: str) -> Response:
@@ -46,16 +38,15 @@ def quarterly(file_format: str):
     """The quarterly report (.docx) or the quarter's tasks (.xlsx, .csv)."""
     if file_format not in FORMATS:
         abort(404)
-    user, session = current_user.user, db_session()
-    require_role(user, *ORGANISATION_WIDE)
-    organisation = session.get(Organisation, user.organisation_id)
-    quarter = _quarter()
+    user, session, clock = current_user.user, db_session(), app_clock()
+    organisation = organisation_of(session, user)
+    quarter = requested_quarter(request.args, clock.today())
     content = quarterly_file(
         session,
         organisation,
         quarter,
         file_format,
-        clock.now(),
+        clock,
         viewer=user,
         plan_code=request.args.get("plan") or None,
     )
@@ -66,21 +57,18 @@ def quarterly(file_format: str):
 @login_required
 def year():
     """The whole year's tasks, a sheet per quarter, with the year's summary by unit."""
-    user, session = current_user.user, db_session()
-    require_role(user, *ORGANISATION_WIDE)
-    organisation = session.get(Organisation, user.organisation_id)
-    text = request.args.get("year") or str(clock.today().year)
-    if not (text.isdigit() and len(text) == 4):
-        abort(404)
+    user, session, clock = current_user.user, db_session(), app_clock()
+    organisation = organisation_of(session, user)
+    year = parse_year(request.args.get("year") or str(clock.today().year))
     content = year_workbook(
         session,
         organisation,
-        int(text),
-        clock.now(),
+        year,
+        clock,
         viewer=user,
         plan_code=request.args.get("plan") or None,
     )
-    name = f"nhiem-vu-{organisation.code.lower()}-{text}.xlsx"
+    name = f"nhiem-vu-{organisation.code.lower()}-{year}.xlsx"
     return _download(content, FORMATS["xlsx"], name)
 
 
@@ -88,10 +76,10 @@ def year():
 @login_required
 def accountability_print():
     """The accountability table on an A4 landscape page, without navigation."""
-    user, session, now = current_user.user, db_session(), clock.now()
-    require_role(user, *ORGANISATION_WIDE)
-    organisation = session.get(Organisation, user.organisation_id)
-    period = requested_period_or_404()
+    user, session, clock = current_user.user, db_session(), app_clock()
+    organisation = organisation_of(session, user)
+    period = requested_period(request.args, clock.today())
+    now = clock.now()
     rows = accountability_by_unit(session, organisation, period, now, viewer=user)
     return render_template(
         "exports/accountability_print.html",
@@ -107,13 +95,13 @@ def accountability_print():
 @login_required
 def calendar():
     """The page to create, replace or revoke one's calendar link; a new link is shown once."""
-    user, session = current_user.user, db_session()
+    user, session, now = current_user.user, db_session(), app_clock().now()
     link = None
     if request.method == "POST":
         if request.form.get("action") == "revoke":
-            revoke_calendar_tokens(session, user, clock.now())
+            revoke_calendar_tokens(session, user, now)
         else:
-            token = issue_calendar_token(session, user, clock.now())
+            token = issue_calendar_token(session, user, now)
             link = url_for("exports.calendar_feed_file", token=token, _external=True)
     return render_template(
         "exports/calendar.html",
@@ -129,12 +117,11 @@ def calendar_feed_file(token: str):
     user = user_for_calendar_token(session, token)
     if user is None:
         abort(404)
-    organisation = session.get(Organisation, user.organisation_id)
     content = calendar_feed(
-        organisation,
+        organisation_of(session, user),
         calendar_tasks(session, user),
         current_app.config["BASE_URL"],
-        clock.now(),
+        app_clock(),
     )
     response = Response(content, mimetype="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="giaoviec.ics"'

@@ -8,16 +8,16 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from notifications.preview import reminder_preview
-from notifications.rules import Rule
+from notifications.rules import ESCALATED_TO, Rule
 from notifications.settings import NotificationSettings
+from web.actions import perform
+from web.clock import app_clock
 from web.database import db_session
 from web.settings import bp
 from web.settings.forms import NotificationSettingsForm
-from workflow import clock
 from workflow.accounts.operations import save_notification_settings
-from workflow.accounts.roles import Role
 from workflow.i18n import N_
-from workflow.permissions import ORGANISATION_WIDE
+from workflow.permissions import Access, may
 
 RULE_LABELS = {
     Rule.OPENING: N_("The quarter's list"),
@@ -27,7 +27,6 @@ RULE_LABELS = {
     Rule.REVIEW: N_("Waiting for review"),
     Rule.RETURNED: N_("Report returned"),
 }
-PREVIEW_ROLES = (*ORGANISATION_WIDE, Role.UNIT_HEAD)
 
 
 @bp.route("/notifications", methods=["GET", "POST"])
@@ -43,7 +42,7 @@ def notifications():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return _render(form), status
-    save_notification_settings(db_session(), user, form.email_digests.data, form.locale.data)
+    perform(save_notification_settings, user, form.email_digests.data, form.locale.data)
     flash(gettext("Your notification settings were saved."), "success")
     response = redirect(url_for("settings.notifications"), 303)
     response.set_cookie("lang", user.locale, max_age=365 * 24 * 3600, samesite="Lax")
@@ -55,8 +54,8 @@ def _render(form: NotificationSettingsForm):
     return render_template(
         "settings/notifications.html",
         form=form,
-        gets_escalations=user.role in (Role.LEADER, Role.REVIEWER),
-        may_preview=user.role in PREVIEW_ROLES,
+        gets_escalations=user.role in ESCALATED_TO,
+        may_preview=may(user, Access.REMINDER_PREVIEW),
     )
 
 
@@ -66,7 +65,7 @@ def preview():
     """The reminders the next 30 days' sweeps would send about a unit's tasks (``?unit=``)."""
     unit_id = request.args.get("unit", type=int)
     settings = NotificationSettings.from_config(current_app.config)
-    result = reminder_preview(db_session(), current_user.user, unit_id, settings, clock.now())
+    result = reminder_preview(db_session(), current_user.user, unit_id, settings, app_clock().now())
     return render_template(
         "settings/preview.html",
         preview=result,

@@ -40,7 +40,7 @@ class UnitAccountability(Rates):
     reported: int
     on_time: int
     approved: int
-    returned: int  # how many times a report was returned, not how many tasks
+    returned: int  # tasks whose report was returned at least once
     overdue: int
     last_activity: datetime | None
 

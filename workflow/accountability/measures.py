@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import case, exists, func, true
 
 from workflow.i18n import N_
-from workflow.periods import Quarter
-from workflow.tasks.deadlines import overdue_clause
+from workflow.periods import Period, Quarter
+from workflow.tasks.deadlines import on_time_clause, overdue_clause
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.states import TaskEvent, TaskState
-
-Period = Quarter | int  # a quarter, or a whole year
 
 
 def period_clause(period: Period):
@@ -21,25 +19,6 @@ def period_clause(period: Period):
     if isinstance(period, Quarter):
         return Task.period == str(period)
     return Task.period.in_([str(Quarter(period, number)) for number in range(1, 5)])
-
-
-def parse_period(text: str) -> Period:
-    """``2026-Q1`` is a quarter, ``2026`` a year; anything else raises ``ValueError``."""
-    text = str(text).strip()
-    if text.isdigit() and len(text) == 4:
-        return int(text)
-    return Quarter.parse(text)
-
-
-def requested_period(args: Mapping[str, str], today: date) -> Period:
-    """The period a query string asks for: ``year=2026`` or ``quarter=2026-Q1``, else the
-    quarter of ``today``; anything else raises ``ValueError``."""
-    if args.get("year"):
-        year = parse_period(args["year"])
-        if not isinstance(year, int) or not 1900 < year < 2200:
-            raise ValueError(args["year"])
-        return year
-    return Quarter.parse(args.get("quarter") or str(Quarter.of(today)))
 
 
 def returned_clause():
@@ -53,7 +32,7 @@ def returned_clause():
 MEASURES: dict[str, Callable[[datetime], object]] = {
     "expected": lambda now: true(),
     "reported": lambda now: Task.first_reported_at.is_not(None),
-    "on_time": lambda now: Task.first_reported_at <= Task.due_at,
+    "on_time": lambda now: on_time_clause(),
     "approved": lambda now: Task.state == TaskState.REVIEWED.value,
     "returned": lambda now: returned_clause(),
     "overdue": overdue_clause,

@@ -16,15 +16,14 @@ from workflow.accountability.figures import QuarterRates, UnitAccountability, Ye
 from workflow.accountability.measures import MEASURES, Period, count_where, period_clause
 from workflow.accountability.sorting import sort_accountability
 from workflow.accounts.models import User
-from workflow.errors import NotAllowed
 from workflow.organisations.models import Organisation, Unit
-from workflow.organisations.queries import unit_heads
+from workflow.organisations.queries import find_unit, unit_heads
 from workflow.periods import Quarter
-from workflow.permissions import ORGANISATION_WIDE, require_role
+from workflow.permissions import Access, require_viewer
 from workflow.plans.models import Plan, Responsibility
+from workflow.plans.queries import find_responsibility
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows_select
-from workflow.tasks.states import TaskEvent
 
 
 def accountability_by_unit(
@@ -41,7 +40,7 @@ def accountability_by_unit(
     Raises ``NotAllowed`` when a ``viewer`` is given who is not a leader, reviewer or admin of
     ``organisation`` (the command line passes none).
     """
-    _check_viewer(viewer, organisation)
+    require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
     in_scope = and_(Plan.organisation_id == organisation.id, period_clause(period))
     counts = (
         select(
@@ -49,7 +48,7 @@ def accountability_by_unit(
             func.count(Task.id).label("expected"),
             *(
                 count_where(MEASURES[name](now)).label(name)
-                for name in ("reported", "on_time", "approved", "overdue")
+                for name in ("reported", "on_time", "approved", "returned", "overdue")
             ),
         )
         .join(Plan, Plan.id == Task.plan_id)
@@ -61,7 +60,6 @@ def accountability_by_unit(
     events = (
         select(
             Task.unit_id,
-            count_where(TaskEventRecord.event == TaskEvent.RETURN.value).label("returned"),
             func.max(case((by_person, TaskEventRecord.at), else_=null())).label("last_activity"),
         )
         .join(Task, Task.id == TaskEventRecord.task_id)
@@ -79,7 +77,7 @@ def accountability_by_unit(
             counts.c.reported,
             counts.c.on_time,
             counts.c.approved,
-            func.coalesce(events.c.returned, 0).label("returned"),
+            counts.c.returned,
             counts.c.overdue,
             events.c.last_activity,
         )
@@ -94,14 +92,6 @@ def accountability_by_unit(
     return sort_accountability(result)
 
 
-def _check_viewer(viewer: User | None, organisation: Organisation) -> None:
-    if viewer is None:
-        return
-    require_role(viewer, *ORGANISATION_WIDE)
-    if viewer.organisation_id != organisation.id:
-        raise NotAllowed()
-
-
 def rates_by_quarter(
     session: Session,
     organisation: Organisation,
@@ -112,7 +102,7 @@ def rates_by_quarter(
 ) -> YearRates:
     """Reporting and on-time rates of each quarter of ``year``, for the organisation and for
     each unit, in one statement (the per-unit groups and the organisation's, united)."""
-    _check_viewer(viewer, organisation)
+    require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
     quarters = [Quarter(year, number) for number in range(1, 5)]
     by_name = {str(quarter): quarter for quarter in quarters}
     figures = (
@@ -156,6 +146,25 @@ def rates_by_quarter(
 # The tasks behind a figure
 
 
+def figure_scope(
+    session: Session,
+    organisation: Organisation,
+    *,
+    unit_code: str | None = None,
+    plan_code: str | None = None,
+    ref: str | None = None,
+    viewer: User | None = None,
+) -> tuple[Unit | None, Responsibility | None]:
+    """The unit, or the responsibility of a plan, that a request narrows a figure to; asked
+    after the viewer may see figures, so codes reveal nothing to anyone else."""
+    require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
+    unit = find_unit(session, organisation, unit_code) if unit_code else None
+    responsibility = (
+        find_responsibility(session, organisation, plan_code or "", ref) if ref else None
+    )
+    return unit, responsibility
+
+
 def tasks_behind(
     session: Session,
     organisation: Organisation,
@@ -169,7 +178,7 @@ def tasks_behind(
 ) -> list[TaskRow]:
     """The tasks a figure counts (``measure`` is a key of ``MEASURES``), in plan order, for one
     unit or one responsibility or the whole organisation."""
-    _check_viewer(viewer, organisation)
+    require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
     query = task_rows_select().where(
         Plan.organisation_id == organisation.id, period_clause(period), MEASURES[measure](now)
     )

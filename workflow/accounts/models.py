@@ -8,7 +8,6 @@ from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow.accounts.roles import Role
-from workflow.clock import now
 from workflow.db.types import in_check, instant_field
 
 
@@ -29,7 +28,7 @@ class User(SQLModel, table=True):
     active: bool = True
     locale: str = Field(default="vi", max_length=8)
     email_digests: bool = True  # reminder digests by email; escalations cannot be switched off
-    created_at: datetime = instant_field(default_factory=now)
+    created_at: datetime = instant_field()
 
 
 class ApiToken(SQLModel, table=True):
@@ -40,6 +39,6 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     token_hash: str = Field(unique=True, max_length=64)
-    created_at: datetime = instant_field(default_factory=now)
+    created_at: datetime = instant_field()
     last_used_at: datetime | None = instant_field(nullable=True, default=None)
     revoked_at: datetime | None = instant_field(nullable=True, default=None)

@@ -1,24 +1,23 @@
-"""People and their credentials: creating users, checking passwords, issuing API tokens.
-
-Passwords are kept as salted scrypt hashes (werkzeug), API tokens as SHA-256 digests: a stolen
-database gives away neither."""
+"""What is done to accounts: creating users, passwords, roles, language and notification
+settings. An administrator's actions refuse anyone else (``Access.ADMINISTRATION``) before
+reading or changing anything, and reach only the administrator's own organisation."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlmodel import Session, select
-from werkzeug.security import check_password_hash
 
 from workflow.accounts.models import User
-from workflow.accounts.passwords import hash_password
+from workflow.accounts.passwords import hash_password, password_matches
 from workflow.accounts.queries import managed_user
 from workflow.accounts.roles import Role, parse_role
 from workflow.errors import InvalidInput
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation
 from workflow.organisations.queries import find_unit, member_unit, organisation_of
-from workflow.permissions import require_role
+from workflow.permissions import Access, require
 
 LANGUAGES = ("vi", "en")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{1,63}$")
@@ -35,6 +34,8 @@ def add_user(
     unit_code: str | None = None,
     full_name: str = "",
     locale: str = "vi",
+    *,
+    now: datetime,
 ) -> User:
     """Create a user; unit heads and members must name their unit."""
     username = username.strip()
@@ -65,6 +66,7 @@ def add_user(
         role=role.value,
         unit_id=unit.id if unit and role.needs_unit else None,
         locale=locale,
+        created_at=now,
     )
     session.add(user)
     session.flush()
@@ -73,7 +75,7 @@ def add_user(
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """A user changes their own password, proving they know the current one."""
-    if not check_password_hash(user.password_hash, current):
+    if not password_matches(user, current):
         raise InvalidInput(N_("The current password is wrong."))
     user.password_hash = hash_password(new)
     session.add(user)
@@ -99,9 +101,10 @@ def create_user(
     role: str,
     unit_code: str | None,
     password: str,
+    now: datetime,
 ) -> User:
     """Give someone of the admin's organisation an account (a unit head: a unit and a role)."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     if unit_code:
         member_unit(session, actor, unit_code)  # a unit of this organisation, not a group
     return add_user(
@@ -113,12 +116,13 @@ def create_user(
         password,
         unit_code=unit_code or None,
         full_name=full_name,
+        now=now,
     )
 
 
 def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
     """Disable an account (the person can no longer sign in or use a token) or enable it again."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     user = managed_user(session, actor, user_id)
     if user.id == actor.id and not active:
         raise InvalidInput(
@@ -132,7 +136,7 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
 
 def reset_password(session: Session, actor: User, user_id: int, password: str) -> User:
     """Set a new password for someone who lost theirs; the admin tells them the new one."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     user = managed_user(session, actor, user_id)
     user.password_hash = hash_password(password)
     session.add(user)
@@ -144,7 +148,7 @@ def set_role_and_unit(
     session: Session, actor: User, user_id: int, role: str, unit_code: str | None
 ) -> User:
     """Change what a user is; making someone ``unit_head`` of a unit is how a head is assigned."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     user = managed_user(session, actor, user_id)
     new_role = parse_role(role)
     if user.id == actor.id and new_role is not Role.ADMIN:

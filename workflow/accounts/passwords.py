@@ -1,4 +1,7 @@
-"""The password rules, hashing and checking, in one place."""
+"""Passwords: the rules, hashing and signing in, in one place.
+
+Passwords are kept as salted scrypt hashes (werkzeug): a stolen database does not give them
+away. Forms show the same minimum length (``MIN_PASSWORD_LENGTH``) that the engine enforces."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ MIN_PASSWORD_LENGTH = 8
 
 
 def hash_password(password: str) -> str:
+    """The hash to keep for a new password, refused (``InvalidInput``) if it breaks the rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             N_("A password needs at least %(length)s characters."), length=MIN_PASSWORD_LENGTH
@@ -20,9 +24,13 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+def password_matches(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
 def check_password(session: Session, username: str, password: str) -> User | None:
-    """The active user with this name and password, or None."""
+    """The active user with this name and password, or None (signing in)."""
     user = session.exec(select(User).where(User.username == username.strip())).first()
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    if user is None or not user.active or not password_matches(user, password):
         return None
     return user

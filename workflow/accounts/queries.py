@@ -5,11 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
-from workflow.accounts.roles import Role
 from workflow.errors import NotFound
 from workflow.i18n import N_
 from workflow.organisations.models import Unit
-from workflow.permissions import require_role
+from workflow.permissions import Access, require
 
 
 def find_user(session: Session, username: str) -> User:
@@ -24,7 +23,7 @@ def find_user(session: Session, username: str) -> User:
 
 def managed_user(session: Session, actor: User, user_id: int) -> User:
     """A user of the admin's organisation; ``NotFound`` for anyone else's, so ids reveal nothing."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     user = session.get(User, user_id)
     if user is None or user.organisation_id != actor.organisation_id:
         raise NotFound(N_("There is no user %(username)s."), username=f"#{user_id}")
@@ -33,7 +32,7 @@ def managed_user(session: Session, actor: User, user_id: int) -> User:
 
 def list_users(session: Session, actor: User) -> list[tuple[User, Unit | None]]:
     """The organisation's users with their unit, by user name."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     return list(
         session.exec(
             select(User, Unit)

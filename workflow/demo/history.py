@@ -6,16 +6,15 @@ still waiting for review, some overdue now. The randomness is seeded, so every d
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from workflow import clock
 from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
 from workflow.accounts.roles import Role
+from workflow.clock import Clock
 from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter
 from workflow.plans.opening import open_quarter
@@ -54,24 +53,28 @@ class DemoAccount:
     unit: str
 
 
-def prepare_demo(session: Session, definition: dict, now: datetime) -> list[DemoAccount]:
-    """Load the plan, open every quarter up to ``now``'s, create the accounts and, the first
-    time only, replay the history. Returns the demo accounts."""
-    plan = load_plan(session, definition).plan
-    organisation = session.get(Organisation, plan.organisation_id)
+def prepare_demo(session: Session, definition: dict, clock: Clock) -> list[DemoAccount]:
+    """Load the plan, open every quarter up to today's, create the accounts and, the first
+    time only, replay the history up to ``clock``'s now. Returns the demo accounts.
+
+    Each step of the history is given the instant it happened; ``clock`` itself is only read,
+    so the demo's own clock runs on afterwards."""
+    now, today = clock.now(), clock.today()
     plan_start = datetime.fromisoformat(definition["plan"]["period"]["start"]).date()
-    today = now.date()
+    began = clock.instant(plan_start, time())  # local midnight of the plan's first day
+    plan = load_plan(session, definition, min(began, now)).plan
+    organisation = session.get(Organisation, plan.organisation_id)
     quarters, quarter = [], Quarter.of(plan_start)
     while quarter <= Quarter.of(today) and quarter.first_day <= today:
         quarters.append(quarter)
         quarter = quarter.next()
     first_time = session.exec(select(User).where(User.username == "admin")).first() is None
     if first_time:
-        _accounts(session, organisation)
+        _accounts(session, organisation, min(began, now))
     for quarter in quarters:
         # Each quarter opens on its first day (local midnight), as the scheduler would.
-        with _clock_at(datetime.combine(max(quarter.first_day, plan_start), time())):
-            open_quarter(session, organisation, quarter)
+        opened = clock.instant(max(quarter.first_day, plan_start), time())
+        open_quarter(session, organisation, quarter, clock.stopped_at(opened))
     if first_time:
         _replay(session, organisation, now)
     return [
@@ -85,7 +88,7 @@ def prepare_demo(session: Session, definition: dict, now: datetime) -> list[Demo
     ]
 
 
-def _accounts(session: Session, organisation: Organisation) -> None:
+def _accounts(session: Session, organisation: Organisation, now: datetime) -> None:
     for username, role, name in (
         ("admin", Role.ADMIN, "Quản trị hệ thống"),
         ("lanhdao", Role.LEADER, "Thường trực Đảng ủy"),
@@ -99,6 +102,7 @@ def _accounts(session: Session, organisation: Organisation) -> None:
             f"{username}@viethung.example.vn",
             DEMO_PASSWORD,
             full_name=name,
+            now=now,
         )
     units = session.exec(
         select(Unit)
@@ -116,6 +120,7 @@ def _accounts(session: Session, organisation: Organisation) -> None:
             DEMO_PASSWORD,
             unit_code=unit.code,
             full_name=DEMO_NAMES[index % len(DEMO_NAMES)],
+            now=now,
         )
 
 
@@ -182,17 +187,6 @@ def _replay(session: Session, organisation: Organisation, now: datetime) -> None
 
 
 def _act(at: datetime, action, session: Session, user: User, task: Task, text: str = ""):
-    with _clock_at(at):
-        session.refresh(task)
-        action(session, user, task.id, task.version, text)
-
-
-@contextmanager
-def _clock_at(at: datetime):
-    """Run a step of the replayed history at the instant it happened."""
-    saved = clock.now()
-    clock.set_now(at)
-    try:
-        yield
-    finally:
-        clock.set_now(saved)
+    """One step of the replayed history, at the instant it happened."""
+    session.refresh(task)
+    action(session, user, task.id, task.version, text, now=at)

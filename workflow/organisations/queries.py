@@ -13,7 +13,7 @@ from workflow.collation import text_key
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation, Unit, UnitMembership
-from workflow.permissions import require_role
+from workflow.permissions import Access, require
 
 
 def find_organisation(session: Session, code: str | None = None) -> Organisation:
@@ -59,7 +59,7 @@ def unit_heads(session: Session, organisation: Organisation) -> dict[int, list[s
 
 def member_units(session: Session, actor: User) -> list[Unit]:
     """The units a user can belong to: every unit of the organisation that is not a group."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     return list(
         session.exec(
             select(Unit)
@@ -83,7 +83,7 @@ class UnitOverview:
 def unit_overview(session: Session, actor: User) -> list[UnitOverview]:
     """Every unit of the organisation with its groups, active heads and active member count,
     in four queries whatever the number of units."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     organisation_id = actor.organisation_id
     units = session.exec(
         select(Unit).where(Unit.organisation_id == organisation_id).order_by(Unit.code)

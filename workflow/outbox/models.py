@@ -11,8 +11,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Index, Text
 from sqlmodel import Field, SQLModel
 
-from workflow.clock import now
-from workflow.db.types import UTCDateTime
+from workflow.db.types import instant_field
 from workflow.i18n import N_
 
 
@@ -59,10 +58,10 @@ class OutboxMessage(SQLModel, table=True):
     status: str = Field(default=OutboxStatus.QUEUED.value, max_length=16)
     attempts: int = 0
     last_error: str = Field(default="", sa_type=Text)
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False, default_factory=now)
-    next_attempt_at: datetime = Field(sa_type=UTCDateTime, nullable=False, default_factory=now)
-    claimed_at: datetime | None = Field(sa_type=UTCDateTime, nullable=True, default=None)
-    sent_at: datetime | None = Field(sa_type=UTCDateTime, nullable=True, default=None)
+    created_at: datetime = instant_field()
+    next_attempt_at: datetime = instant_field()
+    claimed_at: datetime | None = instant_field(nullable=True, default=None)
+    sent_at: datetime | None = instant_field(nullable=True, default=None)
 
 
 class NotificationItem(SQLModel, table=True):
@@ -77,4 +76,4 @@ class NotificationItem(SQLModel, table=True):
     task_id: int | None = Field(default=None, foreign_key="task.id", index=True)
     rule: str = Field(max_length=32)
     on_date: date
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False, default_factory=now)
+    created_at: datetime = instant_field()

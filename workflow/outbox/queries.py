@@ -6,15 +6,14 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from workflow.accounts.models import User
-from workflow.accounts.roles import Role
 from workflow.errors import NotFound
 from workflow.outbox.models import OutboxMessage, OutboxStatus
-from workflow.permissions import require_role
+from workflow.permissions import Access, require
 
 
 def admin_counts(session: Session, actor: User) -> dict[str, int]:
     """How many messages of the admin's organisation are in each status (every status listed)."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.OUTBOX)
     rows = session.execute(
         select(OutboxMessage.status, func.count())
         .join(User, User.id == OutboxMessage.recipient_id)
@@ -28,7 +27,7 @@ def admin_messages(
     session: Session, actor: User, status: str | None = None, limit: int = 200
 ) -> list[OutboxMessage]:
     """The admin's organisation's messages, newest first, in one query; ``status`` filters."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.OUTBOX)
     query = (
         select(OutboxMessage)
         .join(User, User.id == OutboxMessage.recipient_id)
@@ -43,7 +42,7 @@ def admin_messages(
 
 def admin_message(session: Session, actor: User, message_id_: int) -> OutboxMessage:
     """One message of the admin's organisation (``NotFound`` for any other)."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.OUTBOX)
     row = session.scalar(
         select(OutboxMessage)
         .join(User, User.id == OutboxMessage.recipient_id)

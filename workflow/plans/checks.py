@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from workflow.i18n import N_
 from workflow.periods import Quarter
-from workflow.plans.schema import SHAPE_MESSAGES, DueRuleDef, PlanFileDef, ReminderRulesDef
+from workflow.plans.schema import SHAPE_MESSAGES, DueRuleDef, PlanFileDef
 from workflow.plans.yaml_reader import LocatedYaml, YamlSyntaxError, read_yaml
 
 
@@ -446,11 +446,6 @@ def _override(defaults, override):
 
 def _due_rule(rule: DueRuleDef) -> dict:
     return {"month": rule.month, "day": rule.day, "time": rule.time.strftime("%H:%M")}
-
-
-def reminder_rules(data: dict) -> ReminderRulesDef:
-    """The reminder rules of a normalised responsibility, as a typed object."""
-    return ReminderRulesDef.model_validate(data)
 
 
 def _day(value: date | datetime) -> date:

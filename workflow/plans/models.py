@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, Column, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from workflow.clock import now
 from workflow.db.types import instant_field
 
 
@@ -29,7 +28,7 @@ class Plan(SQLModel, table=True):
     period_end: date
     definition: dict = Field(sa_column=Column(JSON, nullable=False))
     digest: str = Field(max_length=64)
-    loaded_at: datetime = instant_field(default_factory=now)
+    loaded_at: datetime = instant_field()
 
 
 class Section(SQLModel, table=True):

@@ -11,9 +11,9 @@ from datetime import date, datetime, time
 
 from sqlmodel import Session, select
 
-from workflow import clock
+from workflow.clock import Clock
 from workflow.organisations.models import Organisation, Unit, UnitMembership
-from workflow.periods import Quarter, local_instant, quarter_due_day
+from workflow.periods import Quarter, quarter_due_day
 from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.states import OPENED, TaskState
@@ -36,18 +36,21 @@ class OpenResult:
     plans: list[str] = field(default_factory=list)
 
 
-def occurrences(cadence: dict, report_due: dict, quarter: Quarter) -> list[Occurrence]:
-    """When a responsibility with this cadence is owed within ``quarter``."""
+def occurrences(
+    cadence: dict, report_due: dict, quarter: Quarter, clock: Clock
+) -> list[Occurrence]:
+    """When a responsibility with this cadence is owed within ``quarter`` (due times are local
+    wall-clock times in ``clock``'s zone)."""
     rule_time = time.fromisoformat(report_due["time"])
 
     def quarter_due(q: Quarter) -> datetime:
-        return local_instant(quarter_due_day(q, report_due["month"], report_due["day"]), rule_time)
+        return clock.instant(quarter_due_day(q, report_due["month"], report_due["day"]), rule_time)
 
     def date_due(text: str) -> datetime:
         value = datetime.fromisoformat(text)
         if len(text) == 10:
-            return local_instant(value.date(), rule_time)
-        return local_instant(value.date(), value.time())
+            return clock.instant(value.date(), rule_time)
+        return clock.instant(value.date(), value.time())
 
     kind = cadence["kind"]
     if kind == "quarterly" or (kind == "quarters" and str(quarter) in cadence["quarters"]):
@@ -67,8 +70,11 @@ def occurrences(cadence: dict, report_due: dict, quarter: Quarter) -> list[Occur
     return []
 
 
-def open_quarter(session: Session, organisation: Organisation, quarter: Quarter) -> OpenResult:
-    """Create the tasks of ``quarter`` for every plan of ``organisation`` that covers it."""
+def open_quarter(
+    session: Session, organisation: Organisation, quarter: Quarter, clock: Clock
+) -> OpenResult:
+    """Create the tasks of ``quarter`` for every plan of ``organisation`` that covers it, as
+    opened at ``clock``'s now."""
     result = OpenResult(quarter)
     plans = session.exec(
         select(Plan)
@@ -93,7 +99,7 @@ def open_quarter(session: Session, organisation: Organisation, quarter: Quarter)
         new_tasks = []
         for responsibility, unit_ids in _leads(session, plan, members):
             for occurrence in occurrences(
-                responsibility.cadence, responsibility.details["report_due"], quarter
+                responsibility.cadence, responsibility.details["report_due"], quarter, clock
             ):
                 for unit_id in unit_ids:
                     if (responsibility.id, unit_id, occurrence.number) in existing:

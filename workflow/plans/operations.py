@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from workflow.accounts.models import User
-from workflow.accounts.roles import Role
+from workflow.clock import Clock
 from workflow.errors import InvalidInput
 from workflow.i18n import N_
 from workflow.organisations.queries import organisation_of
 from workflow.periods import Quarter
-from workflow.permissions import require_role
+from workflow.permissions import Access, require
 from workflow.plans.checks import PlanInvalid, PlanProblem, parse_plan
 from workflow.plans.opening import OpenResult, open_quarter
 from workflow.plans.store import LoadResult, load_plan
 
 
-def load_plan_file(session: Session, actor: User, text: str | bytes, filename: str) -> LoadResult:
+def load_plan_file(
+    session: Session, actor: User, text: str | bytes, filename: str, now: datetime
+) -> LoadResult:
     """Check a plan file and load it for the admin's organisation; any mistake loads nothing.
 
     Raises:
         PlanInvalid: the file has mistakes, each located as ``FILE:LINE: field: message``.
         InvalidInput: the file is the plan of another organisation.
     """
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     if isinstance(text, bytes):
         text = _decode(text, filename)
     definition = parse_plan(text, filename)
@@ -35,13 +39,13 @@ def load_plan_file(session: Session, actor: User, text: str | bytes, filename: s
             code=code,
             mine=organisation.code,
         )
-    return load_plan(session, definition)
+    return load_plan(session, definition, now)
 
 
-def open_quarter_for(session: Session, actor: User, quarter: Quarter) -> OpenResult:
+def open_quarter_for(session: Session, actor: User, quarter: Quarter, clock: Clock) -> OpenResult:
     """Create the tasks the admin's organisation owes in ``quarter``; opening twice adds none."""
-    require_role(actor, Role.ADMIN)
-    return open_quarter(session, organisation_of(session, actor), quarter)
+    require(actor, Access.ADMINISTRATION)
+    return open_quarter(session, organisation_of(session, actor), quarter, clock)
 
 
 def _decode(data: bytes, filename: str) -> str:

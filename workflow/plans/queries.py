@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from workflow import clock
 from workflow.accounts.models import User
-from workflow.accounts.roles import Role
 from workflow.errors import NotFound
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation
 from workflow.periods import Quarter
-from workflow.permissions import require_role
+from workflow.permissions import Access, require
 from workflow.plans.models import Plan, Responsibility
 
 
@@ -46,7 +46,7 @@ def plan_years(session: Session, organisation: Organisation) -> list[int]:
 
 def loaded_plans(session: Session, actor: User) -> list[Plan]:
     """The organisation's plans, by code."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Access.ADMINISTRATION)
     return list(
         session.exec(
             select(Plan).where(Plan.organisation_id == actor.organisation_id).order_by(Plan.code)
@@ -54,10 +54,10 @@ def loaded_plans(session: Session, actor: User) -> list[Plan]:
     )
 
 
-def quarters_to_open(session: Session, actor: User) -> tuple[list[Quarter], Quarter]:
+def quarters_to_open(session: Session, actor: User, today: date) -> tuple[list[Quarter], Quarter]:
     """The quarters the organisation's plans cover (and the current one), and the current one."""
-    require_role(actor, Role.ADMIN)
-    current = Quarter.of(clock.today())
+    require(actor, Access.ADMINISTRATION)
+    current = Quarter.of(today)
     start, end = session.exec(
         select(func.min(Plan.period_start), func.max(Plan.period_end)).where(
             Plan.organisation_id == actor.organisation_id

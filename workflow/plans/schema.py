@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -139,6 +140,16 @@ class ReminderRulesDef(Strict):
     overdue_after_days: int = Field(default=1, ge=0, le=365)
     overdue_every_days: int = Field(default=7, ge=1, le=365)
     escalate_after_days: int = Field(default=7, ge=0, le=365)
+
+
+# The one place the default reminder days are written: plans that say nothing get these.
+DEFAULT_REMINDERS = ReminderRulesDef().model_dump()
+
+
+def reminder_rules(details: Mapping) -> dict:
+    """The reminder days of a loaded responsibility, from its ``details``; the defaults fill
+    what it does not say."""
+    return {**DEFAULT_REMINDERS, **(details.get("reminders") or {})}
 
 
 class DefaultsDef(Strict):

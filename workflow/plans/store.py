@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session, delete, select
@@ -42,8 +42,9 @@ def plan_digest(definition: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_plan(session: Session, definition: dict) -> LoadResult:
-    """Create or update the plan described by ``definition`` (from ``plan_format``)."""
+def load_plan(session: Session, definition: dict, now: datetime) -> LoadResult:
+    """Create or update the plan described by ``definition`` (from ``checks``), as loaded at
+    ``now``."""
     digest = plan_digest(definition)
     organisation = _organisation(session, definition["organisation"])
     info = definition["plan"]
@@ -63,7 +64,7 @@ def load_plan(session: Session, definition: dict) -> LoadResult:
     plan.issued_on = _date(info["issued_on"])
     plan.period_start = _date(info["period"]["start"])
     plan.period_end = _date(info["period"]["end"])
-    plan.definition, plan.digest = definition, digest
+    plan.definition, plan.digest, plan.loaded_at = definition, digest, now
     session.add(plan)
     session.flush()
     units = _units(session, organisation, definition["units"], result)

@@ -8,8 +8,6 @@ only its SHA-256 is kept.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,17 +15,17 @@ from icalendar import Alarm, Calendar, Event
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
+from workflow.accounts.tokens import new_token, token_digest
+from workflow.clock import Clock
 from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter
-from workflow.permissions import ORGANISATION_WIDE, visible_tasks_clause
+from workflow.permissions import feed_tasks_clause
 from workflow.plans.models import Plan, Responsibility
+from workflow.plans.schema import reminder_rules
 from workflow.reporting.models import CalendarToken
 from workflow.reporting.quarterly import VI_STATE_LABELS
-from workflow.tasks.deadlines import DONE_STATES
+from workflow.tasks.deadlines import is_done
 from workflow.tasks.models import Task
-from workflow.timezones import local_zone
-
-DEFAULT_BEFORE_DAYS = [14, 7, 3, 1, 0]
 
 
 @dataclass(frozen=True)
@@ -43,15 +41,11 @@ class CalendarTask:
     before_days: tuple[int, ...]
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def issue_calendar_token(session: Session, user: User, now: datetime) -> str:
     """A new feed link token for ``user``, replacing (revoking) any earlier one."""
     revoke_calendar_tokens(session, user, now)
-    token = secrets.token_urlsafe(32)
-    session.add(CalendarToken(user_id=user.id, token_hash=_digest(token), created_at=now))
+    token, digest = new_token()
+    session.add(CalendarToken(user_id=user.id, token_hash=digest, created_at=now))
     session.flush()
     return token
 
@@ -84,7 +78,7 @@ def user_for_calendar_token(session: Session, token: str) -> User | None:
         select(User)
         .join(CalendarToken, CalendarToken.user_id == User.id)
         .where(
-            CalendarToken.token_hash == _digest(token),
+            CalendarToken.token_hash == token_digest(token),
             CalendarToken.revoked_at.is_(None),
             User.active == True,  # noqa: E712
         )
@@ -98,14 +92,11 @@ def calendar_tasks(session: Session, user: User) -> list[CalendarTask]:
         .join(Plan, Plan.id == Task.plan_id)
         .join(Responsibility, Responsibility.id == Task.responsibility_id)
         .join(Unit, Unit.id == Task.unit_id)
-        .where(visible_tasks_clause(user))
+        .where(feed_tasks_clause(user))
         .order_by(Task.due_at, Task.id)
     )
-    if user.role not in ORGANISATION_WIDE:
-        query = query.where(Task.unit_id == user.unit_id)
     result = []
     for task, responsibility, short_name, name in session.exec(query):
-        reminders = responsibility.details.get("reminders") or {}
         result.append(
             CalendarTask(
                 id=task.id,
@@ -116,14 +107,14 @@ def calendar_tasks(session: Session, user: User) -> list[CalendarTask]:
                 occurrence_label=task.occurrence_label,
                 state=task.state,
                 due_at=task.due_at,
-                before_days=tuple(reminders.get("before_days", DEFAULT_BEFORE_DAYS)),
+                before_days=tuple(reminder_rules(responsibility.details)["before_days"]),
             )
         )
     return result
 
 
 def calendar_feed(
-    organisation: Organisation, tasks: list[CalendarTask], base_url: str, now: datetime
+    organisation: Organisation, tasks: list[CalendarTask], base_url: str, clock: Clock
 ) -> bytes:
     """The feed as .ics bytes; each task's UID stays the same from one download to the next."""
     calendar = Calendar()
@@ -131,18 +122,18 @@ def calendar_feed(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"Giao Việc – {organisation.name}")
-    calendar.add("x-wr-timezone", str(local_zone()))
+    calendar.add("x-wr-timezone", str(clock.zone))
     for task in tasks:
-        calendar.add_component(_event(organisation, task, base_url, now))
+        calendar.add_component(_event(organisation, task, base_url, clock))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _event(organisation: Organisation, task: CalendarTask, base_url: str, now: datetime) -> Event:
+def _event(organisation: Organisation, task: CalendarTask, base_url: str, clock: Clock) -> Event:
     event = Event()
     event.add("uid", f"task-{task.id}@{organisation.code}.giaoviec")
-    event.add("dtstamp", now)
-    event.add("dtstart", task.due_at.astimezone(local_zone()))
+    event.add("dtstamp", clock.now())
+    event.add("dtstart", clock.local(task.due_at))
     phase = f" ({task.occurrence_label})" if task.occurrence_label else ""
     event.add("summary", f"Hạn báo cáo {task.ref}{phase}: {task.title} – {task.unit_name}")
     quarter = Quarter.parse(task.period).roman
@@ -152,7 +143,7 @@ def _event(organisation: Organisation, task: CalendarTask, base_url: str, now: d
         f"{base_url.rstrip('/')}/tasks/{task.id}",
     )
     event.add("url", f"{base_url.rstrip('/')}/tasks/{task.id}")
-    if task.state not in DONE_STATES:
+    if not is_done(task.state):
         for days in sorted(set(task.before_days), reverse=True):
             alarm = Alarm()
             alarm.add("action", "DISPLAY")

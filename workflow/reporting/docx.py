@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -22,7 +23,6 @@ from docx.text.paragraph import Paragraph
 
 from workflow.periods import Quarter
 from workflow.reporting.quarterly import QuarterlyReport, TaskLine
-from workflow.timezones import local_zone
 
 FONT = "Times New Roman"
 BODY_SIZE = 14
@@ -32,12 +32,12 @@ TARGET_WIDTHS = (1.0, 5.5, 2.2, 5.3, 2.0)
 MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 
 
-def local_day(instant: datetime) -> str:
-    return instant.astimezone(local_zone()).strftime("%d/%m/%Y")
+def local_day(instant: datetime, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).strftime("%d/%m/%Y")
 
 
-def local_time(instant: datetime) -> str:
-    return instant.astimezone(local_zone()).strftime("%H:%M ngày %d/%m/%Y")
+def local_time(instant: datetime, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).strftime("%H:%M ngày %d/%m/%Y")
 
 
 def number(value: Decimal) -> str:
@@ -131,7 +131,7 @@ def _two_columns(document, widths: tuple[float, float]):
 
 
 def _date_line(report: QuarterlyReport) -> str:
-    year = report.now.astimezone(local_zone()).year
+    year = report.now.astimezone(report.zone).year
     place = report.organisation.place or PLACEHOLDER
     return f"{place}, ngày {PLACEHOLDER} tháng {PLACEHOLDER} năm {year}"
 
@@ -182,21 +182,21 @@ def _title(document, report: QuarterlyReport) -> None:
         document,
         f"Thực hiện {plan_name(report)} của {report.plan.issuing_body}, {issuer} tổng hợp kết "
         f"quả thực hiện Quý {report.quarter.roman} như sau (số liệu tổng hợp trên hệ thống "
-        f"Giao Việc đến {local_time(report.now)}):",
+        f"Giao Việc đến {local_time(report.now, report.zone)}):",
     )
 
 
-def _task_status(line: TaskLine) -> str:
+def _task_status(line: TaskLine, zone: ZoneInfo) -> str:
     """What a unit did with one task, in facts: reported when, on time or late, decided when."""
     label = f" ({line.occurrence_label})" if line.occurrence_label else ""
     if line.first_reported_at is None:
-        due = f"hạn {local_day(line.due_at)}"
+        due = f"hạn {local_day(line.due_at, zone)}"
         late = ", đã quá hạn" if line.overdue else ""
         return f"{line.unit_name}{label}: {line.state_label.lower()}, chưa báo cáo ({due}{late})"
-    timing = "đúng hạn" if line.on_time else f"chậm so với hạn {local_day(line.due_at)}"
-    parts = [f"báo cáo ngày {local_day(line.first_reported_at)} ({timing})"]
+    timing = "đúng hạn" if line.on_time else f"chậm so với hạn {local_day(line.due_at, zone)}"
+    parts = [f"báo cáo ngày {local_day(line.first_reported_at, zone)} ({timing})"]
     if line.state == "reviewed" and line.decided_at:
-        parts.append(f"đã duyệt ngày {local_day(line.decided_at)}")
+        parts.append(f"đã duyệt ngày {local_day(line.decided_at, zone)}")
     elif line.state == "reported":
         parts.append("đang chờ duyệt")
     else:
@@ -225,7 +225,7 @@ def _results(document, report: QuarterlyReport) -> None:
             if ref != section_ref:
                 _body(document, (f"{ref}. {title}", {"italic": True}))
             for line in lines:
-                _body(document, f"- {_task_status(line)}.")
+                _body(document, f"- {_task_status(line, report.zone)}.")
                 if line.report_text:
                     _body(document, (f"Nội dung báo cáo: {line.report_text}", {"size": 13}))
     _heading(document, "3. Đánh giá chung")
@@ -244,7 +244,7 @@ def _shortcomings(document, report: QuarterlyReport) -> None:
             _body(
                 document,
                 f"+ Quá hạn chưa báo cáo: {line.ref}. {line.title} "
-                f"(Quý {_roman(line.period)}, hạn {local_day(line.due_at)}).",
+                f"(Quý {_roman(line.period)}, hạn {local_day(line.due_at, report.zone)}).",
             )
         for line in unit.returned:
             _body(
@@ -255,8 +255,9 @@ def _shortcomings(document, report: QuarterlyReport) -> None:
         for line in unit.late:
             _body(
                 document,
-                f"+ Báo cáo chậm: {line.ref}. {line.title} (hạn {local_day(line.due_at)}, "
-                f"báo cáo ngày {local_day(line.first_reported_at)}).",
+                f"+ Báo cáo chậm: {line.ref}. {line.title} "
+                f"(hạn {local_day(line.due_at, report.zone)}, "
+                f"báo cáo ngày {local_day(line.first_reported_at, report.zone)}).",
             )
     _body(document, "Nguyên nhân: ", PLACEHOLDER)
 
@@ -329,7 +330,7 @@ def _next_quarter(document, report: QuarterlyReport) -> None:
         _body(
             document,
             f"- {line.unit_name}: {line.ref}. {line.title} "
-            f"(Quý {_roman(line.period)}, hạn {local_day(line.due_at)}).",
+            f"(Quý {_roman(line.period)}, hạn {local_day(line.due_at, report.zone)}).",
         )
     _heading(document, "3. Nhiệm vụ khác")
     _body(document, PLACEHOLDER)

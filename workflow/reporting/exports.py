@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlmodel import Session
 
 from workflow.accountability.queries import accountability_by_unit
 from workflow.accounts.models import User
+from workflow.clock import Clock
 from workflow.organisations.models import Organisation
 from workflow.periods import Quarter
 from workflow.reporting.docx import render_quarterly_docx
@@ -31,42 +30,44 @@ def quarterly_file(
     organisation: Organisation,
     quarter: Quarter,
     file_format: str,
-    now: datetime,
+    clock: Clock,
     *,
     viewer: User | None = None,
     plan_code: str | None = None,
 ) -> bytes:
     """The report (``docx``) or the quarter's tasks (``xlsx``, ``csv``) as bytes; ``viewer``
     must be a leader, reviewer or admin (the command line passes none)."""
+    clock = clock.stopped_at(clock.now())  # one instant for the whole file
     report = quarterly_report(
-        session, organisation, quarter, now, viewer=viewer, plan_code=plan_code
+        session, organisation, quarter, clock, viewer=viewer, plan_code=plan_code
     )
     if file_format == "docx":
         return render_quarterly_docx(report)
     if file_format == "csv":
-        return tasks_csv(report.lines)
-    summary = accountability_by_unit(session, organisation, quarter, now, viewer=viewer)
-    return tasks_workbook([(quarter, report.lines)], summary)
+        return tasks_csv(report.lines, clock.zone)
+    summary = accountability_by_unit(session, organisation, quarter, clock.now(), viewer=viewer)
+    return tasks_workbook([(quarter, report.lines)], summary, clock.zone)
 
 
 def year_workbook(
     session: Session,
     organisation: Organisation,
     year: int,
-    now: datetime,
+    clock: Clock,
     *,
     viewer: User | None = None,
     plan_code: str | None = None,
 ) -> bytes:
     """The year's tasks in one workbook: a sheet per quarter that has tasks, and the year's
     accountability by unit (a constant number of queries per quarter)."""
+    clock = clock.stopped_at(clock.now())  # one instant for the whole file
     sheets = []
     for number in range(1, 5):
         quarter = Quarter(year, number)
         lines = quarterly_report(
-            session, organisation, quarter, now, viewer=viewer, plan_code=plan_code
+            session, organisation, quarter, clock, viewer=viewer, plan_code=plan_code
         ).lines
         if lines:
             sheets.append((quarter, lines))
-    summary = accountability_by_unit(session, organisation, year, now, viewer=viewer)
-    return tasks_workbook(sheets, summary)
+    summary = accountability_by_unit(session, organisation, year, clock.now(), viewer=viewer)
+    return tasks_workbook(sheets, summary, clock.zone)

@@ -6,8 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from workflow.clock import now
-from workflow.db.types import UTCDateTime
+from workflow.db.types import instant_field
 
 
 class CalendarToken(SQLModel, table=True):
@@ -18,5 +17,5 @@ class CalendarToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     token_hash: str = Field(unique=True, max_length=64)
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False, default_factory=now)
-    revoked_at: datetime | None = Field(sa_type=UTCDateTime, nullable=True, default=None)
+    created_at: datetime = instant_field()
+    revoked_at: datetime | None = instant_field(nullable=True, default=None)

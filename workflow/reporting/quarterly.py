@@ -11,20 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
-from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.clock import Clock
+from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation, Unit
 from workflow.organisations.queries import unit_heads
 from workflow.periods import Quarter
-from workflow.permissions import ORGANISATION_WIDE, require_role
+from workflow.permissions import Access, require_viewer
 from workflow.plans.models import Plan, Responsibility, Section, Target
-from workflow.tasks.deadlines import DONE_STATES
+from workflow.tasks.deadlines import is_on_time, is_overdue, overdue_clause
 from workflow.tasks.models import Report, TargetFigure, Task, TaskEventRecord
 from workflow.tasks.queries import PLAN_ORDER
 from workflow.tasks.states import TaskEvent, TaskState
@@ -71,9 +73,12 @@ class TaskLine:
     @property
     def on_time(self) -> bool | None:
         """Whether it was first reported by its due time; None while it is not reported."""
-        if self.first_reported_at is None:
-            return None
-        return self.first_reported_at <= self.due_at
+        return is_on_time(self.first_reported_at, self.due_at)
+
+    @property
+    def returned(self) -> bool:
+        """Whether its report was returned at least once: what "returned" counts everywhere."""
+        return self.times_returned > 0
 
     @property
     def state_label(self) -> str:
@@ -149,6 +154,7 @@ class QuarterlyReport:
     plan: Plan
     quarter: Quarter
     now: datetime
+    zone: ZoneInfo  # where its dates are written
     issuing_unit: Unit | None  # the reviewing board that issues the report (party plans)
     section_titles: dict[str, str]
     lines: list[TaskLine]  # the quarter's tasks, in plan order
@@ -168,7 +174,7 @@ class QuarterlyReport:
             reported=sum(1 for line in lines if line.first_reported_at is not None),
             on_time=sum(1 for line in lines if line.on_time),
             approved=sum(1 for line in lines if line.state == TaskState.REVIEWED.value),
-            returned=sum(1 for line in lines if line.times_returned),
+            returned=sum(1 for line in lines if line.returned),
             overdue=sum(1 for line in lines if line.overdue),
         )
 
@@ -196,7 +202,7 @@ class QuarterlyReport:
         result = []
         for lines in units.values():
             overdue = tuple(line for line in lines if line.overdue)
-            returned = tuple(line for line in lines if line.times_returned)
+            returned = tuple(line for line in lines if line.returned)
             late = tuple(line for line in lines if line.on_time is False)
             if overdue or returned or late:
                 first = lines[0]
@@ -210,7 +216,7 @@ def quarterly_report(
     session: Session,
     organisation: Organisation,
     quarter: Quarter,
-    now: datetime,
+    clock: Clock,
     *,
     viewer: User | None = None,
     plan_code: str | None = None,
@@ -221,10 +227,8 @@ def quarterly_report(
     Raises ``NotAllowed`` for a ``viewer`` who is not a leader, reviewer or admin of
     ``organisation`` (the command line passes none).
     """
-    if viewer is not None:
-        require_role(viewer, *ORGANISATION_WIDE)
-        if viewer.organisation_id != organisation.id:
-            raise NotAllowed()
+    now = clock.now()
+    require_viewer(viewer, Access.REPORTS, organisation.id)
     plan = _plan(session, organisation, quarter, plan_code)
     heads = unit_heads(session, organisation)
     lines = [_line(row, heads, now) for row in session.exec(_lines_query(plan, quarter, now)).all()]
@@ -233,6 +237,7 @@ def quarterly_report(
         plan=plan,
         quarter=quarter,
         now=now,
+        zone=clock.zone,
         issuing_unit=session.exec(
             select(Unit)
             .where(Unit.organisation_id == organisation.id, Unit.kind == "party_board")
@@ -290,9 +295,7 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
         .correlate(Task)
         .scalar_subquery()
     )
-    overdue_earlier = and_(
-        Task.period < str(quarter), Task.due_at < now, ~Task.state.in_(DONE_STATES)
-    )
+    overdue_earlier = and_(Task.period < str(quarter), overdue_clause(now))
     return (
         select(
             Task,
@@ -337,7 +340,7 @@ def _line(row, heads: dict[int, list[str]], now: datetime) -> TaskLine:
         reviewer=(full or user) if at is not None else None,
         times_returned=int(returns or 0),
         report_text=text or "",
-        overdue=task.due_at < now and task.state not in DONE_STATES,
+        overdue=is_overdue(task.state, task.due_at, now),
     )
 
 

@@ -10,6 +10,7 @@ import csv
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from io import BytesIO, StringIO
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -18,18 +19,18 @@ from openpyxl.utils import get_column_letter
 from workflow.accountability.figures import UnitAccountability
 from workflow.periods import Quarter
 from workflow.reporting.quarterly import TaskLine
-from workflow.timezones import local_zone
 
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
 PERCENT_FORMAT = "0.0%"
 MAX_WIDTH = 60
 
 
-def local_naive(instant: datetime | None) -> datetime | None:
-    """The local wall-clock time of ``instant``, without a timezone (spreadsheet cells)."""
-    if instant is None:
-        return None
-    return instant.astimezone(local_zone()).replace(tzinfo=None)
+def local_naive(value: object, zone: ZoneInfo) -> object:
+    """An instant as the local wall-clock time without a timezone (what a cell holds); any
+    other value as it is."""
+    if isinstance(value, datetime):
+        return value.astimezone(zone).replace(tzinfo=None)
+    return value
 
 
 def _yes_no(value: bool | None) -> str:
@@ -44,12 +45,12 @@ TASK_COLUMNS: list[tuple[str, Callable[[TaskLine], object]]] = [
     ("Đơn vị", lambda line: line.unit_name),
     ("Người đứng đầu", lambda line: line.head_names),
     ("Trạng thái", lambda line: line.state_label),
-    ("Hạn", lambda line: local_naive(line.due_at)),
-    ("Báo cáo lần đầu", lambda line: local_naive(line.first_reported_at)),
+    ("Hạn", lambda line: line.due_at),
+    ("Báo cáo lần đầu", lambda line: line.first_reported_at),
     ("Đúng hạn", lambda line: _yes_no(line.on_time)),
     ("Quá hạn", lambda line: _yes_no(line.overdue)),
     ("Người duyệt", lambda line: line.reviewer or ""),
-    ("Ngày quyết định", lambda line: local_naive(line.decided_at)),
+    ("Ngày quyết định", lambda line: line.decided_at),
     ("Số lần trả lại", lambda line: line.times_returned),
 ]
 SUMMARY_COLUMNS: list[tuple[str, Callable[[UnitAccountability], object]]] = [
@@ -61,7 +62,7 @@ SUMMARY_COLUMNS: list[tuple[str, Callable[[UnitAccountability], object]]] = [
     ("Báo cáo đúng hạn", lambda row: row.on_time),
     ("Tỷ lệ đúng hạn", lambda row: row.on_time_rate),
     ("Đã duyệt", lambda row: row.approved),
-    ("Số lần trả lại", lambda row: row.returned),
+    ("Nhiệm vụ bị trả lại", lambda row: row.returned),
     ("Quá hạn", lambda row: row.overdue),
 ]
 
@@ -74,23 +75,25 @@ def sheet_name(quarter: Quarter) -> str:
 def tasks_workbook(
     quarters: Sequence[tuple[Quarter, Sequence[TaskLine]]],
     summary: Sequence[UnitAccountability],
+    zone: ZoneInfo,
 ) -> bytes:
-    """One sheet of tasks per quarter, then the accountability of each unit, as .xlsx bytes."""
+    """One sheet of tasks per quarter, then the accountability of each unit, as .xlsx bytes;
+    times are written on ``zone``'s wall clock."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for quarter, lines in quarters:
-        _sheet(workbook, sheet_name(quarter), TASK_COLUMNS, lines)
-    _sheet(workbook, "Tổng hợp theo đơn vị", SUMMARY_COLUMNS, summary)
+        _sheet(workbook, sheet_name(quarter), TASK_COLUMNS, lines, zone)
+    _sheet(workbook, "Tổng hợp theo đơn vị", SUMMARY_COLUMNS, summary, zone)
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-def _sheet(workbook: Workbook, title: str, columns, rows) -> None:
+def _sheet(workbook: Workbook, title: str, columns, rows, zone: ZoneInfo) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append([header for header, _value in columns])
     for row in rows:
-        sheet.append([value(row) for _header, value in columns])
+        sheet.append([local_naive(value(row), zone) for _header, value in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -110,13 +113,15 @@ def _sheet(workbook: Workbook, title: str, columns, rows) -> None:
     sheet.auto_filter.ref = sheet.dimensions
 
 
-def tasks_csv(lines: Sequence[TaskLine]) -> bytes:
+def tasks_csv(lines: Sequence[TaskLine], zone: ZoneInfo) -> bytes:
     """The tasks as CSV, UTF-8 with a byte-order mark so that Excel reads Vietnamese right."""
     output = StringIO()
     writer = csv.writer(output)
     writer.writerow([header for header, _value in TASK_COLUMNS])
     for line in lines:
-        writer.writerow([_csv_value(value(line)) for _header, value in TASK_COLUMNS])
+        writer.writerow(
+            [_csv_value(local_naive(value(line), zone)) for _header, value in TASK_COLUMNS]
+        )
     return output.getvalue().encode("utf-8-sig")
 
 

@@ -1,7 +1,16 @@
-"""Deadline status, derived from the due time and never stored: overdue is not a state.
+"""On time, late, overdue and not yet due: defined once, for a task in hand and in SQL.
 
-Kept apart from the work state on purpose: a task can be in progress and overdue, or reported
-late. "Done on time" means first reported before the due time."""
+A task's deadline status is derived from its due time and never stored: overdue is not a state.
+It is kept apart from the work state on purpose: a task can be in progress and overdue, or
+reported late. Two boundaries decide everything, each written once below and used by both the
+Python and the SQL side:
+
+- ``reported_by``: a report is on time when it came at the due time or before it;
+- ``passed``: a due time has passed only after it (at the due time exactly, a task is not yet
+  overdue).
+
+"Done" means reported or approved; "done on time" means *first* reported on time.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +25,70 @@ from workflow.tasks.states import TaskState
 
 DUE_SOON = timedelta(days=7)
 DONE_STATES = (TaskState.REPORTED.value, TaskState.REVIEWED.value)
+
+
+def reported_by(reported_at, due_at):
+    """The boundary of "on time", for values and for columns alike."""
+    return reported_at <= due_at
+
+
+def passed(due_at, now):
+    """The boundary of "overdue", for values and for columns alike."""
+    return due_at < now
+
+
+# For a task in hand
+
+
+def is_done(state: str) -> bool:
+    return state in DONE_STATES
+
+
+def is_on_time(first_reported_at: datetime | None, due_at: datetime) -> bool | None:
+    """Whether the first report was on time; None while there is none."""
+    if first_reported_at is None:
+        return None
+    return reported_by(first_reported_at, due_at)
+
+
+def is_overdue(state: str, due_at: datetime, now: datetime) -> bool:
+    return not is_done(state) and passed(due_at, now)
+
+
+def is_not_yet_due(due_at: datetime, now: datetime) -> bool:
+    return not passed(due_at, now)
+
+
+# The same, as SQL conditions on ``Task``
+
+
+def on_time_clause():
+    return and_(
+        Task.first_reported_at.is_not(None), reported_by(Task.first_reported_at, Task.due_at)
+    )
+
+
+def late_clause():
+    return and_(
+        Task.first_reported_at.is_not(None),
+        not_(reported_by(Task.first_reported_at, Task.due_at)),
+    )
+
+
+def done_clause():
+    return Task.state.in_(DONE_STATES)
+
+
+def overdue_clause(now: datetime):
+    """The task's due time has passed and it is neither reported nor approved."""
+    return and_(not_(done_clause()), passed(Task.due_at, now))
+
+
+def not_yet_due_clause(now: datetime):
+    return not_(passed(Task.due_at, now))
+
+
+# Where a task stands, as pages and the API show it
 
 
 class DeadlineStatus(StrEnum):
@@ -43,22 +116,11 @@ def deadline_status(
     state: str, due_at: datetime, first_reported_at: datetime | None, now: datetime
 ) -> DeadlineStatus:
     """Where a task stands against its deadline at ``now``."""
-    if state in DONE_STATES and first_reported_at is not None:
-        return (
-            DeadlineStatus.DONE_ON_TIME if first_reported_at <= due_at else DeadlineStatus.DONE_LATE
-        )
-    if due_at < now:
+    if is_done(state) and first_reported_at is not None:
+        on_time = is_on_time(first_reported_at, due_at)
+        return DeadlineStatus.DONE_ON_TIME if on_time else DeadlineStatus.DONE_LATE
+    if is_overdue(state, due_at, now):
         return DeadlineStatus.OVERDUE
     if due_at - now <= DUE_SOON:
         return DeadlineStatus.DUE_SOON
     return DeadlineStatus.WITHIN_DEADLINE
-
-
-def days_between(later: datetime, earlier: datetime) -> int:
-    """Whole days from ``earlier`` to ``later`` (days overdue, days left)."""
-    return (later - earlier).days
-
-
-def overdue_clause(now: datetime):
-    """SQL condition: the task's due time has passed and it is neither reported nor reviewed."""
-    return and_(Task.due_at < now, not_(Task.state.in_(DONE_STATES)))

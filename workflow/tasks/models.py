@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from workflow.clock import now
 from workflow.db.types import in_check, instant_field
 from workflow.tasks.states import TaskState
 
@@ -33,8 +32,8 @@ class Task(SQLModel, table=True):
     due_at: datetime = instant_field()
     state: str = Field(default=TaskState.ASSIGNED.value, max_length=16)
     version: int = 1
-    created_at: datetime = instant_field(default_factory=now)
-    updated_at: datetime = instant_field(default_factory=now)
+    created_at: datetime = instant_field()
+    updated_at: datetime = instant_field()
     first_reported_at: datetime | None = instant_field(nullable=True, default=None)
     reviewed_at: datetime | None = instant_field(nullable=True, default=None)
 
@@ -48,7 +47,7 @@ class TaskEventRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id")
     actor_id: int | None = Field(default=None, foreign_key="app_user.id")
-    at: datetime = instant_field(default_factory=now)
+    at: datetime = instant_field()
     event: str = Field(max_length=16)
     from_state: str | None = Field(default=None, max_length=16)
     to_state: str = Field(max_length=16)
@@ -61,7 +60,7 @@ class Report(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     author_id: int = Field(foreign_key="app_user.id")
-    submitted_at: datetime = instant_field(default_factory=now)
+    submitted_at: datetime = instant_field()
     text: str = Field(sa_type=Text)
     links: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
@@ -99,5 +98,5 @@ class Comment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     author_id: int = Field(foreign_key="app_user.id")
-    at: datetime = instant_field(default_factory=now)
+    at: datetime = instant_field()
     text: str = Field(sa_type=Text)

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from workflow import clock
 from workflow.accounts.models import User
-from workflow.errors import IllegalTransition, InvalidInput, NotAllowed, StaleVersion
+from workflow.errors import IllegalTransition, InvalidInput, StaleVersion
 from workflow.i18n import N_
-from workflow.permissions import may_fire
+from workflow.permissions import require_fire
 from workflow.plans.models import Target, TargetResponsibility
 from workflow.tasks.evidence import EvidenceStore, Upload
 from workflow.tasks.machine import COMMENT_REQUIRED, fire
@@ -46,9 +46,11 @@ class _Stateful:
     state: str
 
 
-def start_task(session: Session, user: User, task_id: int, version: int, comment: str = "") -> Task:
+def start_task(
+    session: Session, user: User, task_id: int, version: int, comment: str = "", *, now: datetime
+) -> Task:
     """The unit starts work on a task (or starts again on a returned one)."""
-    return _transition(session, user, task_id, TaskEvent.START, version, comment)
+    return _transition(session, user, task_id, TaskEvent.START, version, comment, now)
 
 
 def submit_report(
@@ -61,6 +63,8 @@ def submit_report(
     figures: dict[int, str | Decimal] | None = None,
     files: list[Upload] | None = None,
     store: EvidenceStore | None = None,
+    *,
+    now: datetime,
 ) -> Report:
     """The unit head reports what was done, with links, files and the figures of the task's
     targets. Files are written last, and removed again if anything else is refused."""
@@ -70,11 +74,11 @@ def submit_report(
         checked["links"] = _clean_links(links or [])
         checked["figures"] = _check_figures(session, task, figures or {})
 
-    task = _transition(session, user, task_id, TaskEvent.REPORT, version, text, check_input)
+    task = _transition(session, user, task_id, TaskEvent.REPORT, version, text, now, check_input)
     report = Report(
         task_id=task.id,
         author_id=user.id,
-        submitted_at=clock.now(),
+        submitted_at=now,
         text=text.strip(),
         links=checked["links"],
     )
@@ -91,20 +95,24 @@ def submit_report(
 
 
 def approve_report(
-    session: Session, user: User, task_id: int, version: int, comment: str = ""
+    session: Session, user: User, task_id: int, version: int, comment: str = "", *, now: datetime
 ) -> Task:
     """The reviewer accepts the unit's report."""
-    return _transition(session, user, task_id, TaskEvent.APPROVE, version, comment)
+    return _transition(session, user, task_id, TaskEvent.APPROVE, version, comment, now)
 
 
-def return_report(session: Session, user: User, task_id: int, version: int, reason: str) -> Task:
+def return_report(
+    session: Session, user: User, task_id: int, version: int, reason: str, *, now: datetime
+) -> Task:
     """The reviewer sends the report back to the unit, saying why."""
-    return _transition(session, user, task_id, TaskEvent.RETURN, version, reason)
+    return _transition(session, user, task_id, TaskEvent.RETURN, version, reason, now)
 
 
-def reopen_task(session: Session, user: User, task_id: int, version: int, reason: str) -> Task:
+def reopen_task(
+    session: Session, user: User, task_id: int, version: int, reason: str, *, now: datetime
+) -> Task:
     """A reviewer or admin reopens an approved task, saying why."""
-    return _transition(session, user, task_id, TaskEvent.REOPEN, version, reason)
+    return _transition(session, user, task_id, TaskEvent.REOPEN, version, reason, now)
 
 
 def _transition(
@@ -114,15 +122,13 @@ def _transition(
     event: TaskEvent,
     version: int,
     comment: str,
+    at: datetime,
     check_input: Callable[[Task], None] | None = None,
 ) -> Task:
     """Apply ``event`` after the checks in the module's order; ``check_input`` checks what else
     the action carries (links, figures) at the "input" step."""
     task = visible_task(session, user, task_id)
-    if not may_fire(event, user.role, user.unit_id, task.unit_id):
-        raise NotAllowed(
-            N_('You may not "%(event)s" this task.'), event=event.label, labels=("event",)
-        )
+    require_fire(user, event, task.unit_id)
     if version != task.version:
         raise StaleVersion()
     comment = (comment or "").strip()
@@ -136,7 +142,6 @@ def _transition(
         raise IllegalTransition(
             state=TaskState(task.state).label, event=event.label, labels=("state", "event")
         )
-    at = clock.now()
     values = {"state": stateful.state, "version": Task.version + 1, "updated_at": at}
     if event is TaskEvent.REPORT and task.first_reported_at is None:
         values["first_reported_at"] = at
@@ -209,7 +214,9 @@ def _check_figures(session: Session, task: Task, figures: dict) -> dict[int, Dec
     return checked
 
 
-def comment_on_task(session: Session, user: User, task_id: int, text: str) -> Comment:
+def comment_on_task(
+    session: Session, user: User, task_id: int, text: str, *, now: datetime
+) -> Comment:
     """Anyone who may see a task (its unit, a coordinating unit, a reviewer) may remark on it."""
     task = visible_task(session, user, task_id)
     text = (text or "").strip()
@@ -219,14 +226,14 @@ def comment_on_task(session: Session, user: User, task_id: int, text: str) -> Co
         raise InvalidInput(
             N_("A comment may be at most %(count)s characters."), count=COMMENT_LIMIT
         )
-    comment = Comment(task_id=task.id, author_id=user.id, at=clock.now(), text=text)
+    comment = Comment(task_id=task.id, author_id=user.id, at=now, text=text)
     session.add(comment)
     session.flush()
     return comment
 
 
 # The service behind each event that carries only a comment (a report carries more).
-COMMENTED_ACTIONS = {
+COMMENTED_ACTIONS: dict[TaskEvent, Callable[..., Task]] = {
     TaskEvent.START: start_task,
     TaskEvent.APPROVE: approve_report,
     TaskEvent.RETURN: return_report,

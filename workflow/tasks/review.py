@@ -14,12 +14,17 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
-from workflow.accounts.roles import Role
 from workflow.errors import InvalidInput, WorkflowError
 from workflow.i18n import N_
 from workflow.organisations.models import Unit
 from workflow.periods import Quarter
-from workflow.permissions import ORGANISATION_WIDE, events_for, require_role, visible_tasks_clause
+from workflow.permissions import (
+    Access,
+    events_for,
+    require,
+    require_fire_role,
+    visible_tasks_clause,
+)
 from workflow.plans.models import Plan, Responsibility, Section, Target
 from workflow.tasks.models import Report, ReportFile, TargetFigure, Task, TaskEventRecord
 from workflow.tasks.operations import approve_report
@@ -84,7 +89,7 @@ def review_queue(
     session: Session,
     user: User,
     now: datetime,
-    quarter: Quarter | str | None = None,
+    quarter: Quarter | None = None,
     unit_code: str | None = None,
     section: str | None = None,
 ) -> list[QueueItem]:
@@ -92,8 +97,8 @@ def review_queue(
 
     ``section`` is a section ref and keeps its subsections too: ``VI`` keeps ``VI.2``.
     """
-    require_role(user, *ORGANISATION_WIDE)
-    rows = session.exec(_tasks_query(user, _quarter(quarter), unit_code, section)).all()
+    require(user, Access.REVIEW_QUEUE)
+    rows = session.exec(_tasks_query(user, quarter, unit_code, section)).all()
     items = [_queue_item(user, now, *row) for row in rows]
     reports = {item.report.id: item for item in items if item.report is not None}
     if reports:
@@ -119,7 +124,7 @@ def review_queue(
 
 def queue_choices(session: Session, user: User) -> QueueChoices:
     """The quarters, units and sections the queue can be narrowed to."""
-    require_role(user, *ORGANISATION_WIDE)
+    require(user, Access.REVIEW_QUEUE)
     quarters = session.exec(
         select(Task.period)
         .distinct()
@@ -149,7 +154,12 @@ def queue_choices(session: Session, user: User) -> QueueChoices:
 
 
 def approve_reports(
-    session: Session, user: User, items: list[tuple[int, int]], comment: str = ""
+    session: Session,
+    user: User,
+    items: list[tuple[int, int]],
+    comment: str = "",
+    *,
+    now: datetime,
 ) -> list[Task]:
     """The reviewer approves the selected reports (task id, version seen) in one go: all of
     them, or none if any one is refused.
@@ -157,7 +167,7 @@ def approve_reports(
     Raises:
         SelectionRefused: naming the first task refused and why; nothing was approved.
     """
-    require_role(user, Role.REVIEWER)
+    require_fire_role(user, TaskEvent.APPROVE)
     items = list(dict.fromkeys((int(task_id), int(version)) for task_id, version in items))
     if not items:
         raise InvalidInput(N_("Select at least one report to approve."))
@@ -165,7 +175,7 @@ def approve_reports(
     savepoint = session.begin_nested()
     for task_id, version in items:
         try:
-            approved.append(approve_report(session, user, task_id, version, comment))
+            approved.append(approve_report(session, user, task_id, version, comment, now=now))
         except WorkflowError as error:
             savepoint.rollback()
             for task in approved:
@@ -173,17 +183,6 @@ def approve_reports(
             raise SelectionRefused(error, task_id, *_task_name(session, user, task_id)) from error
     savepoint.commit()
     return approved
-
-
-def _quarter(quarter: Quarter | str | None) -> Quarter | None:
-    if quarter is None or isinstance(quarter, Quarter):
-        return quarter
-    try:
-        return Quarter.parse(quarter)
-    except ValueError:
-        raise InvalidInput(
-            N_("Not a quarter: %(value)s. Write it like 2026-Q3."), value=str(quarter)
-        ) from None
 
 
 def _tasks_query(user: User, quarter: Quarter | None, unit_code: str | None, section: str | None):
@@ -239,7 +238,7 @@ def _queue_item(viewer, now, task, ref, title, section, unit_code, unit_name, re
         section_ref=section,
         report=report,
         author=author[0] or author[1],
-        actions=events_for(viewer.role, viewer.unit_id, task.state, task.unit_id),
+        actions=events_for(viewer, task.state, task.unit_id),
     )
 
 

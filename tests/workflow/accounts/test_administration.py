@@ -6,10 +6,12 @@ their own organisation.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import func, select
 
-from tests.conftest import PASSWORD, SMALL_PLAN
+from tests.conftest import PASSWORD, SMALL_PLAN, real_now
 from workflow.accounts.models import User
 from workflow.accounts.operations import (
     add_user,
@@ -21,6 +23,7 @@ from workflow.accounts.operations import (
 from workflow.accounts.passwords import check_password
 from workflow.accounts.queries import list_users, managed_user
 from workflow.accounts.roles import Role
+from workflow.clock import Clock
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.organisations.models import Organisation
 from workflow.organisations.queries import member_units, unit_overview
@@ -58,6 +61,7 @@ ACTIONS = {
         role="member",
         unit_code="CB1",
         password=PASSWORD,
+        now=real_now(),
     ),
     "disable": lambda s, actor, target: set_active(s, actor, target.id, False),
     "reset_password": lambda s, actor, target: reset_password(s, actor, target.id, NEW_PASSWORD),
@@ -65,9 +69,15 @@ ACTIONS = {
         s, actor, target.id, "unit_head", "CB2"
     ),
     "load_plan_file": lambda s, actor, target: load_plan_file(
-        s, actor, edited("title: Quán triệt Nghị quyết", "title: Quán triệt"), "ward.yaml"
+        s,
+        actor,
+        edited("title: Quán triệt Nghị quyết", "title: Quán triệt"),
+        "ward.yaml",
+        real_now(),
     ),
-    "open_quarter_for": lambda s, actor, target: open_quarter_for(s, actor, Quarter(2026, 1)),
+    "open_quarter_for": lambda s, actor, target: open_quarter_for(
+        s, actor, Quarter(2026, 1), Clock()
+    ),
 }
 READS = {
     "managed_user": lambda s, actor, target: managed_user(s, actor, target.id),
@@ -75,7 +85,7 @@ READS = {
     "member_units": lambda s, actor, target: member_units(s, actor),
     "unit_overview": lambda s, actor, target: unit_overview(s, actor),
     "loaded_plans": lambda s, actor, target: loaded_plans(s, actor),
-    "quarters_to_open": lambda s, actor, target: quarters_to_open(s, actor),
+    "quarters_to_open": lambda s, actor, target: quarters_to_open(s, actor, date(2026, 3, 2)),
 }
 
 
@@ -98,9 +108,13 @@ def snapshot(session) -> dict:
 @pytest.fixture
 def other_ward(session, ward):
     """A second organisation (the small plan under another code) with its own admin."""
-    load_plan(session, parse_plan(SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml"))
+    load_plan(
+        session, parse_plan(SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml"), real_now()
+    )
     organisation = session.exec(select(Organisation).where(Organisation.code == "DU-KHAC")).one()
-    other_admin = add_user(session, organisation, "quantri-khac", "admin", "qt@khac.vn", PASSWORD)
+    other_admin = add_user(
+        session, organisation, "quantri-khac", "admin", "qt@khac.vn", PASSWORD, now=real_now()
+    )
     session.commit()
     return other_admin
 
@@ -173,6 +187,7 @@ def test_a_new_user_can_sign_in_with_the_initial_password(session, make_user):
         role="unit_head",
         unit_code="CB1",
         password=NEW_PASSWORD,
+        now=real_now(),
     )
     session.commit()
     assert user.organisation_id == actor.organisation_id
@@ -202,6 +217,7 @@ def test_a_new_user_needs_a_role_and_a_real_unit(session, make_user, role, unit_
             role=role,
             unit_code=unit_code,
             password=PASSWORD,
+            now=real_now(),
         )
     assert phrase in str(refused.value)
     session.rollback()
@@ -305,6 +321,7 @@ def test_a_unit_of_another_organisation_cannot_be_given(session, make_user, othe
         role="unit_head",
         unit_code="CB1",
         password=PASSWORD,
+        now=real_now(),
     )
     session.commit()
     ours = make_user("member", "CB1")
@@ -336,10 +353,10 @@ def test_the_units_overview_shows_groups_heads_and_members(session, make_user):
 def test_loading_an_edited_plan_reports_what_changed(session, make_user):
     actor = make_user("admin")
     text = edited("title: Quán triệt Nghị quyết", "title: Quán triệt Nghị quyết 57")
-    result = load_plan_file(session, actor, text.encode("utf-8"), "ward.yaml")
+    result = load_plan_file(session, actor, text.encode("utf-8"), "ward.yaml", real_now())
     assert result.changed and result.updated == {"responsibilities": 1}
     session.commit()
-    again = load_plan_file(session, actor, text, "ward.yaml")
+    again = load_plan_file(session, actor, text, "ward.yaml", real_now())
     assert not again.changed
 
 
@@ -351,7 +368,7 @@ def test_a_malformed_plan_file_is_located_and_loads_nothing(session, make_user):
     )
     before = snapshot(session)
     with pytest.raises(PlanInvalid) as invalid:
-        load_plan_file(session, actor, text, "ke-hoach.yaml")
+        load_plan_file(session, actor, text, "ke-hoach.yaml", real_now())
     assert [problem.format() for problem in invalid.value.problems] == [
         "ke-hoach.yaml:34: responsibilities[VI.4.1].lead[1]: "
         "KHONG-CO is not a unit or group of this plan"
@@ -363,7 +380,7 @@ def test_a_malformed_plan_file_is_located_and_loads_nothing(session, make_user):
 def test_a_plan_file_must_be_utf8(session, make_user):
     actor = make_user("admin")
     with pytest.raises(PlanInvalid) as invalid:
-        load_plan_file(session, actor, SMALL_TEXT.encode("utf-16"), "cu.yaml")
+        load_plan_file(session, actor, SMALL_TEXT.encode("utf-16"), "cu.yaml", real_now())
     assert invalid.value.problems[0].format() == "cu.yaml:1: -: the file is not UTF-8 text"
 
 
@@ -372,22 +389,24 @@ def test_an_admin_cannot_load_another_organisations_plan(session, make_user):
     actor = make_user("admin")
     before = snapshot(session)
     with pytest.raises(InvalidInput, match="DU-KHAC"):
-        load_plan_file(session, actor, SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml")
+        load_plan_file(
+            session, actor, SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml", real_now()
+        )
     session.rollback()
     assert snapshot(session) == before
 
 
 def test_opening_a_quarter_twice_creates_its_tasks_once(session, make_user):
     actor = make_user("admin")
-    first = open_quarter_for(session, actor, Quarter(2026, 1))
+    first = open_quarter_for(session, actor, Quarter(2026, 1), Clock())
     session.commit()
-    second = open_quarter_for(session, actor, Quarter(2026, 1))
+    second = open_quarter_for(session, actor, Quarter(2026, 1), Clock())
     assert (first.created, first.existing) == (4, 0)
     assert (second.created, second.existing) == (0, 4)
 
 
 def test_an_admin_opens_only_their_own_organisations_quarter(session, make_user, other_ward):
-    open_quarter_for(session, other_ward, Quarter(2026, 1))
+    open_quarter_for(session, other_ward, Quarter(2026, 1), Clock())
     session.commit()
     ward_plan = session.exec(
         select(Plan.id).join(Organisation).where(Organisation.code == "DU-TEST")
@@ -396,6 +415,7 @@ def test_an_admin_opens_only_their_own_organisations_quarter(session, make_user,
 
 
 def test_the_quarters_offered_are_the_plans_and_the_current_one(session, make_user):
-    quarters, current = quarters_to_open(session, make_user("admin"))
-    assert {str(q) for q in quarters} >= {"2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"}
-    assert current in quarters and quarters == sorted(quarters)
+    """On 1 February 2027 the 2026 plan's quarters are offered, and the current one after them."""
+    quarters, current = quarters_to_open(session, make_user("admin"), date(2027, 2, 1))
+    assert [str(q) for q in quarters] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"]
+    assert str(current) == "2027-Q1"

@@ -1,10 +1,12 @@
 """The demo: the Việt Hưng plan with a realistic year behind it, ready for a newcomer."""
 
+import time
+
 from sqlmodel import func, select
 
 from tests.conftest import VIET_HUNG_PLAN
-from workflow import clock
 from workflow.accounts.models import User
+from workflow.clock import Clock
 from workflow.demo.history import prepare_demo
 from workflow.plans.checks import read_plan
 from workflow.tasks.models import Task, TaskEventRecord
@@ -12,8 +14,7 @@ from workflow.tasks.models import Task, TaskEventRecord
 
 def test_the_demo_has_accounts_and_a_history_with_every_kind_of_outcome(session):
     """On 20 June 2026: two quarters open, most of Q1 done, some late, returned or overdue."""
-    clock.set_now("2026-06-20T09:00")
-    accounts = prepare_demo(session, read_plan(VIET_HUNG_PLAN), clock.now())
+    accounts = prepare_demo(session, read_plan(VIET_HUNG_PLAN), Clock.at("2026-06-20T09:00"))
     session.commit()
     roles = {a.role for a in accounts}
     assert {"admin", "leader", "reviewer", "unit_head"} <= roles
@@ -33,15 +34,15 @@ def test_the_demo_has_accounts_and_a_history_with_every_kind_of_outcome(session)
 
 def test_running_the_demo_twice_reuses_the_data(session):
     """Does a second start add accounts, tasks or history?"""
-    clock.set_now("2026-06-20T09:00")
+    clock = Clock.at("2026-06-20T09:00")
     definition = read_plan(VIET_HUNG_PLAN)
-    prepare_demo(session, definition, clock.now())
+    prepare_demo(session, definition, clock)
     session.commit()
     counts = [
         session.exec(select(func.count()).select_from(model)).one()
         for model in (User, Task, TaskEventRecord)
     ]
-    prepare_demo(session, definition, clock.now())
+    prepare_demo(session, definition, clock)
     session.commit()
     assert [
         session.exec(select(func.count()).select_from(model)).one()
@@ -49,27 +50,20 @@ def test_running_the_demo_twice_reuses_the_data(session):
     ] == counts
 
 
-def test_the_demo_scheduler_runs_in_its_own_thread_once_and_keeps_mail_in_the_outbox(
-    app, session, make_user, open_tasks
-):
-    """Without an SMTP server, does the demo's scheduler thread queue the day's mail (and leave
-    it queued), and does a second start do nothing?"""
-    from web.cli.demo import start_scheduler
-    from workflow.outbox.models import OutboxMessage
+def test_the_replay_leaves_the_demo_s_running_clock_running(session):
+    """The history is acted out at fixed instants; the demo's own clock must run on after it,
+    from where it started, not stand still at the last step."""
+    clock = Clock.at("2026-06-20T09:00", runs=True)
+    prepare_demo(session, read_plan(VIET_HUNG_PLAN), clock)
+    session.commit()
+    first = clock.now()
+    time.sleep(0.01)
+    assert clock.now() > first >= Clock.at("2026-06-20T09:00").now()
 
-    make_user("unit_head", "UBND")
-    open_tasks()
-    clock.set_now("2026-01-02T07:30")
-    assert not app.config.get("SMTP_HOST")
-    runner = start_scheduler(app)
-    try:
-        assert runner is not None and runner.thread.daemon
-        assert start_scheduler(app) is None
-        assert runner.swept.wait(20)
-        session.expire_all()
-        statuses = session.exec(select(OutboxMessage.status)).all()
-        session.commit()
-        assert statuses == ["queued"]
-    finally:
-        runner.stop()
-    assert not runner.thread.is_alive()
+
+def test_the_demo_counts_days_in_ha_noi_not_in_utc(session):
+    """At 06:30 on 1 April in Hà Nội (still 31 March in UTC) the second quarter has begun: its
+    tasks are open."""
+    prepare_demo(session, read_plan(VIET_HUNG_PLAN), Clock.at("2026-04-01T06:30"))
+    session.commit()
+    assert "2026-Q2" in set(session.exec(select(Task.period)).all())

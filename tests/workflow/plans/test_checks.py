@@ -6,13 +6,12 @@ name the item by its ref or code, and the message must say what is wrong.
 """
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import SMALL_PLAN
 from workflow.plans.checks import PlanInvalid, PlanProblem, parse_plan, read_plan
 
-SMALL_PLAN = Path(__file__).resolve().parents[1] / "plans" / "small-ward.yaml"
 VALID = SMALL_PLAN.read_text(encoding="utf-8")
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
+from workflow.clock import Clock
 from workflow.periods import Quarter
 from workflow.plans.opening import open_quarter
 from workflow.tasks.models import Task, TaskEventRecord
@@ -36,9 +37,9 @@ def test_the_group_itself_owes_nothing(session, ward, open_tasks):
 
 def test_opening_twice_creates_nothing_new(session, ward):
     """Is opening a quarter idempotent?"""
-    first = open_quarter(session, ward, Quarter.parse("2026-Q2"))
+    first = open_quarter(session, ward, Quarter.parse("2026-Q2"), Clock())
     session.commit()
-    second = open_quarter(session, ward, Quarter.parse("2026-Q2"))
+    second = open_quarter(session, ward, Quarter.parse("2026-Q2"), Clock())
     session.commit()
     assert (first.created, first.existing) == (3, 0)
     assert (second.created, second.existing) == (0, 3)
@@ -67,7 +68,7 @@ def test_phases_and_ranges_fall_in_their_quarters(session, ward, open_tasks):
 
 def test_a_quarter_outside_the_plan_opens_nothing(session, ward):
     """Does 2027-Q1 create tasks of a 2026 plan?"""
-    assert open_quarter(session, ward, Quarter.parse("2027-Q1")).created == 0
+    assert open_quarter(session, ward, Quarter.parse("2027-Q1"), Clock()).created == 0
 
 
 def test_each_new_task_starts_its_history(session, ward, open_tasks):

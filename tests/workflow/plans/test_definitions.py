@@ -17,7 +17,7 @@ import pytest
 
 from workflow.plans.checks import parse_plan, read_plan
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 VIET_HUNG = ROOT / "definitions" / "viet-hung-2026-nq57.yaml"
 EXAMPLE = ROOT / "docs" / "examples" / "chuyen-doi-so-2026.yaml"
 

@@ -1,0 +1,68 @@
+"""Running what a person asks for, the same way for every page and for the API.
+
+Every action is one call of one service in the request's transaction (``perform``). A refusal
+rolls the transaction back at once, before anyone reads the database to show it: the page that
+says "refused" shows the task as it was, never the half-made change. The request commits the
+rest (``web.database``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from web.clock import app_clock
+from web.database import db_session, rollback
+from web.storage import evidence_store
+from workflow.accounts.models import User
+from workflow.errors import WorkflowError
+from workflow.tasks.evidence import Upload
+from workflow.tasks.models import Task
+from workflow.tasks.operations import COMMENTED_ACTIONS, submit_report
+from workflow.tasks.states import TaskEvent
+
+Result = TypeVar("Result")
+
+
+def perform(service: Callable[..., Result], *args, **kwargs) -> Result:
+    """``service(session, *args, **kwargs)`` in the request's transaction; on a refusal, roll
+    back and let the refusal go on to whoever shows it."""
+    try:
+        return service(db_session(), *args, **kwargs)
+    except WorkflowError:
+        rollback()
+        raise
+
+
+@dataclass(frozen=True)
+class TaskAction:
+    """One event asked for on a task, with what it carries; ``comment`` is a report's text."""
+
+    event: TaskEvent
+    version: int
+    comment: str = ""
+    links: list[str] = field(default_factory=list)
+    figures: Mapping[int, object] = field(default_factory=dict)
+    files: list[Upload] = field(default_factory=list)
+
+
+def act_on_task(user: User, task_id: int, action: TaskAction) -> Task:
+    """Fire ``action`` on the task through the one service behind its event."""
+    now = app_clock().now()
+    if action.event is TaskEvent.REPORT:
+        report = perform(
+            submit_report,
+            user,
+            task_id,
+            action.version,
+            action.comment,
+            links=action.links,
+            figures=dict(action.figures),
+            files=action.files,
+            store=evidence_store(),
+            now=now,
+        )
+        return db_session().get(Task, report.task_id)
+    service = COMMENTED_ACTIONS[action.event]
+    return perform(service, user, task_id, action.version, action.comment, now=now)
