@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -25,18 +26,21 @@ from notifications.sweep import SweepResult
 from web import create_app
 from web.clock import app_clock, set_app_clock
 from workflow.accounts import passwords
+from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
 from workflow.clock import Clock
 from workflow.db.engine import make_engine
 from workflow.db.migrate import upgrade
 from workflow.organisations.models import Unit
-from workflow.organisations.queries import find_organisation
+from workflow.organisations.queries import find_organisation, find_unit
 from workflow.periods import Quarter
 from workflow.plans.checks import read_plan
-from workflow.plans.models import Responsibility
+from workflow.plans.models import Plan, Responsibility
 from workflow.plans.opening import open_quarter
 from workflow.plans.store import load_plan
-from workflow.tasks.models import Task
+from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.operations import approve_report, return_report, start_task, submit_report
+from workflow.tasks.states import OPENED, TaskState
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_PLAN = ROOT / "tests" / "plans" / "small-ward.yaml"
@@ -134,6 +138,19 @@ def app(database_url, db, tmp_path):
 def runner(app):
     """Runs ``giaoviec`` commands in this process; ``result.stdout`` and ``.stderr`` apart."""
     return app.test_cli_runner()
+
+
+# A PDF as small as a file can be and still start like one.
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def sign_in_on(browser, user):
+    """Sign ``user`` in on another test client (password ``PASSWORD``)."""
+    page = browser.get("/login").text
+    response = browser.post(
+        "/login", data={"csrf_token": csrf(page), "username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
 
 
 def csrf(page: str) -> str:
@@ -279,3 +296,157 @@ def office(app):
     assert office.lock.try_acquire()
     yield office
     office.lock.release()
+
+
+# A history acted out on the small plan, shared by the accountability, report and page tests
+
+Q1, Q2 = Quarter(2026, 1), Quarter(2026, 2)
+# 20/06/2026 noon in Hà Nội: every Q1 and Q2 due time has passed.
+HISTORY_NOW = datetime(2026, 6, 20, 5, 0, tzinfo=UTC)
+
+
+@dataclass
+class History:
+    """The tasks of the acted-out history, by (ref, unit, quarter), and who acted."""
+
+    tasks: dict[tuple[str, str, str], Task]
+    heads: dict[str, User]
+    reviewer: User
+
+
+def act_out_history(session, ward, open_tasks) -> History:
+    """Q1 and Q2 of the small plan, acted out with the services at the times given.
+
+    Q1: UBND reports on time and is approved; CB1 reports on time, is returned twice, then
+    approved; CB2 does nothing (overdue); BXDD reports two days late and is approved.
+    Q2: UBND reports VI.2.1 a day late, is returned once and reports again (waiting for review),
+    and starts VI.2.7 but never reports it (overdue); BXDD does nothing (overdue).
+    """
+    q1, q2 = open_tasks(str(Q1)), open_tasks(str(Q2))
+
+    def person(role: str, unit: str | None, full_name: str = "", active: bool = True) -> User:
+        """A user made directly: nobody signs in with these, so no password hashing."""
+        user = User(
+            organisation_id=ward.id,
+            username=f"{role}.{len(people)}",
+            full_name=full_name,
+            email=f"{role}.{len(people)}@example.vn",
+            password_hash="!",
+            role=role,
+            unit_id=find_unit(session, ward, unit).id if unit else None,
+            active=active,
+            created_at=at("2026-01-01T08:00"),
+        )
+        people.append(user)
+        session.add(user)
+        return user
+
+    people: list[User] = []
+    heads = {
+        "UBND": person("unit_head", "UBND", "Trần Thị Bình"),
+        "CB1": person("unit_head", "CB1", "Lê Văn Cường"),
+        "BXDD": person("unit_head", "BXDD", "Phạm Đức Dũng"),
+    }
+    person("unit_head", "UBND", "Nguyễn Văn An")  # two heads: both named
+    person("member", "UBND", "Hoàng Minh Em")  # not a head
+    person("unit_head", "CB2", "Đỗ Văn Gia", active=False)  # no longer a head: not named
+    reviewer = person("reviewer", None)
+    session.commit()
+    tasks = {
+        ("VI.2.1", "UBND", "Q1"): q1("VI.2.1", "UBND"),
+        ("VI.4.1", "CB1", "Q1"): q1("VI.4.1", "CB1"),
+        ("VI.4.1", "CB2", "Q1"): q1("VI.4.1", "CB2"),
+        ("VI.1.7", "BXDD", "Q1"): q1("VI.1.7", "BXDD"),
+        ("VI.2.1", "UBND", "Q2"): q2("VI.2.1", "UBND"),
+        ("VI.2.7", "UBND", "Q2"): q2("VI.2.7", "UBND"),
+        ("VI.1.5", "BXDD", "Q2"): q2("VI.1.5", "BXDD"),
+    }
+
+    def step(when: str, action, user, key, text: str = ""):
+        task = tasks[key]
+        session.refresh(task)
+        action(session, user, task.id, task.version, text, now=at(when))
+        session.commit()
+
+    ubnd1, cb1, bxdd1 = ("VI.2.1", "UBND", "Q1"), ("VI.4.1", "CB1", "Q1"), ("VI.1.7", "BXDD", "Q1")
+    ubnd2, ubnd_month = ("VI.2.1", "UBND", "Q2"), ("VI.2.7", "UBND", "Q2")
+    step("2026-03-01T08:00", start_task, heads["UBND"], ubnd1)
+    step("2026-03-10T09:00", submit_report, heads["UBND"], ubnd1, "Đã đăng 12 tin bài")
+    step("2026-03-12T09:00", approve_report, reviewer, ubnd1)
+    step("2026-03-01T08:00", start_task, heads["CB1"], cb1)
+    step("2026-03-10T09:00", submit_report, heads["CB1"], cb1, "Đã quán triệt")
+    step("2026-03-11T09:00", return_report, reviewer, cb1, "Thiếu biên bản")
+    step("2026-03-12T09:00", submit_report, heads["CB1"], cb1, "Bổ sung biên bản")
+    step("2026-03-13T09:00", return_report, reviewer, cb1, "Thiếu ảnh")
+    step("2026-03-14T09:00", submit_report, heads["CB1"], cb1, "Bổ sung ảnh")
+    step("2026-03-16T09:00", approve_report, reviewer, cb1)
+    step("2026-02-01T08:00", start_task, heads["BXDD"], bxdd1)
+    step("2026-02-12T09:00", submit_report, heads["BXDD"], bxdd1, "Đã tổ chức hội nghị")
+    step("2026-02-13T09:00", approve_report, reviewer, bxdd1)
+    step("2026-06-01T08:00", start_task, heads["UBND"], ubnd2)
+    step("2026-06-16T09:00", submit_report, heads["UBND"], ubnd2, "Báo cáo muộn")
+    step("2026-06-17T09:00", return_report, reviewer, ubnd2, "Thiếu số liệu")
+    step("2026-06-18T09:00", submit_report, heads["UBND"], ubnd2, "Bổ sung số liệu")
+    step("2026-05-01T08:00", start_task, heads["UBND"], ubnd_month)
+    return History(tasks, heads, reviewer)
+
+
+@pytest.fixture
+def history(session, ward, open_tasks) -> History:
+    """The acted-out history of ``act_out_history``, committed."""
+    acted = act_out_history(session, ward, open_tasks)
+    session.commit()
+    return acted
+
+
+def grow(session, ward, units: int) -> None:
+    """Add ``units`` units, each owing a task of every responsibility in every quarter, with a
+    reported, returned and approved history."""
+    plan = session.exec(select(Plan).where(Plan.organisation_id == ward.id)).one()
+    template = {
+        (task.responsibility_id, task.period, task.occurrence): task
+        for task in session.exec(select(Task).where(Task.plan_id == plan.id))
+    }.values()
+    new_units = [
+        Unit(organisation_id=ward.id, code=f"X{n}", name=f"Chi bộ {n}", kind="party_organisation")
+        for n in range(units)
+    ]
+    session.add_all(new_units)
+    session.flush()
+    tasks = [
+        Task(
+            plan_id=plan.id,
+            responsibility_id=model.responsibility_id,
+            unit_id=unit.id,
+            period=model.period,
+            occurrence=model.occurrence,
+            due_at=model.due_at,
+            state=TaskState.REVIEWED.value,
+            first_reported_at=model.due_at - timedelta(days=n % 3),
+            created_at=model.created_at,
+            updated_at=model.due_at,
+        )
+        for n, unit in enumerate(new_units)
+        for model in template
+    ]
+    session.add_all(tasks)
+    session.flush()
+    session.add_all(
+        TaskEventRecord(
+            task_id=task.id,
+            at=task.due_at,
+            event=name,
+            to_state=TaskState.REVIEWED.value,
+            actor_id=None,
+        )
+        for task in tasks
+        for name in (OPENED, "report", "return", "report", "approve")
+    )
+    session.commit()
+
+
+def sweep(office, at: str):
+    """The daily sweep at ``at`` (local time), as the scheduler runs it."""
+    office.at(at)
+    office.open_quarter()
+    return office.sweep()

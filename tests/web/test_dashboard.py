@@ -11,19 +11,11 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from tests.conftest import csrf, set_clock
-from tests.workflow.accountability.test_queries import NOW, act_out_history, grow
+from tests.conftest import HISTORY_NOW, csrf, grow, set_clock
 from workflow.organisations.models import Unit
 from workflow.tasks.models import Task, TaskEventRecord
 
 ROLES = ["leader", "reviewer", "admin", "unit_head", "member"]
-
-
-@pytest.fixture
-def history(session, ward, open_tasks):
-    acted = act_out_history(session, ward, open_tasks)
-    session.commit()
-    return acted
 
 
 def signed_in(sign_in, make_user, role):
@@ -126,7 +118,7 @@ def test_the_figures_are_those_of_the_database(sign_in, make_user, session, hist
         figures[2] += task.first_reported_at is not None and task.first_reported_at <= task.due_at
         figures[3] += task.state == "reviewed"
         figures[4] += task.id in returns  # a task returned at least once
-        figures[5] += task.due_at < NOW and task.state not in ("reported", "reviewed")
+        figures[5] += task.due_at < HISTORY_NOW and task.state not in ("reported", "reviewed")
     page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1").text
     shown = {
         code: [int(cells[i]) for i in (2, 3, 5, 7, 8, 9)]
@@ -189,7 +181,7 @@ def test_the_whole_year(sign_in, make_user, history):
 
 def test_this_quarter_by_default(app, sign_in, make_user, history):
     """Without a period the page shows the clock's quarter (20/06/2026: quarter II)."""
-    set_clock(app, NOW)
+    set_clock(app, HISTORY_NOW)
     page = signed_in(sign_in, make_user, "leader").get("/accountability").text
     assert "Quý II/2026" in page
     assert list(table_rows(page)) == ["BXDD", "UBND"]

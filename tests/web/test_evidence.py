@@ -7,10 +7,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf, real_now
+from tests.conftest import PASSWORD, PDF, csrf, real_now
 from workflow.tasks.operations import start_task
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

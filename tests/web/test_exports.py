@@ -12,8 +12,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from tests.conftest import csrf, set_clock
-from tests.workflow.accountability.test_queries import NOW, act_out_history
+from tests.conftest import HISTORY_NOW, act_out_history, csrf, set_clock
 from workflow.periods import Quarter
 from workflow.tasks.models import Task
 
@@ -23,7 +22,7 @@ ROLES = ["leader", "reviewer", "admin", "unit_head", "member"]
 @pytest.fixture
 def history(app, session, ward, open_tasks):
     acted = act_out_history(session, ward, open_tasks)
-    set_clock(app, NOW)
+    set_clock(app, HISTORY_NOW)
     return acted
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from tests.conftest import PASSWORD, csrf
+from tests.conftest import csrf, sign_in_on, sweep
 from workflow.outbox.models import OutboxMessage
 
 ROLES = [
@@ -16,13 +16,6 @@ ROLES = [
     ("unit_head", "UBND", 403),
     ("member", "CB1", 403),
 ]
-
-
-def sweep(office, at: str):
-    """The daily sweep at ``at`` (local time), as the scheduler runs it."""
-    office.at(at)
-    office.open_quarter()
-    return office.sweep()
 
 
 @pytest.fixture
@@ -43,14 +36,6 @@ def test_the_outbox_pages_are_for_admins_only(app, make_user, queued):
         sign_in_on(browser, make_user(role, unit))
         assert browser.get("/admin/outbox").status_code == status, role
         assert browser.get(f"/admin/outbox/{row.id}").status_code == status, role
-
-
-def sign_in_on(browser, user):
-    page = browser.get("/login").text
-    response = browser.post(
-        "/login", data={"csrf_token": csrf(page), "username": user.username, "password": PASSWORD}
-    )
-    assert response.status_code == 302
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, queued):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from tests.web.test_outbox_page import sign_in_on, sweep
+from tests.conftest import sign_in_on, sweep
 from workflow.organisations.models import Unit
 from workflow.outbox.models import NotificationItem
 from workflow.tasks.models import Task

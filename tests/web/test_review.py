@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from tests.conftest import csrf, real_now
-from tests.web.test_evidence import PDF
+from tests.conftest import PDF, csrf, real_now
 from workflow.plans.models import Target
 from workflow.tasks import operations
 from workflow.tasks.evidence import EvidenceStore, Upload

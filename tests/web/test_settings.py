@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from tests.conftest import csrf
-from tests.web.test_outbox_page import sign_in_on, sweep
+from tests.conftest import csrf, sign_in_on, sweep
 from workflow.accounts.models import User
 from workflow.outbox.models import OutboxMessage
 

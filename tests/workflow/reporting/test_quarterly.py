@@ -17,8 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 from sqlmodel import select
 
-from tests.conftest import VIET_HUNG_PLAN
-from tests.workflow.accountability.test_queries import NOW, Q1, Q2, act_out_history, utc
+from tests.conftest import HISTORY_NOW, Q1, Q2, VIET_HUNG_PLAN, at
 from workflow.accountability.queries import accountability_by_unit
 from workflow.accounts.models import User
 from workflow.clock import DEFAULT_ZONE, Clock
@@ -36,11 +35,6 @@ from workflow.tasks.models import Task
 from workflow.tasks.operations import start_task, submit_report
 
 
-@pytest.fixture
-def history(session, ward, open_tasks):
-    return act_out_history(session, ward, open_tasks)
-
-
 def paragraphs(document) -> list[str]:
     return [p.text for p in document.paragraphs]
 
@@ -49,7 +43,7 @@ def cell_texts(document) -> list[str]:
     return [cell.text for table in document.tables for cell in table._cells]
 
 
-def docx_of(session, ward, quarter=Q2, now=NOW):
+def docx_of(session, ward, quarter=Q2, now=HISTORY_NOW):
     report = quarterly_report(session, ward, quarter, Clock.at(now))
     return report, Document(io.BytesIO(render_quarterly_docx(report)))
 
@@ -66,13 +60,13 @@ def body_between(texts: list[str], start: str, end: str) -> list[str]:
 def test_the_quarter_s_tasks_with_their_facts(session, ward, history):
     """Q2: UBND reported VI.2.1 a day late, was returned once and awaits review; VI.2.7 and
     BXDD's VI.1.5 are overdue; CB2's Q1 task is still overdue too."""
-    report = quarterly_report(session, ward, Q2, Clock.at(NOW))
+    report = quarterly_report(session, ward, Q2, Clock.at(HISTORY_NOW))
     lines = {(line.ref, line.unit_code): line for line in report.lines}
     assert set(lines) == {("VI.2.1", "UBND"), ("VI.2.7", "UBND"), ("VI.1.5", "BXDD")}
     late = lines["VI.2.1", "UBND"]
     assert (late.state_label, late.on_time, late.times_returned) == ("Đã báo cáo", False, 1)
-    assert late.first_reported_at == utc("2026-06-16T09:00")
-    assert late.decided_at == utc("2026-06-17T09:00")
+    assert late.first_reported_at == at("2026-06-16T09:00")
+    assert late.decided_at == at("2026-06-17T09:00")
     assert late.reviewer == history.reviewer.username  # no full name: the user name
     assert late.report_text == "Bổ sung số liệu"
     assert late.heads == ("Nguyễn Văn An", "Trần Thị Bình")
@@ -89,10 +83,11 @@ def test_the_reviewer_who_decided_is_named(session, ward, history):
     session.add(history.reviewer)
     session.commit()
     lines = {
-        line.unit_code: line for line in quarterly_report(session, ward, Q1, Clock.at(NOW)).lines
+        line.unit_code: line
+        for line in quarterly_report(session, ward, Q1, Clock.at(HISTORY_NOW)).lines
     }
     assert lines["CB1"].reviewer == "Vũ Thị Hạnh"
-    assert lines["CB1"].decided_at == utc("2026-03-16T09:00")
+    assert lines["CB1"].decided_at == at("2026-03-16T09:00")
     assert lines["CB1"].times_returned == 2
     assert lines["CB2"].reviewer is None and lines["CB2"].decided_at is None
 
@@ -107,8 +102,8 @@ def test_a_constant_number_of_statements(session, ward, history, db):
 
     event.listen(db, "before_cursor_execute", listener)
     try:
-        quarterly_report(session, ward, Q1, Clock.at(NOW))
-        quarterly_report(session, ward, Q2, Clock.at(NOW))
+        quarterly_report(session, ward, Q1, Clock.at(HISTORY_NOW))
+        quarterly_report(session, ward, Q2, Clock.at(HISTORY_NOW))
     finally:
         event.remove(db, "before_cursor_execute", listener)
     assert len(statements) == 16
@@ -117,8 +112,8 @@ def test_a_constant_number_of_statements(session, ward, history, db):
 def test_only_leaders_reviewers_and_admins_may_gather_it(session, ward, history):
     head = history.heads["UBND"]
     with pytest.raises(NotAllowed):
-        quarterly_report(session, ward, Q2, Clock.at(NOW), viewer=head)
-    assert quarterly_report(session, ward, Q2, Clock.at(NOW), viewer=history.reviewer).lines
+        quarterly_report(session, ward, Q2, Clock.at(HISTORY_NOW), viewer=head)
+    assert quarterly_report(session, ward, Q2, Clock.at(HISTORY_NOW), viewer=history.reviewer).lines
 
 
 def test_target_figures_of_the_latest_reports(session, ward, open_tasks):
@@ -131,13 +126,13 @@ def test_target_figures_of_the_latest_reports(session, ward, open_tasks):
         password_hash="!",
         role="unit_head",
         unit_id=find_unit(session, ward, "CB1").id,
-        created_at=utc("2026-01-01T08:00"),
+        created_at=at("2026-01-01T08:00"),
     )
     session.add(head)
     session.commit()
     target = session.exec(select(Target).where(Target.ref == "I.2.4")).one()
     cb1 = task("VI.4.1", "CB1")
-    start_task(session, head, cb1.id, cb1.version, now=utc("2026-03-01T08:00"))
+    start_task(session, head, cb1.id, cb1.version, now=at("2026-03-01T08:00"))
     session.refresh(cb1)
     submit_report(
         session,
@@ -146,10 +141,10 @@ def test_target_figures_of_the_latest_reports(session, ward, open_tasks):
         cb1.version,
         "Đã nộp",
         figures={target.id: "97.5"},
-        now=utc("2026-03-01T08:00"),
+        now=at("2026-03-01T08:00"),
     )
     session.commit()
-    (result,) = quarterly_report(session, ward, Q1, Clock.at(NOW)).targets
+    (result,) = quarterly_report(session, ward, Q1, Clock.at(HISTORY_NOW)).targets
     assert (result.ref, result.figure, result.reached) == ("I.2.4", Decimal(100), 0)
     assert [(f.unit_name, f.value, f.approved) for f in result.figures] == [
         ("Chi bộ Khu dân cư số 1", Decimal("97.5"), False)
@@ -235,7 +230,7 @@ def test_the_viet_hung_plan_s_phase_recipients_and_targets(session, load):
     organisation = load(VIET_HUNG_PLAN)
     open_quarter(session, organisation, Quarter(2026, 3), Clock())
     session.commit()
-    report, document = docx_of(session, organisation, Quarter(2026, 3), NOW)
+    report, document = docx_of(session, organisation, Quarter(2026, 3), HISTORY_NOW)
     texts, cells = paragraphs(document), cell_texts(document)
     assert "ĐẢNG BỘ PHƯỜNG VIỆT HƯNG" in cells[0]
     assert "Việt Hưng, ngày … tháng … năm 2026" in cells[1]
@@ -266,8 +261,8 @@ def test_the_government_header(session, ward, history):
 
 
 def test_the_workbook(session, ward, history):
-    report = quarterly_report(session, ward, Q2, Clock.at(NOW))
-    summary = accountability_by_unit(session, ward, Q2, NOW)
+    report = quarterly_report(session, ward, Q2, Clock.at(HISTORY_NOW))
+    summary = accountability_by_unit(session, ward, Q2, HISTORY_NOW)
     workbook = load_workbook(
         io.BytesIO(tasks_workbook([(Q2, report.lines)], summary, DEFAULT_ZONE))
     )
@@ -291,7 +286,7 @@ def test_the_workbook(session, ward, history):
 
 
 def test_the_csv_has_a_bom_and_round_trips(session, ward, history):
-    report = quarterly_report(session, ward, Q1, Clock.at(NOW))
+    report = quarterly_report(session, ward, Q1, Clock.at(HISTORY_NOW))
     content = tasks_csv(report.lines, DEFAULT_ZONE)
     assert content.startswith(codecs.BOM_UTF8)
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
@@ -309,14 +304,16 @@ def test_the_csv_has_a_bom_and_round_trips(session, ward, history):
 def test_a_unit_head_s_feed_has_their_unit_s_tasks_with_alarms(session, ward, history):
     head = history.heads["UBND"]
     tasks = calendar_tasks(session, head)
-    feed = Calendar.from_ical(calendar_feed(ward, tasks, "https://gv.example.vn", Clock.at(NOW)))
+    feed = Calendar.from_ical(
+        calendar_feed(ward, tasks, "https://gv.example.vn", Clock.at(HISTORY_NOW))
+    )
     events = feed.walk("VEVENT")
     ids = session.exec(select(Task.id).where(Task.unit_id == head.unit_id)).all()
     assert sorted(str(e["uid"]) for e in events) == sorted(
         f"task-{i}@DU-TEST.giaoviec" for i in ids
     )
     open_event = next(e for e in events if "VI.2.7" in str(e["summary"]))
-    assert open_event.decoded("dtstart") == utc("2026-05-20T17:00")
+    assert open_event.decoded("dtstart") == at("2026-05-20T17:00")
     assert str(open_event.decoded("dtstart").tzinfo) == "Asia/Ho_Chi_Minh"
     triggers = sorted(-a.decoded("trigger").days for a in open_event.walk("VALARM"))
     assert triggers == [0, 1, 3, 7, 14]

@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import func, select
 
-from tests.conftest import real_now
-from tests.web.test_evidence import PDF
+from tests.conftest import PDF, real_now
 from workflow.errors import (
     IllegalTransition,
     InvalidInput,
