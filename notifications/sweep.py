@@ -9,6 +9,7 @@ digests, so running it twice, or twice at once, queues nothing new the second ti
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -39,6 +40,7 @@ from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.states import TaskEvent, TaskState
 
 RETURN_LOOKBACK = timedelta(days=7)
+log = logging.getLogger("giaoviec.sweep")
 
 
 @dataclass(frozen=True)
@@ -86,40 +88,74 @@ def queue_due(session: Session, settings: NotificationSettings, now: datetime) -
     tasks = load_tasks(session, settings.calendar)
     users = load_users(session)
     people = [person_of(user) for user in users.values()]
-    items = due_items(list(tasks.values()), people, day, settings.calendar)
-    rows = [
-        {
-            "key": item.key,
-            "recipient_id": item.recipient_id,
-            "task_id": item.task_id,
-            "rule": item.rule.value,
-            "on_date": item.on_date,
-            "created_at": now,
-        }
-        for item in items
-    ]
-    new_keys = {key for _id, key in outbox.insert_if_absent(session, NotificationItem, rows)}
     by_recipient: dict[int, list[Due]] = {}
-    for item in items:
-        if item.key in new_keys:
-            by_recipient.setdefault(item.recipient_id, []).append(item)
+    for item in due_items(list(tasks.values()), people, day, settings.calendar):
+        by_recipient.setdefault(item.recipient_id, []).append(item)
     heads = heads_by_unit(users)
-    for recipient_id, mine in sorted(by_recipient.items()):
-        user = users[recipient_id]
-        rendered = render_digest(user, mine, tasks, heads, day, settings.base_url)
-        digest = hashlib.sha256("\n".join(sorted(i.key for i in mine)).encode()).hexdigest()
-        key = f"{recipient_id}/digest/daily/{day.isoformat()}/{digest[:16]}"
-        outbox_id = _queue(session, settings, now, user, "digest", key, rendered)
-        if outbox_id is None:
-            continue
-        session.execute(
-            update(NotificationItem.__table__)
-            .where(NotificationItem.__table__.c.key == bindparam("item_key"))
-            .values(outbox_id=outbox_id),
-            [{"item_key": item.key} for item in mine],
-        )
-        result.queued.append(_queued(user, "digest", rendered, len(mine)))
+    for recipient_id, lines in sorted(by_recipient.items()):
+        digest = Digest(users[recipient_id], day, lines)
+        queued = _queue_digest(session, settings, now, digest, tasks, heads)
+        if queued is not None:
+            result.queued.append(queued)
     return result
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The lines due for one person on one day, before those already sent are dropped."""
+
+    user: User
+    day: date
+    lines: list[Due]
+
+
+def digest_key(recipient_id: int, day: date, lines: list[Due]) -> str:
+    """Whom, which day, and which lines: a second digest the same day carries other lines, so
+    it has a key of its own and is sent too."""
+    content = hashlib.sha256("\n".join(sorted(line.key for line in lines)).encode()).hexdigest()
+    return f"{recipient_id}/digest/daily/{day.isoformat()}/{content[:16]}"
+
+
+def _queue_digest(session, settings, now, digest: Digest, tasks, heads) -> Queued | None:
+    """Record the lines not yet recorded and queue the one message that carries them, as one
+    step that cannot half happen: if the message cannot be queued (its key is taken), none of
+    its lines is recorded either, so the next run tries them again instead of losing them."""
+    user = digest.user
+    savepoint = session.begin_nested()
+    rows = [_line_row(line, now) for line in digest.lines]
+    new = {key for _id, key in outbox.insert_if_absent(session, NotificationItem, rows)}
+    lines = [line for line in digest.lines if line.key in new]
+    if not lines:
+        savepoint.commit()
+        return None
+    rendered = render_digest(user, lines, tasks, heads, digest.day, settings.base_url)
+    key = digest_key(user.id, digest.day, lines)
+    outbox_id = _queue(session, settings, now, user, "digest", key, rendered)
+    if outbox_id is None:
+        savepoint.rollback()
+        log.warning(
+            "digest %s is already queued: its %s lines wait for the next run", key, len(lines)
+        )
+        return None
+    session.execute(
+        update(NotificationItem.__table__)
+        .where(NotificationItem.__table__.c.key == bindparam("item_key"))
+        .values(outbox_id=outbox_id),
+        [{"item_key": line.key} for line in lines],
+    )
+    savepoint.commit()
+    return _queued(user, "digest", rendered, len(lines))
+
+
+def _line_row(line: Due, now: datetime) -> dict:
+    return {
+        "key": line.key,
+        "recipient_id": line.recipient_id,
+        "task_id": line.task_id,
+        "rule": line.rule.value,
+        "on_date": line.on_date,
+        "created_at": now,
+    }
 
 
 def queue_returned(session: Session, settings: NotificationSettings, now: datetime) -> SweepResult:
