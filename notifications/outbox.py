@@ -183,10 +183,3 @@ def mark_unsent(
                 next_attempt_at=next_attempt_at,
             )
         )
-
-
-def counts_by_status(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    ).all()
-    return {status: count for status, count in rows}

@@ -84,10 +84,3 @@ def quarter_due_day(quarter: Quarter, month_of_quarter: int, day: int) -> date:
 
 # A period asked for: one quarter, or a whole year (all four of its quarters).
 Period = Quarter | int
-
-
-def quarters_of(period: Period) -> list[Quarter]:
-    """The quarters a period covers."""
-    if isinstance(period, Quarter):
-        return [period]
-    return [Quarter(period, number) for number in range(1, 5)]

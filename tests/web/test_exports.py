@@ -85,7 +85,7 @@ def test_a_bad_quarter_is_refused_and_a_bad_format_is_not_found(sign_in, make_us
 
 def feed_link(client) -> str:
     page = client.get("/exports/calendar").text
-    response = client.post("/exports/calendar", data={"csrf_token": csrf(page), "action": "create"})
+    response = client.post("/exports/calendar", data={"csrf_token": csrf(page), "create": "1"})
     assert response.status_code == 200
     return re.search(r'value="(http[^"]+\.ics)"', response.text).group(1)
 
@@ -121,7 +121,7 @@ def test_a_revoked_or_replaced_link_is_not_found(app, sign_in, make_user, histor
     assert anonymous.get(first).status_code == 404
     assert anonymous.get(second).status_code == 200
     page = client.get("/exports/calendar").text
-    client.post("/exports/calendar", data={"csrf_token": csrf(page), "action": "revoke"})
+    client.post("/exports/calendar", data={"csrf_token": csrf(page), "revoke": "1"})
     assert anonymous.get(second).status_code == 404
     assert anonymous.get("/exports/calendar/not-a-token.ics").status_code == 404
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from workflow.accounts.passwords import MIN_PASSWORD_LENGTH
@@ -15,6 +15,12 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Remember me"))
     submit = SubmitField(_l("Sign in"))
+
+
+class LanguageForm(FlaskForm):
+    """Switch the language; ``next`` is the page to come back to."""
+
+    next = HiddenField(default="")
 
 
 class ChangePasswordForm(FlaskForm):

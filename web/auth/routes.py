@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from web.actions import perform
 from web.auth import bp
 from web.auth.account import Account
-from web.auth.forms import ChangePasswordForm, LoginForm
+from web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from web.database import db_session
 from web.i18n import LOCALES, error_message
 from workflow.accounts.operations import change_password, set_language
@@ -74,10 +74,13 @@ def password():
 @bp.route("/language/<code>", methods=["POST"])
 def language(code: str):
     """Remember the language: on the account when signed in, in a cookie otherwise."""
+    form = LanguageForm()
+    if not form.validate():
+        abort(400)
     if code not in LOCALES:
         code = LOCALES[0]
     if current_user.is_authenticated:
         perform(set_language, current_user.user, code)
-    response = redirect(_safe_next(request.form.get("next")))
+    response = redirect(_safe_next(form.next.data))
     response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
     return response

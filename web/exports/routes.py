@@ -8,9 +8,11 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_babel import format_percent
 from flask_login import current_user, login_required
 
+from web.actions import perform
 from web.clock import app_clock
 from web.database import db_session
 from web.exports import bp
+from web.exports.forms import CalendarLinkForm
 from web.periods import parse_year, requested_period, requested_quarter
 from workflow.accountability.queries import accountability_by_unit
 from workflow.organisations.queries import organisation_of
@@ -96,15 +98,16 @@ def accountability_print():
 def calendar():
     """The page to create, replace or revoke one's calendar link; a new link is shown once."""
     user, session, now = current_user.user, db_session(), app_clock().now()
-    link = None
-    if request.method == "POST":
-        if request.form.get("action") == "revoke":
-            revoke_calendar_tokens(session, user, now)
+    form, link = CalendarLinkForm(), None
+    if form.validate_on_submit():
+        if form.revoke.data:
+            perform(revoke_calendar_tokens, user, now)
         else:
-            token = issue_calendar_token(session, user, now)
+            token = perform(issue_calendar_token, user, now)
             link = url_for("exports.calendar_feed_file", token=token, _external=True)
     return render_template(
         "exports/calendar.html",
+        form=form,
         link=link,
         active=link is not None or active_calendar_token(session, user) is not None,
     )
