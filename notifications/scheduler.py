@@ -107,7 +107,13 @@ def send_outbox(jobs: JobContext) -> tuple[int, SendResult]:
     with Session(jobs.engine, expire_on_commit=False) as session:
         returned = queue_returned(session, settings, jobs.clock.now())
         session.commit()
-    sent = send_queued(
+    return len(returned.queued), send_mail(jobs)
+
+
+def send_mail(jobs: JobContext) -> SendResult:
+    """The outbox over SMTP, by the holder of the lock."""
+    settings = jobs.settings
+    return send_queued(
         jobs.engine,
         settings.mail,
         jobs.clock,
@@ -115,7 +121,6 @@ def send_outbox(jobs: JobContext) -> tuple[int, SendResult]:
         settings.calendar,
         settings_url(settings.base_url),
     )
-    return len(returned.queued), sent
 
 
 def build_scheduler(

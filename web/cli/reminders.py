@@ -14,14 +14,13 @@ from flask.cli import AppGroup
 from flask_babel import gettext
 
 from notifications.lock import SchedulerLock
-from notifications.mailer import send_queued
-from notifications.messages import settings_url
 from notifications.scheduler import (
     JobContext,
     catch_up,
     daily_sweep,
     open_quarter_if_due,
     run_scheduler,
+    send_mail,
 )
 from notifications.settings import NotificationSettings
 from notifications.sweep import SweepResult, run_sweep
@@ -64,14 +63,7 @@ def _run_and_send(jobs: JobContext) -> None:
     if not settings.mail.host:
         click.echo(gettext("No SMTP server is configured: the mail stays in the outbox."))
         return
-    sent = send_queued(
-        jobs.engine,
-        settings.mail,
-        jobs.clock,
-        jobs.lock,
-        settings.calendar,
-        settings_url(settings.base_url),
-    )
+    sent = send_mail(jobs)
     for row in sent.sent:
         click.echo(
             gettext("Sent to %(address)s: %(subject)s", address=row.to_address, subject=row.subject)
