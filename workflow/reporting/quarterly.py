@@ -28,7 +28,7 @@ from workflow.permissions import Access, require_viewer
 from workflow.plans.models import Plan, Responsibility, Section, Target
 from workflow.tasks.deadlines import is_on_time, is_overdue, overdue_clause
 from workflow.tasks.models import Report, TargetFigure, Task, TaskEventRecord
-from workflow.tasks.queries import PLAN_ORDER
+from workflow.tasks.queries import PLAN_ORDER, latest_report_id
 from workflow.tasks.states import TaskEvent, TaskState
 
 # The states as an official Vietnamese document writes them, whatever the reader's language.
@@ -356,13 +356,7 @@ def _targets(session: Session, plan: Plan, quarter: Quarter) -> list[TargetResul
         )
         .order_by(Target.position)
     ).all()
-    earlier = aliased(Report)
-    latest = (
-        select(func.max(earlier.id))
-        .where(earlier.task_id == Task.id)
-        .correlate(Task)
-        .scalar_subquery()
-    )
+    latest = latest_report_id()
     figures: dict[int, list[ReportedFigure]] = {}
     for target_id, value, short_name, name, state in session.exec(
         select(TargetFigure.target_id, TargetFigure.value, Unit.short_name, Unit.name, Task.state)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
@@ -98,6 +100,17 @@ def task_rows_select():
         .join(Plan, Plan.id == Task.plan_id)
         .join(Responsibility, Responsibility.id == Task.responsibility_id)
         .join(Unit, Unit.id == Task.unit_id)
+    )
+
+
+def latest_report_id():
+    """SQL: the id of the task's latest report, correlated on ``Task`` (None without one)."""
+    earlier = aliased(Report)
+    return (
+        select(func.max(earlier.id))
+        .where(earlier.task_id == Task.id)
+        .correlate(Task)
+        .scalar_subquery()
     )
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import false, func, or_
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
@@ -28,7 +27,7 @@ from workflow.permissions import (
 from workflow.plans.models import Plan, Responsibility, Section, Target
 from workflow.tasks.models import Report, ReportFile, TargetFigure, Task, TaskEventRecord
 from workflow.tasks.operations import approve_report
-from workflow.tasks.queries import TaskRow
+from workflow.tasks.queries import TaskRow, latest_report_id
 from workflow.tasks.states import TaskEvent, TaskState
 
 
@@ -187,13 +186,7 @@ def approve_reports(
 
 def _tasks_query(user: User, quarter: Quarter | None, unit_code: str | None, section: str | None):
     """Reported tasks with their responsibility, unit, latest report and its author."""
-    earlier = aliased(Report)
-    latest_report = (
-        select(func.max(earlier.id))
-        .where(earlier.task_id == Task.id)
-        .correlate(Task)
-        .scalar_subquery()
-    )
+    latest_report = latest_report_id()
     query = (
         select(
             Task,
