@@ -24,6 +24,7 @@ from web.admin.forms import (
 )
 from web.clock import app_clock
 from web.database import db_session
+from web.errors import FORM_REFUSED
 from web.i18n import error_message
 from workflow.accounts.operations import create_user, reset_password, set_active, set_role_and_unit
 from workflow.accounts.queries import list_users, managed_user
@@ -55,7 +56,6 @@ PLAN_PARTS = {
     "responsibilities": N_("responsibilities"),
     "targets": N_("targets"),
 }
-REFUSED = 422
 
 
 @bp.context_processor
@@ -98,10 +98,10 @@ def new_user():
         except InvalidInput as error:
             return render_template(
                 "admin/new_user.html", form=form, refusal=error_message(error)
-            ), REFUSED
+            ), FORM_REFUSED
         flash(gettext("User %(username)s created.", username=user.username), "success")
         return redirect(url_for("admin.users"), 303)
-    return render_template("admin/new_user.html", form=form), REFUSED
+    return render_template("admin/new_user.html", form=form), FORM_REFUSED
 
 
 @bp.route("/users/<int:user_id>")
@@ -118,13 +118,15 @@ def change_role(user_id: int):
     form = RoleForm()
     form.unit.set_units(member_units(db_session(), current_user.user))
     if not form.validate():
-        return _render_user(user_id, role_form=form, status=REFUSED)
+        return _render_user(user_id, role_form=form, status=FORM_REFUSED)
     try:
         perform(
             set_role_and_unit, current_user.user, user_id, form.role.data, form.unit.data or None
         )
     except InvalidInput as error:
-        return _render_user(user_id, role_form=form, refusal=error_message(error), status=REFUSED)
+        return _render_user(
+            user_id, role_form=form, refusal=error_message(error), status=FORM_REFUSED
+        )
     flash(gettext("The role and unit were saved."), "success")
     return redirect(url_for("admin.user", user_id=user_id), 303)
 
@@ -136,12 +138,12 @@ def change_password(user_id: int):
     form = PasswordResetForm()
     managed_user(db_session(), current_user.user, user_id)  # refuse before checking the input
     if not form.validate():
-        return _render_user(user_id, password_form=form, status=REFUSED)
+        return _render_user(user_id, password_form=form, status=FORM_REFUSED)
     try:
         perform(reset_password, current_user.user, user_id, form.new.data)
     except InvalidInput as error:
         return _render_user(
-            user_id, password_form=form, refusal=error_message(error), status=REFUSED
+            user_id, password_form=form, refusal=error_message(error), status=FORM_REFUSED
         )
     flash(gettext("The new password is set: tell it to its owner."), "success")
     return redirect(url_for("admin.user", user_id=user_id), 303)
@@ -165,7 +167,7 @@ def _set_active(user_id: int, active: bool):
     try:
         user = perform(set_active, current_user.user, user_id, active)
     except InvalidInput as error:
-        return _render_user(user_id, refusal=error_message(error), status=REFUSED)
+        return _render_user(user_id, refusal=error_message(error), status=FORM_REFUSED)
     message = (
         gettext("%(username)s can sign in again.", username=user.username)
         if active
@@ -209,7 +211,7 @@ def plans():
     if not form.is_submitted():
         return _render_plans(form)
     if not form.validate():
-        return _render_plans(form, status=REFUSED)
+        return _render_plans(form, status=FORM_REFUSED)
     upload = form.file.data
     return _load(upload.read(), _display_name(upload.filename), form)
 
@@ -229,9 +231,9 @@ def _load(data: bytes, filename: str, form: PlanUploadForm):
         result = perform(load_plan_file, current_user.user, data, filename, app_clock().now())
     except PlanInvalid as invalid:
         problems = [problem.format(gettext) for problem in invalid.problems]
-        return _render_plans(form, problems=problems, status=REFUSED)
+        return _render_plans(form, problems=problems, status=FORM_REFUSED)
     except InvalidInput as error:
-        return _render_plans(form, refusal=error_message(error), status=REFUSED)
+        return _render_plans(form, refusal=error_message(error), status=FORM_REFUSED)
     _flash_load(result)
     return redirect(url_for("admin.plans"), 303)
 
@@ -285,7 +287,7 @@ def quarters():
         (str(q), gettext("Quarter %(quarter)s", quarter=q.roman)) for q in choices
     ]
     if not form.validate_on_submit():
-        status = REFUSED if form.is_submitted() else 200
+        status = FORM_REFUSED if form.is_submitted() else 200
         return render_template("admin/quarters.html", form=form), status
     result = perform(open_quarter_for, actor, Quarter.parse(form.quarter.data), clock)
     flash(

@@ -13,6 +13,7 @@ from notifications.settings import NotificationSettings
 from web.actions import perform
 from web.clock import app_clock
 from web.database import db_session
+from web.errors import FORM_REFUSED
 from web.settings import bp
 from web.settings.forms import NotificationSettingsForm
 from workflow.accounts.operations import save_notification_settings
@@ -40,7 +41,7 @@ def notifications():
         locale=user.locale,
     )
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = FORM_REFUSED if form.is_submitted() else 200
         return _render(form), status
     perform(save_notification_settings, user, form.email_digests.data, form.locale.data)
     flash(gettext("Your notification settings were saved."), "success")
