@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlmodel import func, select
@@ -12,7 +13,7 @@ from werkzeug.test import encode_multipart
 from tests.conftest import PASSWORD, SMALL_PLAN, VIET_HUNG_PLAN, csrf, real_now
 from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
-from workflow.organisations.queries import find_organisation
+from workflow.organisations.queries import find_organisation, find_unit
 from workflow.plans.checks import read_plan
 from workflow.plans.models import Plan
 from workflow.plans.store import load_plan
@@ -247,16 +248,25 @@ def test_an_admin_resets_a_password(admin_client, app, make_user):
     assert signs_in(app, user.username, PASSWORD) is None
 
 
-def test_an_admin_makes_a_member_the_head_of_a_unit(admin_client, make_user, session):
+def test_an_admin_makes_a_member_the_head_of_a_unit(admin_client, make_user, session, ward):
+    """Is the member made head of CB2, and listed as its head?"""
     user = make_user("member", "CB1")
     page = f"/admin/users/{user.id}"
     response = post_form(admin_client, page, f"{page}/role", role="unit_head", unit="CB2")
     assert response.status_code == 303
+    assert "Đã lưu vai trò và đơn vị." in admin_client.get(page).text
+    session.refresh(user)
+    cb2 = find_unit(session, ward, "CB2")
+    session.commit()
+    assert (user.role, user.unit_id) == ("unit_head", cb2.id)
+    units = admin_client.get("/admin/units").text
+    heads = re.search(r"<td>CB2</td>(.*?)</tr>", units, re.S).group(1)
+    assert f'<a href="/admin/users/{user.id}">{user.username}</a>' in heads
+    refused = post_form(admin_client, page, f"{page}/role", role="member", unit="")
+    assert refused.status_code == 422 and "phải thuộc một đơn vị" in refused.text
     session.refresh(user)
     session.commit()
     assert user.role == "unit_head"
-    refused = post_form(admin_client, page, f"{page}/role", role="member", unit="")
-    assert refused.status_code == 422 and "phải thuộc một đơn vị" in refused.text
 
 
 def test_another_organisations_user_is_not_found(admin_client, session):
@@ -328,14 +338,15 @@ def test_a_malformed_plan_shows_every_located_mistake_and_loads_nothing(admin_cl
 @pytest.mark.parametrize(
     ("data", "filename", "phrase"),
     [
-        (SMALL_TEXT.encode("utf-16"), "ward.yaml", "ward.yaml:1: -: "),
-        (b"format: 1\n", "ward.txt", ".yaml"),
-        (b"#" * (2 * 1024 * 1024 + 1), "to.yaml", "2 MB"),
-        (b"format: [1\n", "ngoac.yaml", "ngoac.yaml:1: -: "),
+        (SMALL_TEXT.encode("utf-16"), "ward.yaml", "ward.yaml:1: -: tệp không phải văn bản UTF-8"),
+        (b"format: 1\n", "ward.txt", "Tệp kế hoạch phải có đuôi .yaml hoặc .yml."),
+        (b"#" * (2 * 1024 * 1024 + 1), "to.yaml", "Tệp kế hoạch chỉ được tối đa 2 MB."),
+        (b"format: [1\n", "ngoac.yaml", "ngoac.yaml:1: -: không đúng cú pháp YAML: "),
     ],
     ids=["not-utf8", "not-yaml-name", "too-large", "bad-yaml"],
 )
 def test_a_plan_file_that_is_not_a_plan_is_refused(admin_client, session, data, filename, phrase):
+    """Is each file that is no plan refused with its own reason, and nothing loaded?"""
     response = upload(admin_client, data, filename)
     assert response.status_code == 422 and phrase in response.text
     assert count(session, Plan) == 1
@@ -346,16 +357,23 @@ def test_a_valid_plan_upload_loads_and_says_what_changed(admin_client, session):
     response = upload(admin_client, text, "ke-hoach-2027.yaml")
     assert response.status_code == 303
     page = admin_client.get("/admin/plans").text
-    assert "Đã nạp kế hoạch TN-2027." in page and "nhiệm vụ 5" in page
+    assert "Đã nạp kế hoạch TN-2027." in page
+    assert "Tạo mới: kế hoạch 1, nhiệm vụ 5, chỉ tiêu 1." in page
     assert count(session, Plan) == 2
     again = upload(admin_client, text, "ke-hoach-2027.yaml")
     assert again.status_code == 303
-    assert "không có gì thay đổi" in admin_client.get("/admin/plans").text
+    page = admin_client.get("/admin/plans").text
+    assert "Kế hoạch TN-2027 đã được nạp và không có gì thay đổi." in page
+    assert "Tạo mới:" not in page
 
 
 def test_an_admin_cannot_load_another_wards_plan(admin_client, session):
     response = upload(admin_client, SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml")
-    assert response.status_code == 422 and "DU-KHAC" in response.text
+    assert response.status_code == 422
+    assert (
+        "Kế hoạch này thuộc tổ chức DU-KHAC, không phải tổ chức của bạn (DU-TEST): chưa nạp."
+        in response.text
+    )
     shipped = post_form(admin_client, "/admin/plans", "/admin/plans/shipped/viet-hung-2026-nq57")
     assert shipped.status_code == 422
     assert count(session, Plan) == 1

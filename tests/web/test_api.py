@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from tests.conftest import csrf, real_now, set_clock
+from tests.conftest import at, csrf, real_now, set_clock
 from web.api.openapi import DOCUMENT
 from workflow.accounts.models import ApiToken
 from workflow.accounts.tokens import issue_token
@@ -590,7 +590,7 @@ def test_a_stale_version_is_a_conflict_in_vietnamese_by_default(caller, q1, sess
     assert response.status_code == 409
     error = response.get_json()["error"]
     assert error["code"] == "stale_version"
-    assert error["message"].startswith("Người khác vừa thay đổi nhiệm vụ này")
+    assert error["message"] == "Người khác vừa thay đổi nhiệm vụ này. Hãy tải lại trang và thử lại."
     assert reread(session, task).version == 2
 
 
@@ -627,7 +627,12 @@ BAD_BODIES = [
     ("version as text", "UBND head", {"event": "start", "version": "1"}, "version must be"),
     ("version as bool", "UBND head", {"event": "start", "version": True}, "version must be"),
     ("version as float", "UBND head", {"event": "start", "version": 1.5}, "version must be"),
-    ("comment not text", "UBND head", {"event": "start", "version": 1, "comment": 5}, "comment"),
+    (
+        "comment not text",
+        "UBND head",
+        {"event": "start", "version": 1, "comment": 5},
+        "comment must be a string.",
+    ),
     (
         "unknown field",
         "reviewer",
@@ -798,29 +803,80 @@ def test_the_schema_check_notices_an_answer_that_drifted(caller):
 def test_an_unknown_path_or_method_under_the_api_is_a_json_error(caller):
     """Does a wrong address or method under /api/ answer JSON rather than an HTML page?"""
     me = caller("unit_head", "UBND")
-    for method, path in (("GET", "/nothing-here"), ("GET", "/tasks/1/events"), ("DELETE", "/me")):
+    not_found = {"code": "not_found", "message": "Trang này không tồn tại"}
+    not_here = {"code": "method_not_allowed", "message": "Thao tác này không có ở đây"}
+    for method, path, status, error in (
+        ("GET", "/nothing-here", 404, not_found),
+        ("GET", "/tasks/1/events", 405, not_here),
+        ("DELETE", "/me", 405, not_here),
+    ):
         response = me.call(method, path)
-        assert response.status_code in (404, 405)
-        assert set(response.get_json()["error"]) == {"code", "message"}
+        assert (response.status_code, response.get_json()) == (status, {"error": error})
 
 
 # --- Accountability ---------------------------------------------------------------------------
 
 
+def figures(unit, unit_name, heads=(), **counts) -> dict:
+    """One unit's row of the accountability answer: nothing done unless ``counts`` says."""
+    return {
+        "unit": unit,
+        "unit_name": unit_name,
+        "heads": list(heads),
+        "expected": 1,
+        "reported": 0,
+        "reporting_rate": 0.0,
+        "reported_on_time": 0,
+        "on_time_rate": 0.0,
+        "approved": 0,
+        "returned": 0,
+        "overdue_now": 1,
+        "last_activity": None,
+    } | counts
+
+
 @pytest.mark.parametrize("role", ["leader", "reviewer", "admin"])
-def test_leaders_reviewers_and_admins_read_the_accountability_figures(app, caller, q1, stage, role):
-    """Does the API give the same figures as the page, worst first, per unit with its head?"""
+def test_leaders_reviewers_and_admins_read_the_accountability_figures(
+    app, caller, q1, session, role
+):
+    """On 20 March, UBND reported on 10 March (on time, due the 15th), CB1 on the 17th (late),
+    BXDD and CB2 nothing: does the API give each unit's figures, with its head, worst first?"""
+    head = caller("unit_head", "UBND", full_name="Nguyễn Văn An").user
+    cb1 = caller("unit_head", "CB1", full_name="Lê Văn Cường").user
+    for who, task, day in ((head, q1("VI.2.1", "UBND"), 10), (cb1, q1("VI.4.1", "CB1"), 17)):
+        start_task(session, who, task.id, 1, now=at(f"2026-03-{day:02}T08:00"))
+        submit_report(session, who, task.id, 2, "Đã thực hiện", now=at(f"2026-03-{day:02}T09:00"))
+        session.commit()
     set_clock(app, "2026-03-20T09:00")  # after the Q1 due day: what is not reported is overdue
-    caller("unit_head", "UBND", full_name="Nguyễn Văn An")
     response = caller(role).get("/accountability", quarter="2026-Q1")
     assert response.status_code == 200
-    body = response.get_json()
-    assert body["period"] == "2026-Q1"
-    ubnd = next(u for u in body["units"] if u["unit"] == "UBND")
-    assert ubnd["heads"] == ["Nguyễn Văn An"]
-    assert ubnd["expected"] >= 1 and ubnd["overdue_now"] == ubnd["expected"] - ubnd["reported"]
-    rates = [u["on_time_rate"] for u in body["units"]]
-    assert rates == sorted(rates, key=lambda rate: -1 if rate is None else rate)
+    assert response.get_json() == {
+        "period": "2026-Q1",
+        "units": [
+            figures("BXDD", "Ban Xây dựng Đảng"),
+            figures("CB2", "Chi bộ Khu dân cư số 2"),
+            figures(
+                "CB1",
+                "Chi bộ Khu dân cư số 1",
+                ["Lê Văn Cường"],
+                reported=1,
+                reporting_rate=1.0,
+                overdue_now=0,
+                last_activity="2026-03-17T02:00:00+00:00",
+            ),
+            figures(
+                "UBND",
+                "UBND Phường",
+                ["Nguyễn Văn An"],
+                reported=1,
+                reporting_rate=1.0,
+                reported_on_time=1,
+                on_time_rate=1.0,
+                overdue_now=0,
+                last_activity="2026-03-10T02:00:00+00:00",
+            ),
+        ],
+    }
 
 
 @pytest.mark.parametrize(("role", "unit"), [("unit_head", "UBND"), ("member", "CB1")])
@@ -832,21 +888,28 @@ def test_unit_heads_and_members_may_not_read_the_accountability_figures(caller, 
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("params", "message"),
     [
-        {"quarter": "2026-Q7"},
-        {"year": "26"},
-        {"quarter": "2026-Q1", "year": "2026"},
-        {"unit": "UBND"},
+        ({"quarter": "2026-Q7"}, "Not a quarter: 2026-Q7. Write it like 2026-Q3."),
+        ({"year": "26"}, "Not a year: 26. Write it like 2026."),
+        ({"quarter": "2026-Q1", "year": "2026"}, "Give a quarter or a year, not both."),
+        ({"unit": "UBND"}, "Unknown parameter unit; use: quarter, year."),
     ],
 )
-def test_a_bad_period_is_refused(caller, q1, params):
+def test_a_bad_period_is_refused(caller, q1, params, message):
     """What does a client sending a wrong period get?"""
-    response = caller("leader").get("/accountability", **params)
+    response = caller("leader", locale="en").get("/accountability", **params)
     assert response.status_code == 400
+    assert response.get_json() == {"error": {"code": "invalid_input", "message": message}}
 
 
 def test_a_whole_year_can_be_asked_for(caller, q1):
-    """Is ``year=2026`` the whole year?"""
+    """Is ``year=2026`` the whole year? Only Q1 is open: each unit owes its one Q1 task."""
     body = caller("reviewer").get("/accountability", year="2026").get_json()
-    assert body["period"] == "2026" and body["units"]
+    assert body["period"] == "2026"
+    assert [(u["unit"], u["expected"]) for u in body["units"]] == [
+        ("BXDD", 1),
+        ("CB1", 1),
+        ("CB2", 1),
+        ("UBND", 1),
+    ]

@@ -155,7 +155,8 @@ def test_validating_a_malformed_plan_prints_located_problems(runner, tmp_path):
         (path, "31", "responsibilities[VI.4.1].section"),
     ], result.stderr
     assert "UBNDX" in problems[0]["message"] and "VI.9" in problems[1]["message"]
-    assert "2" in lines[-1] and not PROBLEM_LINE.match(lines[-1])  # "2 problems: nothing loaded"
+    assert lines[-1] == "2 lỗi: chưa nạp gì vào hệ thống."
+    assert len(lines) == 3
 
 
 def test_validating_a_missing_file_is_a_usage_error(runner, tmp_path):

@@ -125,6 +125,13 @@ def test_the_figures_are_those_of_the_database(sign_in, make_user, session, hist
         for code, cells in table_rows(page).items()
     }
     assert shown == expected
+    # and what the history says happened (due, reported, on time, approved, returned, overdue)
+    assert shown == {
+        "UBND": [1, 1, 1, 1, 0, 0],  # reported on time, approved
+        "CB1": [1, 1, 1, 1, 1, 0],  # on time, returned twice, approved
+        "CB2": [1, 0, 0, 0, 0, 1],  # nothing done: overdue
+        "BXDD": [1, 1, 0, 1, 0, 0],  # two days late, approved
+    }
 
 
 def test_a_row_in_full(sign_in, make_user, history):
@@ -176,7 +183,7 @@ def test_the_whole_year(sign_in, make_user, history):
     """UBND over 2026: 3 due, 2 reported (67%), 1 on time (33%)."""
     page = signed_in(sign_in, make_user, "leader").get("/accountability?year=2026").text
     assert table_rows(page)["UBND"][2:7] == ["3", "2", "67%", "1", "33%"]
-    assert "Năm 2026" in page or "Year 2026" in page
+    assert "<h1>Trách nhiệm theo đơn vị · Năm 2026</h1>" in page
 
 
 def test_this_quarter_by_default(app, sign_in, make_user, history):
@@ -220,12 +227,32 @@ def test_a_wrong_address_is_not_found(sign_in, make_user, history, path):
 
 
 def test_every_figure_opens_exactly_the_tasks_it_counts(sign_in, make_user, history):
-    """Follow each figure's link: as many tasks as the figure says, every figure included
-    (returned counts tasks: CB1's one task, returned twice, is one)."""
+    """Follow each figure's link: as many tasks as the figure says, every figure but the zeros
+    linked (returned counts tasks: CB1's one task, returned twice, is one)."""
     client = signed_in(sign_in, make_user, "leader")
     links = figure_links(client.get("/accountability?year=2026").text)
-    assert len(links) > 15
-    assert any("measure=returned" in href for _code, href, _figure in links)
+    assert [
+        (code, dict(parse_qsl(urlsplit(href).query))["measure"], figure)
+        for code, href, figure in links
+    ] == [
+        ("CB2", "expected", "1"),
+        ("CB2", "overdue", "1"),
+        ("BXDD", "expected", "2"),
+        ("BXDD", "reported", "1"),
+        ("BXDD", "approved", "1"),
+        ("BXDD", "overdue", "1"),
+        ("UBND", "expected", "3"),
+        ("UBND", "reported", "2"),
+        ("UBND", "on_time", "1"),
+        ("UBND", "approved", "1"),
+        ("UBND", "returned", "1"),
+        ("UBND", "overdue", "1"),
+        ("CB1", "expected", "1"),
+        ("CB1", "reported", "1"),
+        ("CB1", "on_time", "1"),
+        ("CB1", "approved", "1"),
+        ("CB1", "returned", "1"),
+    ]
     for _code, href, figure in links:
         assert len(task_ids(client.get(href).text)) == int(figure), href
 

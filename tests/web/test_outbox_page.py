@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import update
 from sqlmodel import select
@@ -52,11 +54,15 @@ def test_a_message_queued_by_the_sweep_is_listed_with_its_vietnamese_subject(
     _head, row = queued
     browser = sign_in(make_user("admin"))
     page = browser.get("/admin/outbox?status=queued").text
-    assert "Hộp thư đi" in page or "Outbox" in page
+    assert "<h1>Hộp thư đi</h1>" in page
     assert "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới" in page
-    assert "Trần Văn Hùng" in page and row.to_address in page
-    assert "Đang chờ gửi (1)" in page or "(1)" in page
-    assert row.subject not in browser.get("/admin/outbox?status=sent").text
+    assert f'Trần Văn Hùng<br><span class="muted">{row.to_address}</span>' in page
+    assert '<span class="badge outbox-queued">Chờ gửi</span>' in page
+    filters = re.findall(r'href="/admin/outbox[^"]*"[^>]*>([^<]+ \(\d+\))</a>', page)
+    assert filters == ["Tất cả (1)", "Chờ gửi (1)", "Đang gửi (0)", "Đã gửi (0)", "Gửi lỗi (0)"]
+    assert 'aria-current="page">Chờ gửi (1)</a>' in page
+    sent = browser.get("/admin/outbox?status=sent").text
+    assert row.subject not in sent and "Không có thư nào." in sent
 
 
 def test_a_message_is_shown_as_sent_with_decoded_headers_and_the_html_sandboxed(
@@ -93,7 +99,7 @@ def test_retrying_a_failed_message_queues_it_again(app, session, sign_in, make_u
     response = browser.post(f"/admin/outbox/{row.id}/retry", data={"csrf_token": csrf(page)})
     assert response.status_code == 303
     after = browser.get(response.location).text
-    assert "Thư đã được xếp lại vào hàng đợi" in after or "queued again" in after
+    assert "Thư đã được xếp lại vào hàng đợi; thư sẽ đi trong lần gửi tới." in after
     session.expire_all()
     again = session.get(OutboxMessage, row.id)
     assert (again.status, again.attempts) == ("queued", 0)
@@ -117,14 +123,22 @@ def test_retry_needs_a_csrf_token_and_an_admin(app, session, sign_in, make_user,
     session.commit()
 
 
+@pytest.mark.parametrize("status", ["queued", "sending", "sent"])
 def test_retrying_a_message_that_has_not_failed_changes_nothing(
-    session, sign_in, make_user, queued
+    session, sign_in, make_user, queued, status
 ):
+    """Can "send again" put back in the queue a message that is waiting, going or gone?"""
     _head, row = queued
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row.id).values(status=status, attempts=1)
+    )
+    session.commit()
     browser = sign_in(make_user("admin"))
     page = browser.get(f"/admin/outbox/{row.id}").text
     response = browser.post(f"/admin/outbox/{row.id}/retry", data={"csrf_token": csrf(page)})
     assert response.status_code == 303
+    assert "Chỉ gửi lại được thư gửi không thành công." in browser.get(response.location).text
     session.expire_all()
-    assert session.get(OutboxMessage, row.id).status == "queued"
+    again = session.get(OutboxMessage, row.id)
+    assert (again.status, again.attempts) == (status, 1)
     session.commit()

@@ -1,6 +1,6 @@
 """Signing in, my work and the task page, as a unit head and a reviewer would use them."""
 
-from tests.conftest import csrf
+from tests.conftest import csrf, sign_in_on
 
 
 def fresh(session, task):
@@ -38,8 +38,12 @@ def test_a_unit_head_sees_their_quarter_and_what_they_coordinate(sign_in, make_u
     """Which tasks are on the BXDD head's page in Q1?"""
     open_tasks("2026-Q1")
     page = sign_in(make_user("unit_head", "BXDD")).get("/?quarter=2026-Q1").text
-    assert "Hội nghị báo cáo viên" in page  # VI.1.7, BXDD's own
-    assert "Đơn vị phối hợp thực hiện" in page  # VI.2.1, coordinated by BXDD
+    _top, needs_me = page.split("<h2>Cần bạn xử lý</h2>")
+    needs_me, coordinates = needs_me.split("<h2>Đơn vị phối hợp thực hiện</h2>")
+    assert "Hội nghị báo cáo viên" in needs_me  # VI.1.7, BXDD's own
+    assert "Cung cấp thông tin chính thống" not in needs_me
+    assert "Cung cấp thông tin chính thống" in coordinates  # VI.2.1, coordinated by BXDD
+    assert "Hội nghị báo cáo viên" not in coordinates
     assert "Quán triệt Nghị quyết" not in page  # VI.4.1 belongs to the chi bộ
 
 
@@ -72,7 +76,19 @@ def test_start_report_return_and_approve_through_the_pages(
     assert act(client, task, "return", comment="Bổ sung hình ảnh").status_code == 303
     fresh(session, task)
     assert task.state == "returned"
-    assert "Trả lại, yêu cầu bổ sung" in client.get(f"/tasks/{task.id}").text
+    page = client.get(f"/tasks/{task.id}").text
+    assert '<span class="badge state-returned">Trả lại, yêu cầu bổ sung</span>' in page
+    client.post("/logout", data={"csrf_token": csrf(page)})
+    client = sign_in(head)
+    assert act(client, task, "report", text="Đã bổ sung hình ảnh").status_code == 303
+    fresh(session, task)
+    client.post("/logout", data={"csrf_token": csrf(client.get("/").text)})
+    client = sign_in(reviewer)
+    assert act(client, task, "approve").status_code == 303
+    fresh(session, task)
+    assert (task.state, task.version) == ("reviewed", 6)
+    page = client.get(f"/tasks/{task.id}").text
+    assert '<span class="badge state-reviewed">Đã duyệt</span>' in page
 
 
 def test_a_stale_form_is_refused_and_the_user_told_to_reload(sign_in, make_user, open_tasks):
@@ -93,12 +109,18 @@ def test_every_form_needs_its_csrf_token(sign_in, make_user, open_tasks):
     assert response.status_code == 400
 
 
-def test_the_language_is_remembered_for_the_user(sign_in, make_user):
-    """After choosing English, are the pages in English?"""
-    client = sign_in(make_user("unit_head", "UBND"))
+def test_the_language_is_remembered_for_the_user(app, sign_in, make_user):
+    """After choosing English, are the pages in English, in this browser and in another one
+    the same person signs in on later?"""
+    user = make_user("unit_head", "UBND")
+    client = sign_in(user)
     page = client.get("/").text
+    assert "<title>Việc của tôi" in page
     client.post("/language/en", data={"csrf_token": csrf(page), "next": "/"})
-    assert "My work" in client.get("/").text
+    assert "<title>My work" in client.get("/").text
+    other = app.test_client()  # no cookie of the first browser
+    sign_in_on(other, user)
+    assert "<title>My work" in other.get("/").text
 
 
 def test_each_role_lands_on_its_own_work(sign_in, make_user, open_tasks):

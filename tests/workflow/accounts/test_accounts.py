@@ -20,47 +20,74 @@ def user_count(session):
     return session.exec(select(func.count()).select_from(User)).one()
 
 
+BAD_USER_NAME = "A user name is 2 to 64 letters without accents, digits, . _ or -."
+NEEDS_A_UNIT = "must belong to a unit: give its code."
+IS_A_GROUP = "TCD is a group: choose one of its member units."
+SHORT_PASSWORD = "A password needs at least 8 characters."
+
+
+def not_an_email(email: str) -> str:
+    return f"This is not an email address: {email}"
+
+
+# A user that may be created, changed in one field each time below.
+GOOD_USER = {
+    "username": "nguyenvana",
+    "role": "unit_head",
+    "email": "a@thunghiem.vn",
+    "password": PASSWORD,
+    "unit_code": "UBND",
+}
+
+
 @pytest.mark.parametrize(
-    ("change", "refusal"),
+    ("change", "refusal", "message"),
     [
-        ({"role": "boss"}, InvalidInput),
-        ({"role": "unit_head", "unit_code": None}, InvalidInput),
-        ({"role": "member", "unit_code": None}, InvalidInput),
-        ({"role": "unit_head", "unit_code": "TCD"}, InvalidInput),
-        ({"role": "member", "unit_code": "TCD"}, InvalidInput),
-        ({"unit_code": "KHONGCO"}, NotFound),
-        ({"email": "khong-phai-email"}, InvalidInput),
-        ({"email": "ai@dau"}, InvalidInput),
-        ({"email": "co cach@thunghiem.vn"}, InvalidInput),
-        ({"email": ""}, InvalidInput),
-        ({"password": "1234567"}, InvalidInput),
-        ({"password": ""}, InvalidInput),
-        ({"username": "a"}, InvalidInput),
-        ({"username": "nguyễn"}, InvalidInput),
-        ({"username": "co dau cach"}, InvalidInput),
-        ({"username": "-truoc"}, InvalidInput),
+        (
+            {"role": "boss"},
+            InvalidInput,
+            "Unknown role boss; use one of: admin, leader, reviewer, unit_head, member",
+        ),
+        ({"role": "unit_head", "unit_code": None}, InvalidInput, f"A Unit head {NEEDS_A_UNIT}"),
+        ({"role": "member", "unit_code": None}, InvalidInput, f"A Unit member {NEEDS_A_UNIT}"),
+        ({"role": "unit_head", "unit_code": "TCD"}, InvalidInput, IS_A_GROUP),
+        ({"role": "member", "unit_code": "TCD"}, InvalidInput, IS_A_GROUP),
+        ({"unit_code": "KHONGCO"}, NotFound, "There is no unit KHONGCO."),
+        ({"email": "khong-phai-email"}, InvalidInput, not_an_email("khong-phai-email")),
+        ({"email": "ai@dau"}, InvalidInput, not_an_email("ai@dau")),
+        ({"email": "co cach@thunghiem.vn"}, InvalidInput, not_an_email("co cach@thunghiem.vn")),
+        ({"email": ""}, InvalidInput, not_an_email("")),
+        ({"password": "1234567"}, InvalidInput, SHORT_PASSWORD),
+        ({"password": ""}, InvalidInput, SHORT_PASSWORD),
+        ({"username": "a"}, InvalidInput, BAD_USER_NAME),
+        ({"username": "nguyễn"}, InvalidInput, BAD_USER_NAME),
+        ({"username": "co dau cach"}, InvalidInput, BAD_USER_NAME),
+        ({"username": "-truoc"}, InvalidInput, BAD_USER_NAME),
     ],
     ids=lambda value: (
         "-".join(f"{k}={v}" for k, v in value.items())
         if isinstance(value, dict)
         else value.__name__
+        if isinstance(value, type)
+        else "says"
     ),
 )
-def test_a_user_is_refused_when(session, ward, change, refusal):
-    """Which users may not be created? Nothing is saved when one is refused."""
-    fields = {
-        "username": "nguyenvana",
-        "role": "unit_head",
-        "email": "a@thunghiem.vn",
-        "password": PASSWORD,
-        "unit_code": "UBND",
-        "now": real_now(),
-    } | change
+def test_a_user_is_refused_when(session, ward, change, refusal, message):
+    """Which users may not be created, and why? Nothing is saved when one is refused."""
     before = user_count(session)
-    with pytest.raises(refusal):
-        add_user(session, ward, **fields)
+    with pytest.raises(refusal) as refused:
+        add_user(session, ward, **GOOD_USER | change, now=real_now())
+    assert str(refused.value) == message
     session.rollback()
     assert user_count(session) == before
+
+
+def test_the_user_changed_above_is_otherwise_accepted(session, ward):
+    """Each refusal above comes from its one change: the user without it is created."""
+    user = add_user(session, ward, **GOOD_USER, now=real_now())
+    session.commit()
+    assert (user.username, user.role, user.email) == ("nguyenvana", "unit_head", "a@thunghiem.vn")
+    assert user_count(session) == 1
 
 
 def test_a_user_name_is_taken_once(session, ward):

@@ -119,14 +119,81 @@ def other_ward(session, ward):
     return other_admin
 
 
+def replaced(rows: list, target: User, **changes) -> list:
+    """The users of a ``visible`` snapshot, ``target``'s row changed as given."""
+    fields = ("username", "role", "unit_id", "active")
+    return [
+        tuple(changes.get(f, v) for f, v in zip(fields, row, strict=True))
+        if row[0] == target.username
+        else row
+        for row in rows
+    ]
+
+
+# What each action leaves, written out from what was there before (``visible`` of it), the
+# target and the ward's unit ids by code.
+EFFECTS = {
+    "create_user": lambda before, target, units: {
+        **before,
+        "users": [*before["users"], ("moi", "member", units["CB1"], True)],
+    },
+    "disable": lambda before, target, units: {
+        **before,
+        "users": replaced(before["users"], target, active=False),
+    },
+    "reset_password": lambda before, target, units: before,  # only the password: see below
+    "set_role_and_unit": lambda before, target, units: {
+        **before,
+        "users": replaced(before["users"], target, role="unit_head", unit_id=units["CB2"]),
+    },
+    "load_plan_file": lambda before, target, units: {
+        **before,
+        "titles": [
+            "Quán triệt" if title == "Quán triệt Nghị quyết" else title
+            for title in before["titles"]
+        ],
+    },
+    "open_quarter_for": lambda before, target, units: {**before, "tasks": 4},
+}
+
+
+def visible(snapshot: dict) -> dict:
+    """A snapshot without what nobody reads (password hashes, digests): those are checked by
+    signing in."""
+    return {
+        **snapshot,
+        "users": [tuple(row[:4]) for row in snapshot["users"]],
+        "plans": [code for code, _digest in snapshot["plans"]],
+    }
+
+
 @pytest.mark.parametrize("action", ACTIONS)
 def test_an_admin_can_do_each_action(session, make_user, action):
-    """Does each administration action change something when an admin does it?"""
+    """Does each administration action, done by an admin, make exactly its change and no
+    other?"""
     actor, target = make_user("admin"), make_user("member", "CB1")
+    units = {row.unit.code: row.unit.id for row in unit_overview(session, actor)}
     before = snapshot(session)
+    assert before["tasks"] == 0 and "Quán triệt Nghị quyết" in before["titles"]
     ACTIONS[action](session, actor, target)
     session.commit()
-    assert snapshot(session) != before
+    after = snapshot(session)
+    assert visible(after) == EFFECTS[action](visible(before), target, units)
+    old_hashes = {row[0]: row[4] for row in before["users"]}
+    new_passwords = {row[0] for row in after["users"] if old_hashes.get(row[0], row[4]) != row[4]}
+    if action == "reset_password":
+        assert new_passwords == {target.username}
+        assert check_password(session, target.username, PASSWORD) is None
+        assert check_password(session, target.username, NEW_PASSWORD).id == target.id
+    else:
+        assert new_passwords == set()
+    if action == "create_user":
+        assert check_password(session, "moi", PASSWORD).username == "moi"
+
+
+def test_every_action_has_its_effect_written_out():
+    """Is any administration action left without the change it must make?"""
+    assert set(EFFECTS) == set(ACTIONS)
 
 
 @pytest.mark.parametrize("action", [*ACTIONS, *READS])

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from workflow.clock import Clock
 from workflow.periods import Quarter
+from workflow.plans.models import Responsibility
 from workflow.plans.opening import open_quarter
 from workflow.tasks.models import Task, TaskEventRecord
 
@@ -26,13 +27,17 @@ def test_a_quarter_gets_one_task_per_responsibility_and_lead_unit(session, ward,
 
 
 def test_the_group_itself_owes_nothing(session, ward, open_tasks):
-    """Does a duty owned by a group reach its members and not the group?"""
+    """Does a duty owned by a group reach each of its members, and not the group?"""
     open_tasks("2026-Q1")
-    owners = {t.unit_id for t in session.exec(select(Task)).all()}
     from workflow.organisations.queries import find_unit
 
-    assert find_unit(session, ward, "TCD").id not in owners
-    assert find_unit(session, ward, "CB1").id in owners
+    owners = {code: find_unit(session, ward, code).id for code in ("TCD", "CB1", "CB2")}
+    owed = session.exec(select(Task.unit_id).join(Responsibility)).all()
+    group_duty = session.exec(
+        select(Task.unit_id).join(Responsibility).where(Responsibility.ref == "VI.4.1")
+    ).all()
+    assert sorted(group_duty) == sorted([owners["CB1"], owners["CB2"]])
+    assert owners["TCD"] not in owed
 
 
 def test_opening_twice_creates_nothing_new(session, ward):

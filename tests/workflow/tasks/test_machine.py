@@ -15,7 +15,14 @@ from sqlmodel import Session, func, select
 
 from tests.conftest import at
 from workflow.accounts.models import User
-from workflow.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound, StaleVersion
+from workflow.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    StaleVersion,
+    WorkflowError,
+)
 from workflow.tasks import machine, operations
 from workflow.tasks.machine import events_from
 from workflow.tasks.models import Report, Task, TaskEventRecord
@@ -228,6 +235,13 @@ def test_the_table_covers_every_state_and_role():
     assert len(CASES) == len(ACTORS) * len(STATES) * len(RULES)
 
 
+MISSING = {
+    "report": "Write what was done: the report text is required.",
+    "return": "Give the reason for returning the report.",
+    "reopen": "Give the reason for reopening the task.",
+}
+
+
 @pytest.mark.parametrize(
     ("event", "state", "who"),
     [
@@ -242,12 +256,14 @@ def test_the_table_covers_every_state_and_role():
 def test_a_report_or_a_reason_cannot_be_left_out(
     session, situation, make_user, event, state, who, comment
 ):
-    """Is a report without text, or a return or reopening without a reason, refused?"""
+    """Is a report without text, or a return or reopening without a reason, refused, saying
+    what is missing?"""
     task = situation(LONE, state)
     user = make_user(who, "BXDD" if who == "unit_head" else None)
     before = snapshot(session, task.id)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         act(session, user, event, task, comment=comment)
+    assert str(refused.value) == MISSING[event]
     session.rollback()
     assert snapshot(session, task.id) == before
 
@@ -385,7 +401,8 @@ def identity(message):
 
 
 def refusal(session, user, event, task, **kwargs):
-    with pytest.raises(Exception) as caught:
+    """What refuses ``user``'s ``event``: any refusal of the engine, nothing else."""
+    with pytest.raises(WorkflowError) as caught:
         act(session, user, event, task, **kwargs)
     session.rollback()
     return caught.value
@@ -410,15 +427,17 @@ def test_refusals_read_as_english_sentences_naming_the_state_and_the_act(
 
     stale = refusal(session, reviewer, "reopen", task, version=task.version - 1)
     assert isinstance(stale, StaleVersion)
-    assert "Reload" in stale.translate(identity)
+    assert stale.translate(identity) == (
+        "Someone else changed this task in the meantime. Reload it and try again."
+    )
 
     missing = refusal(session, reviewer, "reopen", task, comment=" ")
     assert isinstance(missing, InvalidInput)
-    assert "reason" in missing.translate(identity)
+    assert missing.translate(identity) == "Give the reason for reopening the task."
 
     hidden = refusal(session, outsider, "start", task)
     assert isinstance(hidden, NotFound)
-    assert str(task.id) in hidden.translate(identity)
+    assert hidden.translate(identity) == f"There is no task {task.id}, or you may not see it."
 
     codes = {e.code for e in (illegal, not_allowed, stale, missing, hidden)}
     assert codes == {

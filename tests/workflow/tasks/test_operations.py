@@ -195,10 +195,10 @@ def test_a_blank_figure_is_no_figure(session, cell):
 
 @pytest.mark.parametrize("raw", ["nhiều", "95%", "1.234,5", "NaN", "Infinity", "9 5"])
 def test_a_figure_must_be_a_number(session, cell, raw):
-    """Is a figure that is not a number refused, with nothing saved?"""
+    """Is a figure that is not a number refused, saying which, with nothing saved?"""
     task, head = cell
     before = counts(session, task.id)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         operations.submit_report(
             session,
             head,
@@ -208,6 +208,7 @@ def test_a_figure_must_be_a_number(session, cell, raw):
             figures={target_id(session): raw},
             now=real_now(),
         )
+    assert str(refused.value) == f"A target figure must be a number: {raw}"
     session.rollback()
     assert counts(session, task.id) == before
 
@@ -217,7 +218,7 @@ def test_a_figure_too_large_to_keep_is_refused(session, cell):
     input, rather than failing in the database or being kept as something else?"""
     task, head = cell
     before = counts(session, task.id)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         operations.submit_report(
             session,
             head,
@@ -227,6 +228,9 @@ def test_a_figure_too_large_to_keep_is_refused(session, cell):
             figures={target_id(session): "12345678901234"},
             now=real_now(),
         )
+    assert str(refused.value) == (
+        "A target figure must be less than 10,000,000,000: 12345678901234"
+    )
     session.rollback()
     assert counts(session, task.id) == before
 
@@ -240,7 +244,7 @@ def test_a_figure_only_for_a_target_the_task_reports(session, open_tasks, make_u
     session.commit()
     before = counts(session, task.id)
     for target in (target_id(session), 999_999):
-        with pytest.raises(InvalidInput):
+        with pytest.raises(InvalidInput) as refused:
             operations.submit_report(
                 session,
                 head,
@@ -250,6 +254,7 @@ def test_a_figure_only_for_a_target_the_task_reports(session, open_tasks, make_u
                 figures={target: "100"},
                 now=real_now(),
             )
+        assert str(refused.value) == "This task does not report that target."
         session.rollback()
         assert counts(session, task.id) == before
 
