@@ -37,10 +37,10 @@ from email.utils import format_datetime, parseaddr
 from sqlalchemy import Engine
 
 from notifications import outbox
-from notifications.holidays import WorkingCalendar
 from notifications.lock import SchedulerLock
 from workflow.clock import Clock
 from workflow.outbox.models import OutboxMessage
+from workflow.working_days import WorkingCalendar
 
 MAX_BACKOFF = timedelta(hours=4)
 

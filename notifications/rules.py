@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from notifications.holidays import WorkingCalendar
 from workflow.accounts.roles import Role
 from workflow.periods import Quarter
 from workflow.plans.schema import DEFAULT_REMINDERS
 from workflow.tasks.deadlines import is_done
 from workflow.tasks.states import TaskState
+from workflow.working_days import WorkingCalendar
 
 # Who is told of overdue work, whatever their digest setting: escalations cannot be switched off.
 ESCALATED_TO = frozenset({Role.REVIEWER, Role.LEADER})

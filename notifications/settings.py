@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 
-from notifications.holidays import WorkingCalendar, calendar_from_config
 from notifications.mailer import MailSettings
+from workflow.working_days import WorkingCalendar, calendar_from_config
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from notifications import outbox
-from notifications.holidays import WorkingCalendar
 from notifications.messages import Rendered, render_digest, render_returned
 from notifications.rules import (
     Due,
@@ -38,6 +37,7 @@ from workflow.plans.models import Plan, Responsibility
 from workflow.plans.schema import reminder_rules
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.states import TaskEvent, TaskState
+from workflow.working_days import WorkingCalendar
 
 RETURN_LOOKBACK = timedelta(days=7)
 log = logging.getLogger("giaoviec.sweep")

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from notifications.holidays import WorkingCalendar, calendar_from_config
 from notifications.rules import Person, Rule, TaskFacts, due_items, latest_point
 from workflow.clock import DEFAULT_ZONE, local_instant
 from workflow.periods import Quarter
 from workflow.plans.schema import DEFAULT_REMINDERS
+from workflow.working_days import WorkingCalendar, calendar_from_config
 
 CALENDAR = WorkingCalendar()
 

@@ -1,4 +1,5 @@
-"""Working days and hours: reminders go out Monday to Friday, 07:30–17:00, never on a holiday.
+"""Working days and hours: reminders go out Monday to Friday, 07:30–17:00, never on a holiday,
+and a plan may move a deadline that falls on a day off to the working day before it.
 
 Public holidays are listed per year in ``HOLIDAYS`` (2026 shipped) and can be extended or
 replaced by configuration (``GIAOVIEC_HOLIDAYS``: a list of ISO dates; ``GIAOVIEC_MAKEUP_DAYS``:
@@ -64,6 +65,14 @@ class WorkingCalendar:
         """``day`` itself if the office works then, else the next day it does."""
         for offset in range(366):
             candidate = day + timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError("no working day within a year")
+
+    def previous_working_day(self, day: date) -> date:
+        """``day`` itself if the office works then, else the last day before it that it does."""
+        for offset in range(366):
+            candidate = day - timedelta(days=offset)
             if self.is_working_day(candidate):
                 return candidate
         raise ValueError("no working day within a year")
