@@ -26,6 +26,7 @@ from workflow.accountability.overview import plan_overview
 from workflow.accountability.queries import accountability_by_unit, rates_by_quarter
 from workflow.accounts.models import User
 from workflow.accounts.roles import Role
+from workflow.clock import Clock
 from workflow.db.engine import make_engine
 from workflow.db.migrate import upgrade
 from workflow.organisations.models import Unit
@@ -33,7 +34,8 @@ from workflow.organisations.queries import find_organisation
 from workflow.periods import Quarter
 from workflow.plans.checks import read_plan
 from workflow.plans.models import Plan, Responsibility
-from workflow.plans.opening import occurrences
+from workflow.plans.opening import slots_in
+from workflow.plans.schedule import PlanTime
 from workflow.plans.store import load_plan
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.states import OPENED, TaskState
@@ -42,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "definitions" / "viet-hung-2026-nq57.yaml"
 YEAR = 2026
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # mid Q4: three quarters past, one under way
+CLOCK = Clock.at(NOW)
 QUARTERS = [Quarter(YEAR, number) for number in range(1, 5)]
 PER_QUARTER = 4
 
@@ -70,10 +73,9 @@ class Dataset:
             select(Responsibility).where(Responsibility.plan_id == self.plan.id)
         ):
             for quarter in QUARTERS:
-                for found in occurrences(
-                    responsibility.cadence, responsibility.details["report_due"], quarter
-                ):
-                    self.duties.append((responsibility.id, quarter, found.number, found.due_at))
+                for slot in slots_in(responsibility, quarter, PlanTime.of(self.plan.definition)):
+                    due = CLOCK.instant(slot.due.date(), slot.due.time())
+                    self.duties.append((responsibility.id, quarter, slot.number, due))
         self.units = 0
         self.tasks = 0
         self.events = 0
@@ -212,7 +214,7 @@ def main(sizes: list[int]) -> None:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
         upgrade(engine)
         with Session(engine, expire_on_commit=False) as session:
-            load_plan(session, read_plan(PLAN), NOW)
+            load_plan(session, read_plan(PLAN), CLOCK)
             session.commit()
             data = Dataset(session)
             counter = StatementCounter(engine)

@@ -77,7 +77,7 @@ def service_cost(n: int) -> float:
         upgrade(engine)
         with Session(engine, expire_on_commit=False) as session:
             plan = read_plan(root / "definitions" / "viet-hung-2026-nq57.yaml")
-            load_plan(session, plan, clock.now())
+            load_plan(session, plan, clock)
             organisation = find_organisation(session)
             for quarter in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"):
                 open_quarter(session, organisation, Quarter.parse(quarter), clock)

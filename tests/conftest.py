@@ -185,7 +185,7 @@ def load(session):
     """Load a plan file (the small test plan by default); returns its organisation."""
 
     def load(path: Path = SMALL_PLAN):
-        load_plan(session, read_plan(path), real_now())
+        load_plan(session, read_plan(path), Clock())
         session.commit()
         return find_organisation(session, read_plan(path)["organisation"]["code"])
 

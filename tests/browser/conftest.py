@@ -75,7 +75,7 @@ def live_server(tmp_path):
     engine = app.extensions["giaoviec.engine"]
     upgrade(engine)
     with Session(engine) as session:
-        load_plan(session, read_plan(VIET_HUNG_PLAN), clock.now())
+        load_plan(session, read_plan(VIET_HUNG_PLAN), clock)
         ward = find_organisation(session)
         open_quarter(session, ward, Quarter.parse("2026-Q1"), clock)
         for username, role, unit, name in (

@@ -13,6 +13,7 @@ from werkzeug.test import encode_multipart
 from tests.conftest import PASSWORD, SMALL_PLAN, VIET_HUNG_PLAN, csrf, real_now
 from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
+from workflow.clock import Clock
 from workflow.organisations.queries import find_organisation, find_unit
 from workflow.plans.checks import read_plan
 from workflow.plans.models import Plan
@@ -270,7 +271,7 @@ def test_an_admin_makes_a_member_the_head_of_a_unit(admin_client, make_user, ses
 
 
 def test_another_organisations_user_is_not_found(admin_client, session):
-    load_plan(session, read_plan(SMALL_PLAN) | {"organisation": _other_organisation()}, real_now())
+    load_plan(session, read_plan(SMALL_PLAN) | {"organisation": _other_organisation()}, Clock())
     stranger = add_user(
         session,
         find_organisation(session, "DU-KHAC"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SMALL_PLAN, at, real_now
+from tests.conftest import SMALL_PLAN, at
 from workflow.accountability.queries import accountability_by_unit, rates_by_quarter, tasks_behind
 from workflow.accounts.queries import list_users
 from workflow.clock import Clock
@@ -112,7 +112,7 @@ def test_another_organisations_leader_may_not_see_this_ward(session, ward, load,
     """A leader of one ward reading another ward's figures or report is refused."""
     leader = make_user("leader")
     other = load_plan(
-        session, read_plan(SMALL_PLAN) | {"organisation": _other_organisation()}, real_now()
+        session, read_plan(SMALL_PLAN) | {"organisation": _other_organisation()}, Clock()
     )
     session.commit()
     other_ward = session.get(Organisation, other.plan.organisation_id)

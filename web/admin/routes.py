@@ -228,7 +228,7 @@ def load_shipped(name: str):
 
 def _load(data: bytes, filename: str, form: PlanUploadForm):
     try:
-        result = perform(load_plan_file, current_user.user, data, filename, app_clock().now())
+        result = perform(load_plan_file, current_user.user, data, filename, app_clock())
     except PlanInvalid as invalid:
         problems = [problem.format(gettext) for problem in invalid.problems]
         return _render_plans(form, problems=problems, status=FORM_REFUSED)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from workflow.accounts.roles import Role
 from workflow.tasks.deadlines import DeadlineStatus
-from workflow.tasks.states import OPENED, TaskEvent, TaskState
+from workflow.tasks.states import OPENED, RESCHEDULED, TaskEvent, TaskState
 
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 
@@ -144,7 +144,10 @@ SCHEMAS = {
         {
             "by": nullable({**STRING, "description": "User name; null for the system"}),
             "at": INSTANT,
-            "event": {"type": "string", "enum": [OPENED, *(e.value for e in TaskEvent)]},
+            "event": {
+                "type": "string",
+                "enum": [OPENED, RESCHEDULED, *(e.value for e in TaskEvent)],
+            },
             "from": nullable(STATE),
             "to": STATE,
             "comment": STRING,

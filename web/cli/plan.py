@@ -90,7 +90,7 @@ def load_command(path: str) -> None:
     """Load a plan file; loading it again changes nothing, an edited one updates in place."""
     definition = _read(path)
     with unit_of_work() as session:
-        result = load_plan(session, definition, app_clock().now())
+        result = load_plan(session, definition, app_clock())
         code = result.plan.code
     if not result.changed:
         click.echo(gettext("Plan %(code)s is already loaded and unchanged.", code=code))

@@ -62,7 +62,7 @@ def prepare_demo(session: Session, definition: dict, clock: Clock) -> list[DemoA
     now, today = clock.now(), clock.today()
     plan_start = datetime.fromisoformat(definition["plan"]["period"]["start"]).date()
     began = clock.instant(plan_start, time())  # local midnight of the plan's first day
-    plan = load_plan(session, definition, min(began, now)).plan
+    plan = load_plan(session, definition, clock.stopped_at(min(began, now))).plan
     organisation = session.get(Organisation, plan.organisation_id)
     quarters, quarter = [], Quarter.of(plan_start)
     while quarter <= Quarter.of(today) and quarter.first_day <= today:

@@ -29,6 +29,7 @@ class Unit(SQLModel, table=True):
     aliases: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     kind: str = Field(max_length=32)
     head_title: str = Field(default="", max_length=128)
+    holder: str = Field(default="", max_length=255)  # who holds a position the plan names
     is_group: bool = False
     is_example: bool = False  # members invented for the demo, not named by the plan
 

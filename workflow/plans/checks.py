@@ -14,7 +14,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from workflow.i18n import N_
-from workflow.periods import Quarter
+from workflow.plans.cadences import CadenceReader
+from workflow.plans.models import RESPONSIBILITY_ROLES
 from workflow.plans.schema import SHAPE_MESSAGES, DueRuleDef, PlanFileDef
 from workflow.plans.yaml_reader import LocatedYaml, YamlSyntaxError, read_yaml
 
@@ -172,6 +173,7 @@ class _Normaliser:
         self.end = plan.plan.period.end
         self.names: dict[str, str] = {}  # code, name, short name or alias -> code
         self.group_codes: set[str] = set()
+        self.cadences = CadenceReader(self.start, self.end, plan.milestones, problems)
 
     def run(self) -> dict:
         if self.end < self.start:
@@ -182,7 +184,7 @@ class _Normaliser:
         targets = self._targets({r["ref"]: r for r in responsibilities})
         p = self.plan.plan
         return {
-            "format": 1,
+            "format": self.plan.format,
             "organisation": self.plan.organisation.model_dump(),
             "plan": {
                 "code": p.code,
@@ -196,7 +198,12 @@ class _Normaliser:
                 "based_on": p.based_on,
                 "signer": p.signer.model_dump() if p.signer else None,
                 "recipients": p.recipients,
+                "due_on_day_off": p.due_on_day_off,
             },
+            "milestones": [
+                {**m.model_dump(), "date": m.date.isoformat(), "time": _hhmm(m.time)}
+                for m in self.plan.milestones
+            ],
             "defaults": {
                 "report_due": _due_rule(self.plan.defaults.report_due),
                 "reminders": self.plan.defaults.reminders.model_dump(),
@@ -205,6 +212,7 @@ class _Normaliser:
             "sections": sections,
             "responsibilities": responsibilities,
             "targets": targets,
+            "annexes": [annex.model_dump() for annex in self.plan.annexes],
         }
 
     # Units and groups share one namespace of codes, names and aliases.
@@ -236,6 +244,14 @@ class _Normaliser:
         units = [{**u.model_dump(), "is_group": False, "members": []} for u in self.plan.units]
         for index, group in enumerate(self.plan.groups):
             members = self._resolve(("groups", index, "members"), group.members)
+            if not group.members and not group.members_later:
+                self.problems.add(
+                    ("groups", index, "members"),
+                    N_(
+                        "a group needs its members, or members_later: true when they are named "
+                        "later"
+                    ),
+                )
             for n, code in enumerate(members):
                 if code in self.group_codes:
                     self.problems.add(
@@ -251,9 +267,11 @@ class _Normaliser:
                     "aliases": group.aliases,
                     "kind": "group",
                     "head_title": "",
+                    "holder": "",
                     "example": False,
                     "is_group": True,
                     "members": members,
+                    "members_later": group.members_later,
                     "note": group.note,
                 }
             )
@@ -303,18 +321,10 @@ class _Normaliser:
                     N_("%(ref)s is not a section listed under sections"),
                     {"ref": item.section},
                 )
-            lead = self._resolve((*path, "lead"), item.lead)
-            coordinating = self._resolve((*path, "coordinating"), item.coordinating)
-            for n, code in enumerate(coordinating):
-                if code in lead:
-                    self.problems.add(
-                        (*path, "coordinating", n),
-                        N_("%(code)s already leads this responsibility"),
-                        {"code": code},
-                    )
+            roles = self._roles(path, item)
             if key == "phases":
                 cadence = {"kind": "quarters", "quarters": [item.quarter]}
-                self._check_quarter((*path, "quarter"), item.quarter)
+                self.cadences.check_quarter((*path, "quarter"), item.quarter)
                 details = {
                     "quarter": item.quarter,
                     "goal": item.goal,
@@ -323,7 +333,7 @@ class _Normaliser:
                 }
                 text = "\n\n".join(part for part in (item.goal, item.content, item.forms) if part)
             else:
-                cadence = self._cadence((*path, "cadence"), item.cadence)
+                cadence = self.cadences.cadence((*path, "cadence"), item.cadence)
                 details, text = {}, item.text
             result.append(
                 {
@@ -332,8 +342,7 @@ class _Normaliser:
                     "kind": "phase" if key == "phases" else "duty",
                     "title": item.title,
                     "text": text,
-                    "lead": lead,
-                    "coordinating": coordinating,
+                    **roles,
                     "result": item.result,
                     "cadence": cadence,
                     "report_due": _due_rule(
@@ -348,54 +357,21 @@ class _Normaliser:
             )
         return result
 
-    def _cadence(self, path: tuple, cadence) -> dict:
-        data = cadence.model_dump()
-        if cadence.kind == "quarters":
-            for n, quarter in enumerate(cadence.quarters):
-                self._check_quarter((*path, "quarters", n), quarter)
-        elif cadence.kind == "once":
-            self._check_day((*path, "due"), _day(cadence.due))
-            data["due"] = _iso(cadence.due)
-        elif cadence.kind == "range":
-            if cadence.end < cadence.start:
-                self.problems.add((*path, "end"), N_("ends before it starts"))
-            self._check_day((*path, "start"), cadence.start)
-            self._check_day((*path, "end"), cadence.end)
-            data.update(start=_iso(cadence.start), end=_iso(cadence.end))
-        elif cadence.kind == "phases":
-            for n, phase in enumerate(cadence.phases):
-                where = (*path, "phases", n)
-                if phase.due is not None and phase.quarter is not None:
-                    self.problems.add(where, N_("give either a due date or a quarter, not both"))
-                elif phase.due is None and phase.quarter is None:
-                    self.problems.add(where, N_("give a due date or a quarter"))
-                elif phase.due is not None:
-                    self._check_day((*where, "due"), _day(phase.due))
-                else:
-                    self._check_quarter((*where, "quarter"), phase.quarter)
-                data["phases"][n]["due"] = _iso(phase.due)
-        return data
-
-    def _check_quarter(self, path: tuple, name: str) -> None:
-        if self.end < self.start:
-            return  # the period itself is wrong: said once
-        quarter = Quarter.parse(name)
-        if quarter.last_day < self.start or quarter.first_day > self.end:
-            self.problems.add(
-                path,
-                N_("%(value)s is outside the plan's period (%(start)s to %(end)s)"),
-                {"value": name, "start": _iso(self.start), "end": _iso(self.end)},
-            )
-
-    def _check_day(self, path: tuple, day: date) -> None:
-        if self.end < self.start:
-            return  # the period itself is wrong: said once
-        if not self.start <= day <= self.end:
-            self.problems.add(
-                path,
-                N_("%(value)s is outside the plan's period (%(start)s to %(end)s)"),
-                {"value": _iso(day), "start": _iso(self.start), "end": _iso(self.end)},
-            )
+    def _roles(self, path: tuple, item) -> dict[str, list[str]]:
+        """The units of each role in a duty, as codes; a unit has one role in it at most."""
+        roles, seen = {}, {}
+        for role in RESPONSIBILITY_ROLES:
+            roles[role] = self._resolve((*path, role), getattr(item, role))
+            for n, code in enumerate(roles[role]):
+                if code in seen:
+                    message = (
+                        N_("%(code)s already leads this responsibility")
+                        if seen[code] == "lead"
+                        else N_("%(code)s already has a role in this responsibility")
+                    )
+                    self.problems.add((*path, role, n), message, {"code": code})
+                seen.setdefault(code, role)
+        return roles
 
     def _targets(self, responsibilities: dict[str, dict]) -> list[dict]:
         result, refs = [], set()
@@ -448,8 +424,8 @@ def _due_rule(rule: DueRuleDef) -> dict:
     return {"month": rule.month, "day": rule.day, "time": rule.time.strftime("%H:%M")}
 
 
-def _day(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
+def _hhmm(value) -> str | None:
+    return value.strftime("%H:%M") if value is not None else None
 
 
 def _iso(value: date | datetime | None) -> str | None:

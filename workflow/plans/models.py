@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, Column, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from workflow.db.types import instant_field
+from workflow.db.types import in_check, instant_field
 
 
 class Plan(SQLModel, table=True):
@@ -62,11 +62,17 @@ class Responsibility(SQLModel, table=True):
     retired: bool = False  # no longer in the plan file; kept for its tasks' history
 
 
+# What a unit is to a responsibility, in the plan's words: chủ trì (the lead: the only one who
+# owes a task), phối hợp, chỉ đạo, phụ trách chung, tham gia.
+RESPONSIBILITY_ROLES = ("lead", "coordinating", "directs", "in_charge", "takes_part")
+
+
 class ResponsibilityUnit(SQLModel, table=True):
-    """A unit that leads or coordinates a responsibility."""
+    """A unit that leads, coordinates, directs, is in overall charge of or takes part in a
+    responsibility."""
 
     __tablename__ = "responsibility_unit"
-    __table_args__ = (CheckConstraint("role IN ('lead', 'coordinating')", name="ck_ru_role"),)
+    __table_args__ = (CheckConstraint(in_check("role", RESPONSIBILITY_ROLES), name="ck_ru_role"),)
 
     responsibility_id: int = Field(foreign_key="responsibility.id", primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)

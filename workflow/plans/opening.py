@@ -7,25 +7,16 @@ creates nothing new."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 
 from sqlmodel import Session, select
 
 from workflow.clock import Clock
 from workflow.organisations.models import Organisation, Unit, UnitMembership
-from workflow.periods import Quarter, quarter_due_day
+from workflow.periods import Quarter
 from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit
+from workflow.plans.schedule import PlanTime, Slot, schedule
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.states import OPENED, TaskState
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One time a responsibility is owed: ``number`` 0 unless it comes in phases (đợt)."""
-
-    number: int
-    label: str
-    due_at: datetime
 
 
 @dataclass
@@ -36,38 +27,10 @@ class OpenResult:
     plans: list[str] = field(default_factory=list)
 
 
-def occurrences(
-    cadence: dict, report_due: dict, quarter: Quarter, clock: Clock
-) -> list[Occurrence]:
-    """When a responsibility with this cadence is owed within ``quarter`` (due times are local
-    wall-clock times in ``clock``'s zone)."""
-    rule_time = time.fromisoformat(report_due["time"])
-
-    def quarter_due(q: Quarter) -> datetime:
-        return clock.instant(quarter_due_day(q, report_due["month"], report_due["day"]), rule_time)
-
-    def date_due(text: str) -> datetime:
-        value = datetime.fromisoformat(text)
-        if len(text) == 10:
-            return clock.instant(value.date(), rule_time)
-        return clock.instant(value.date(), value.time())
-
-    kind = cadence["kind"]
-    if kind == "quarterly" or (kind == "quarters" and str(quarter) in cadence["quarters"]):
-        return [Occurrence(0, "", quarter_due(quarter))]
-    if kind == "once" and quarter.contains(date.fromisoformat(cadence["due"][:10])):
-        return [Occurrence(0, "", date_due(cadence["due"]))]
-    if kind == "range" and quarter.contains(date.fromisoformat(cadence["end"])):
-        return [Occurrence(0, "", date_due(cadence["end"]))]
-    if kind == "phases":
-        found = []
-        for number, phase in enumerate(cadence["phases"], start=1):
-            if phase.get("quarter") == str(quarter):
-                found.append(Occurrence(number, phase["name"], quarter_due(quarter)))
-            elif phase.get("due") and quarter.contains(date.fromisoformat(phase["due"][:10])):
-                found.append(Occurrence(number, phase["name"], date_due(phase["due"])))
-        return found
-    return []
+def slots_in(responsibility: Responsibility, quarter: Quarter, plan: PlanTime) -> list[Slot]:
+    """When ``responsibility`` is owed within ``quarter``."""
+    slots = schedule(responsibility.cadence, responsibility.details["report_due"], plan)
+    return [slot for slot in slots if slot.period == quarter]
 
 
 def open_quarter(
@@ -97,12 +60,11 @@ def open_quarter(
             ).all()
         )
         new_tasks = []
+        plan_time = PlanTime.of(plan.definition)
         for responsibility, unit_ids in _leads(session, plan, members):
-            for occurrence in occurrences(
-                responsibility.cadence, responsibility.details["report_due"], quarter, clock
-            ):
+            for slot in slots_in(responsibility, quarter, plan_time):
                 for unit_id in unit_ids:
-                    if (responsibility.id, unit_id, occurrence.number) in existing:
+                    if (responsibility.id, unit_id, slot.number) in existing:
                         result.existing += 1
                         continue
                     new_tasks.append(
@@ -111,9 +73,10 @@ def open_quarter(
                             responsibility_id=responsibility.id,
                             unit_id=unit_id,
                             period=str(quarter),
-                            occurrence=occurrence.number,
-                            occurrence_label=occurrence.label,
-                            due_at=occurrence.due_at,
+                            occurrence=slot.number,
+                            occurrence_label=slot.label,
+                            due_at=clock.instant(slot.due.date(), slot.due.time()),
+                            due_approximate=slot.approximate,
                             created_at=opened_at,
                             updated_at=opened_at,
                         )

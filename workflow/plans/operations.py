@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlmodel import Session
 
 from workflow.accounts.models import User
@@ -19,7 +17,7 @@ from workflow.plans.store import LoadResult, load_plan
 
 
 def load_plan_file(
-    session: Session, actor: User, text: str | bytes, filename: str, now: datetime
+    session: Session, actor: User, text: str | bytes, filename: str, clock: Clock
 ) -> LoadResult:
     """Check a plan file and load it for the admin's organisation; any mistake loads nothing.
 
@@ -39,7 +37,7 @@ def load_plan_file(
             code=code,
             mine=organisation.code,
         )
-    return load_plan(session, definition, now)
+    return load_plan(session, definition, clock)
 
 
 def open_quarter_for(session: Session, actor: User, quarter: Quarter, clock: Clock) -> OpenResult:

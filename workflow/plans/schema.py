@@ -88,6 +88,8 @@ def _due(value: object) -> object:
 
 DueValue = Annotated[date | datetime, BeforeValidator(_due)]
 
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
 
 class Strict(BaseModel):
     """Unknown fields are mistakes (usually typos), never silently ignored."""
@@ -95,10 +97,55 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Month(Strict):
+    """A month alone ("tháng 11/2025", "dự kiến tháng 11/2025"): due at its end, and shown as
+    approximate."""
+
+    year: int = Field(ge=1900, le=2200)
+    month: int = Field(ge=1, le=12)
+
+
+class MilestoneMoment(Strict):
+    """A time given by a milestone of the plan: on it, or some days before or after it
+    ("chậm nhất trước ngày bầu cử 10 ngày", "sau ngày … 5 ngày", "đến khi kết thúc …")."""
+
+    milestone: Code
+    days_before: int = Field(default=0, ge=0, le=3660)
+    days_after: int = Field(default=0, ge=0, le=3660)
+    time: dt.time | None = None
+
+
+def _moment(value: object) -> object:
+    """A date, a date and time, a month (``2025-11``) or a milestone, as written."""
+    if isinstance(value, dict | date | Month | MilestoneMoment):
+        return value
+    match = MONTH_PATTERN.match(value.strip()) if isinstance(value, str) else None
+    if match and 1 <= int(match.group(2)) <= 12:
+        return Month(year=int(match.group(1)), month=int(match.group(2)))
+    try:
+        return _due(value)
+    except PydanticCustomError:
+        raise PydanticCustomError(
+            "moment",
+            N_(
+                "is not a date (YYYY-MM-DD, YYYY-MM-DDTHH:MM or a month YYYY-MM) nor a "
+                "milestone ({milestone: CODE, days_before: N})"
+            ),
+        ) from None
+
+
+Moment = Annotated[date | datetime | Month | MilestoneMoment, BeforeValidator(_moment)]
+
+
+# Who issues the plan; the Party's layout for the Party, the state's (with the national motto)
+# for the others.
+ISSUER_KINDS = ("party", "government", "front", "mass_organisation", "election")
+
+
 class OrganisationDef(Strict):
     code: Code
     name: Text
-    kind: Literal["party", "government"]
+    kind: Literal[ISSUER_KINDS]
     place: str = ""
 
 
@@ -125,6 +172,25 @@ class PlanInfoDef(Strict):
     based_on: list[Text] = []
     signer: SignerDef | None = None
     recipients: list[Text] = []
+    due_on_day_off: Literal["keep", "previous_working_day"] = "keep"
+
+
+class MilestoneDef(Strict):
+    """A named date of the plan (an election day, a congress), that deadlines may follow."""
+
+    code: Code
+    name: Text
+    date: date
+    time: dt.time | None = None
+    note: str = ""
+
+
+class AnnexDef(Strict):
+    """Content of the plan that is not a task: slogans, lists of forms, references."""
+
+    title: Text
+    kind: Literal["slogans", "forms", "references", "other"] = "other"
+    text: Text
 
 
 class DueRuleDef(Strict):
@@ -164,6 +230,7 @@ class UnitDef(Strict):
     aliases: list[UnitName] = []
     kind: Literal[UNIT_KINDS]
     head_title: str = ""
+    holder: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
     example: bool = False  # not named by the plan: invented for the demo
 
 
@@ -172,7 +239,8 @@ class GroupDef(Strict):
     name: UnitName
     short_name: str = ""
     aliases: list[UnitName] = []
-    members: list[UnitName] = Field(min_length=1)
+    members: list[UnitName] = []
+    members_later: bool = False  # "các đồng chí Phó Chủ tịch": the admin names them
     note: str = ""
 
 
@@ -198,7 +266,7 @@ class OnceCadence(Strict):
     """Owed once, by a date or a date-time."""
 
     kind: Literal["once"]
-    due: DueValue
+    due: Moment
 
 
 class RangeCadence(Strict):
@@ -209,12 +277,24 @@ class RangeCadence(Strict):
     end: date
 
 
+class SpanCadence(Strict):
+    """Work that runs from one time to another ("từ tháng 12/2025 đến quý I/2026"): owed in
+    every quarter it covers, each by that quarter's report due day, the last by its end."""
+
+    kind: Literal["span"]
+    start: Moment | QuarterName
+    end: Moment | QuarterName
+
+
 class PhaseDue(Strict):
-    """One phase (đợt): due by a date, or by the report due day of a quarter."""
+    """One phase (đợt): due by a time, by the report due day of a quarter, or, with a start,
+    by its end (which may be a milestone, or the plan's end: ``{milestone: plan_end}``)."""
 
     name: Text
-    due: DueValue | None = None
+    due: Moment | None = None
     quarter: QuarterName | None = None
+    start: Moment | None = None
+    end: Moment | None = None
 
 
 class PhasesCadence(Strict):
@@ -227,7 +307,7 @@ def _cadence_shorthand(value: object) -> object:
 
 
 Cadence = Annotated[
-    QuarterlyCadence | QuartersCadence | OnceCadence | RangeCadence | PhasesCadence,
+    QuarterlyCadence | QuartersCadence | OnceCadence | RangeCadence | SpanCadence | PhasesCadence,
     Field(discriminator="kind"),
     BeforeValidator(_cadence_shorthand),
 ]
@@ -240,6 +320,9 @@ class ResponsibilityDef(Strict):
     text: Text
     lead: list[UnitName] = Field(min_length=1)
     coordinating: list[UnitName] = []
+    directs: list[UnitName] = []  # chỉ đạo
+    in_charge: list[UnitName] = []  # phụ trách chung
+    takes_part: list[UnitName] = []  # tham gia
     result: str = ""
     cadence: Cadence = QuarterlyCadence(kind="quarterly")
     report_due: DueRuleDef | None = None
@@ -260,6 +343,9 @@ class PhaseDef(Strict):
     forms: str = ""
     lead: list[UnitName] = Field(min_length=1)
     coordinating: list[UnitName] = []
+    directs: list[UnitName] = []
+    in_charge: list[UnitName] = []
+    takes_part: list[UnitName] = []
     result: str = ""
     report_due: DueRuleDef | None = None
     reminders: ReminderRulesDef | None = None
@@ -279,9 +365,10 @@ class TargetDef(Strict):
 
 
 class PlanFileDef(Strict):
-    format: Literal[1]
+    format: Literal[1, 2]
     organisation: OrganisationDef
     plan: PlanInfoDef
+    milestones: list[MilestoneDef] = []
     defaults: DefaultsDef = DefaultsDef()
     units: list[UnitDef] = Field(min_length=1)
     groups: list[GroupDef] = []
@@ -289,6 +376,7 @@ class PlanFileDef(Strict):
     responsibilities: list[ResponsibilityDef] = []
     phases: list[PhaseDef] = []
     targets: list[TargetDef] = []
+    annexes: list[AnnexDef] = []
 
 
 # What pydantic's error types mean, said for a plan's author. ``%(name)s`` come from the error.
@@ -328,7 +416,13 @@ SHAPE_MESSAGES = {
     "greater_than_equal": N_("must be at least %(ge)s"),
     "less_than_equal": N_("must be at most %(le)s"),
     "union_tag_invalid": N_("%(tag)s is not a known kind; use one of: %(expected_tags)s"),
-    "union_tag_not_found": N_("needs a kind: one of quarterly, quarters, once, range, phases"),
+    "union_tag_not_found": N_(
+        "needs a kind: one of quarterly, quarters, once, range, span, phases"
+    ),
+    "moment": N_(
+        "is not a date (YYYY-MM-DD, YYYY-MM-DDTHH:MM or a month YYYY-MM) nor a "
+        "milestone ({milestone: CODE, days_before: N})"
+    ),
     "due": N_("is not a valid date (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM)"),
     "quarter": N_("is not a quarter (write it like 2026-Q3): %(value)s"),
 }

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session, delete, select
 
+from workflow.clock import Clock
 from workflow.organisations.models import Organisation, Unit, UnitMembership
 from workflow.plans.models import (
+    RESPONSIBILITY_ROLES,
     Plan,
     Responsibility,
     ResponsibilityUnit,
@@ -23,6 +26,10 @@ from workflow.plans.models import (
     Target,
     TargetResponsibility,
 )
+from workflow.plans.schedule import PlanTime, Slot, schedule
+from workflow.tasks.deadlines import DONE_STATES
+from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.states import RESCHEDULED
 
 
 @dataclass
@@ -42,9 +49,11 @@ def plan_digest(definition: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_plan(session: Session, definition: dict, now: datetime) -> LoadResult:
+def load_plan(session: Session, definition: dict, clock: Clock) -> LoadResult:
     """Create or update the plan described by ``definition`` (from ``checks``), as loaded at
-    ``now``."""
+    ``clock``'s now. Tasks not yet reported follow the plan's new deadlines, each move kept in
+    their history."""
+    now = clock.now()
     digest = plan_digest(definition)
     organisation = _organisation(session, definition["organisation"])
     info = definition["plan"]
@@ -74,6 +83,9 @@ def load_plan(session: Session, definition: dict, now: datetime) -> LoadResult:
     )
     _targets(session, plan, responsibilities, definition["targets"], result)
     session.flush()
+    moved = reschedule(session, plan, responsibilities.values(), clock)
+    if moved:
+        result.updated["tasks"] = moved
     return result
 
 
@@ -105,6 +117,7 @@ def _units(
             "aliases": item["aliases"],
             "kind": item["kind"],
             "head_title": item["head_title"],
+            "holder": item.get("holder", ""),
             "is_group": item["is_group"],
             "is_example": item["example"],
         }
@@ -117,12 +130,18 @@ def _units(
             _count(result.updated, "units")
         session.add(unit)
     session.flush()
-    groups = [existing[item["code"]].id for item in data if item["is_group"]]
+    # Members named later are the admin's: loading the plan again keeps them.
+    groups = [
+        existing[item["code"]].id
+        for item in data
+        if item["is_group"] and not item.get("members_later")
+    ]
     if groups:
         session.exec(delete(UnitMembership).where(UnitMembership.group_id.in_(groups)))
     session.add_all(
         UnitMembership(group_id=existing[item["code"]].id, member_id=existing[code].id)
         for item in data
+        if not item.get("members_later")
         for code in item["members"]
     )
     return existing
@@ -186,8 +205,8 @@ def _responsibilities(
             position=position,
         )
         for item in data
-        for role in ("lead", "coordinating")
-        for position, code in enumerate(item[role])
+        for role in RESPONSIBILITY_ROLES
+        for position, code in enumerate(item.get(role, []))
     )
     return existing
 
@@ -258,3 +277,67 @@ def _count(counts: dict[str, int], key: str) -> None:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def reschedule(
+    session: Session, plan: Plan, responsibilities: Iterable[Responsibility], clock: Clock
+) -> int:
+    """Move the tasks not yet reported to the due times the plan now gives them (a milestone
+    moved, a due day changed), recording each move in the task's history; how many moved.
+
+    A task keeps its slot: the same quarter and phase; a duty owed once (or a phase with a date)
+    may move to another quarter with its deadline.
+    """
+    plan_time = PlanTime.of(plan.definition)
+    by_id = {r.id: r for r in responsibilities if not r.retired}
+    tasks = session.exec(
+        select(Task).where(
+            Task.plan_id == plan.id,
+            Task.responsibility_id.in_(list(by_id)),
+            ~Task.state.in_(DONE_STATES),
+        )
+    ).all()
+    slots = {
+        rid: schedule(r.cadence, r.details["report_due"], plan_time) for rid, r in by_id.items()
+    }
+    now, moved = clock.now(), 0
+    for task in tasks:
+        slot = _slot_of(task, slots[task.responsibility_id])
+        if slot is None:
+            continue
+        due = clock.instant(slot.due.date(), slot.due.time())
+        if (due, slot.approximate, str(slot.period)) == (
+            task.due_at,
+            task.due_approximate,
+            task.period,
+        ):
+            continue
+        session.add(
+            TaskEventRecord(
+                task_id=task.id,
+                at=now,
+                event=RESCHEDULED,
+                from_state=task.state,
+                to_state=task.state,
+                comment=f"{_local(task.due_at, clock)} → {_local(due, clock)}",
+            )
+        )
+        task.due_at, task.due_approximate, task.period = due, slot.approximate, str(slot.period)
+        task.updated_at = now
+        session.add(task)
+        moved += 1
+    session.flush()
+    return moved
+
+
+def _slot_of(task: Task, slots: list[Slot]) -> Slot | None:
+    same = [s for s in slots if str(s.period) == task.period and s.number == task.occurrence]
+    if same:
+        return same[0]
+    numbered = [s for s in slots if s.number == task.occurrence]
+    periodic = len({s.period for s in slots}) > 1 and task.occurrence == 0
+    return numbered[0] if len(numbered) == 1 and not periodic else None
+
+
+def _local(instant: datetime, clock: Clock) -> str:
+    return clock.local(instant).strftime("%d/%m/%Y %H:%M")

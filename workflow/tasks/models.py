@@ -30,6 +30,7 @@ class Task(SQLModel, table=True):
     occurrence: int = 0  # which phase (đợt) of the responsibility, 0 when there is one
     occurrence_label: str = Field(default="", max_length=128)
     due_at: datetime = instant_field()
+    due_approximate: bool = False  # the plan gives only a month ("dự kiến tháng 11/2025")
     state: str = Field(default=TaskState.ASSIGNED.value, max_length=16)
     version: int = 1
     created_at: datetime = instant_field()

@@ -55,3 +55,6 @@ EVENT_LABELS = {
 
 # The event that records a task being created when its quarter opens; never fired by a person.
 OPENED = "open"
+# The event that records a task's deadline moving with its plan (a milestone moved, a due day
+# changed); the comment says from when to when. Never fired by a person either.
+RESCHEDULED = "reschedule"

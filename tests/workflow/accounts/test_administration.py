@@ -73,7 +73,7 @@ ACTIONS = {
         actor,
         edited("title: Quán triệt Nghị quyết", "title: Quán triệt"),
         "ward.yaml",
-        real_now(),
+        Clock(),
     ),
     "open_quarter_for": lambda s, actor, target: open_quarter_for(
         s, actor, Quarter(2026, 1), Clock()
@@ -108,9 +108,7 @@ def snapshot(session) -> dict:
 @pytest.fixture
 def other_ward(session, ward):
     """A second organisation (the small plan under another code) with its own admin."""
-    load_plan(
-        session, parse_plan(SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml"), real_now()
-    )
+    load_plan(session, parse_plan(SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml"), Clock())
     organisation = session.exec(select(Organisation).where(Organisation.code == "DU-KHAC")).one()
     other_admin = add_user(
         session, organisation, "quantri-khac", "admin", "qt@khac.vn", PASSWORD, now=real_now()
@@ -420,10 +418,10 @@ def test_the_units_overview_shows_groups_heads_and_members(session, make_user):
 def test_loading_an_edited_plan_reports_what_changed(session, make_user):
     actor = make_user("admin")
     text = edited("title: Quán triệt Nghị quyết", "title: Quán triệt Nghị quyết 57")
-    result = load_plan_file(session, actor, text.encode("utf-8"), "ward.yaml", real_now())
+    result = load_plan_file(session, actor, text.encode("utf-8"), "ward.yaml", Clock())
     assert result.changed and result.updated == {"responsibilities": 1}
     session.commit()
-    again = load_plan_file(session, actor, text, "ward.yaml", real_now())
+    again = load_plan_file(session, actor, text, "ward.yaml", Clock())
     assert not again.changed
 
 
@@ -435,7 +433,7 @@ def test_a_malformed_plan_file_is_located_and_loads_nothing(session, make_user):
     )
     before = snapshot(session)
     with pytest.raises(PlanInvalid) as invalid:
-        load_plan_file(session, actor, text, "ke-hoach.yaml", real_now())
+        load_plan_file(session, actor, text, "ke-hoach.yaml", Clock())
     assert [problem.format() for problem in invalid.value.problems] == [
         "ke-hoach.yaml:34: responsibilities[VI.4.1].lead[1]: "
         "KHONG-CO is not a unit or group of this plan"
@@ -447,7 +445,7 @@ def test_a_malformed_plan_file_is_located_and_loads_nothing(session, make_user):
 def test_a_plan_file_must_be_utf8(session, make_user):
     actor = make_user("admin")
     with pytest.raises(PlanInvalid) as invalid:
-        load_plan_file(session, actor, SMALL_TEXT.encode("utf-16"), "cu.yaml", real_now())
+        load_plan_file(session, actor, SMALL_TEXT.encode("utf-16"), "cu.yaml", Clock())
     assert invalid.value.problems[0].format() == "cu.yaml:1: -: the file is not UTF-8 text"
 
 
@@ -457,7 +455,7 @@ def test_an_admin_cannot_load_another_organisations_plan(session, make_user):
     before = snapshot(session)
     with pytest.raises(InvalidInput, match="DU-KHAC"):
         load_plan_file(
-            session, actor, SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml", real_now()
+            session, actor, SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml", Clock()
         )
     session.rollback()
     assert snapshot(session) == before

@@ -75,8 +75,8 @@ MISTAKES = [
     mistake("missing-format", edited(("format: 1\n", "")), 2, "format", "is required"),
     mistake(
         "wrong-format-version",
-        edited(("format: 1\n", "format: 2\n")),
-        2, "format", "must be one of: 1",
+        edited(("format: 1\n", "format: 3\n")),
+        2, "format", "must be one of: 1 or 2",
     ),
     mistake(
         "missing-plan-title",
@@ -198,7 +198,7 @@ MISTAKES = [
     mistake(
         "impossible-date-30-february",
         edited(("due: 2026-02-10", "due: 2026-02-30")),
-        47, "responsibilities[VI.1.7].cadence.due", "is not a valid date",
+        47, "responsibilities[VI.1.7].cadence.due", "is not a date (YYYY-MM-DD",
     ),
     mistake(
         "impossible-quarter-Q5",
@@ -233,12 +233,12 @@ MISTAKES = [
     mistake(
         "phase-with-both-due-and-quarter",
         edited(("quarter: 2026-Q2}", "quarter: 2026-Q2, due: 2026-06-01}")),
-        41, "responsibilities[VI.1.5].cadence.phases[1]", "not both",
+        41, "responsibilities[VI.1.5].cadence.phases[1]", "give only one of a due date, a quarter or an end",
     ),
     mistake(
         "phase-with-neither-due-nor-quarter",
         edited(("{name: Sơ kết 6 tháng, quarter: 2026-Q2}", "{name: Sơ kết 6 tháng}")),
-        41, "responsibilities[VI.1.5].cadence.phases[1]", "give a due date or a quarter",
+        41, "responsibilities[VI.1.5].cadence.phases[1]", "give a due date, a quarter or an end",
     ),
     # Targets
     mistake(
