@@ -26,6 +26,7 @@ from web.clock import app_clock
 from web.database import db_session
 from web.errors import FORM_REFUSED
 from web.i18n import error_message
+from web.plan_notes import day_off_notes
 from workflow.accounts.operations import create_user, reset_password, set_active, set_role_and_unit
 from workflow.accounts.queries import list_users, managed_user
 from workflow.accounts.roles import Role
@@ -55,6 +56,7 @@ PLAN_PARTS = {
     "units": N_("units"),
     "responsibilities": N_("responsibilities"),
     "targets": N_("targets"),
+    "tasks": N_("tasks moved to their new deadline"),
 }
 
 
@@ -244,6 +246,8 @@ def _flash_load(result: LoadResult) -> None:
         flash(gettext("Plan %(code)s is already loaded and unchanged.", code=code), "info")
         return
     flash(gettext("Plan %(code)s loaded.", code=code), "success")
+    for note in day_off_notes(result.plan.definition):
+        flash(note, "info")
     for message, counts in (
         (N_("Created: %(counts)s."), result.created),
         (N_("Updated: %(counts)s."), result.updated),

@@ -162,6 +162,13 @@ SCHEMAS = {
             "result": nullable(STRING),
             "lead": {"type": "array", "items": STRING},
             "coordinating": {"type": "array", "items": STRING},
+            "directs": {"type": "array", "items": STRING, "description": "chỉ đạo"},
+            "in_charge": {"type": "array", "items": STRING, "description": "phụ trách chung"},
+            "takes_part": {"type": "array", "items": STRING, "description": "tham gia"},
+            "due_approximate": {
+                "type": "boolean",
+                "description": "The plan gives only a month: due at its end, approximately",
+            },
             "first_reported_at": nullable(INSTANT),
             "reviewed_at": nullable(INSTANT),
             "actions": {

@@ -45,6 +45,8 @@ def task_json(detail: TaskDetail, viewer: User, now: datetime) -> dict:
         "result": responsibility.result or None,
         "lead": [unit.code for unit in detail.lead],
         "coordinating": [unit.code for unit in detail.coordinating],
+        **{role: [unit.code for unit in units] for role, units in detail.others.items()},
+        "due_approximate": task.due_approximate,
         "first_reported_at": instant(task.first_reported_at),
         "reviewed_at": instant(task.reviewed_at),
         "actions": [event.value for event in actions],

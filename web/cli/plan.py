@@ -9,6 +9,7 @@ from flask_babel import gettext
 from definitions import plan_path, shipped_plans
 from web.cli.common import fail, json_option, print_json, reports_errors, unit_of_work
 from web.clock import app_clock
+from web.plan_notes import day_off_notes
 from workflow.plans.checks import PlanInvalid, read_plan
 from workflow.plans.store import load_plan
 
@@ -55,6 +56,12 @@ def validate_command(path: str) -> None:
             targets=len(plan["targets"]),
         )
     )
+    _notes(plan)
+
+
+def _notes(plan: dict) -> None:
+    for note in day_off_notes(plan):
+        click.echo(gettext("Note: %(note)s", note=note))
 
 
 @group.command("show")
@@ -96,6 +103,7 @@ def load_command(path: str) -> None:
         click.echo(gettext("Plan %(code)s is already loaded and unchanged.", code=code))
         return
     click.echo(gettext("Plan %(code)s loaded.", code=code))
+    _notes(definition)
     for label, counts in (
         (gettext("created"), result.created),
         (gettext("updated"), result.updated),

@@ -17,7 +17,7 @@ clock's zone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from workflow.periods import Quarter, quarter_due_day, quarters_between
@@ -111,6 +111,32 @@ def schedule(cadence: dict, report_due: dict, plan: PlanTime) -> list[Slot]:
                 )
         return slots
     raise ValueError(f"unknown cadence {kind}")
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """A deadline of the plan that falls on a day off; ``moved_to`` when the plan moves it."""
+
+    ref: str
+    label: str
+    due: datetime
+    moved_to: datetime | None
+
+
+def days_off(definition: dict, calendar: WorkingCalendar | None = None) -> list[DayOff]:
+    """Every deadline of a normalised plan that falls on a weekend or a public holiday, so that
+    loading the plan can say so (and where ``due_on_day_off`` moves it, to when)."""
+    plan = PlanTime.of(definition, calendar)
+    as_written = replace(plan, move_off_days=False)
+    found = []
+    for item in definition["responsibilities"]:
+        written = schedule(item["cadence"], item["report_due"], as_written)
+        settled = schedule(item["cadence"], item["report_due"], plan)
+        for slot, final in zip(written, settled, strict=True):
+            if not plan.calendar.is_working_day(slot.due.date()):
+                moved = final.due if plan.move_off_days else None
+                found.append(DayOff(item["ref"], slot.label, slot.due, moved))
+    return found
 
 
 def _span(cadence: dict, plan: PlanTime, quarter_due, dated) -> list[Slot]:

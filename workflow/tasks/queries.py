@@ -171,6 +171,7 @@ class TaskDetail:
     plan: Plan
     lead: list[Unit]
     coordinating: list[Unit]
+    others: dict[str, list[Unit]]  # directs, in_charge, takes_part: shown, never owing a task
     history: list[tuple[TaskEventRecord, User | None]]
     reports: list[Report]
     files: dict[int, list[ReportFile]]  # by report id
@@ -213,6 +214,10 @@ def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
         plan=session.get(Plan, task.plan_id),
         lead=[unit for unit, role in units if role == "lead"],
         coordinating=[unit for unit, role in units if role == "coordinating"],
+        others={
+            kind: [unit for unit, role in units if role == kind]
+            for kind in ("directs", "in_charge", "takes_part")
+        },
         history=task_history(session, task),
         reports=reports,
         files=files,

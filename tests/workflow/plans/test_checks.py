@@ -233,7 +233,8 @@ MISTAKES = [
     mistake(
         "phase-with-both-due-and-quarter",
         edited(("quarter: 2026-Q2}", "quarter: 2026-Q2, due: 2026-06-01}")),
-        41, "responsibilities[VI.1.5].cadence.phases[1]", "give only one of a due date, a quarter or an end",
+        41, "responsibilities[VI.1.5].cadence.phases[1]",
+        "give only one of a due date, a quarter or an end",
     ),
     mistake(
         "phase-with-neither-due-nor-quarter",
