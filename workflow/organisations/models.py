@@ -12,7 +12,7 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=255)
-    kind: str = Field(max_length=32)  # party | government: chooses the document header
+    kind: str = Field(max_length=32)  # party, government, front...: chooses the document layout
     place: str = Field(default="", max_length=128)
 
 

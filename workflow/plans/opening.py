@@ -95,13 +95,18 @@ def open_quarter(
 
 
 def _members_by_group(session: Session, organisation: Organisation) -> dict[int, list[int]]:
+    """Each group's member units; a group whose members are not named yet has none, and owes
+    nothing."""
+    groups = session.exec(
+        select(Unit.id).where(Unit.organisation_id == organisation.id, Unit.is_group == True)  # noqa: E712
+    ).all()
     rows = session.exec(
         select(UnitMembership.group_id, UnitMembership.member_id)
         .join(Unit, Unit.id == UnitMembership.member_id)
         .where(Unit.organisation_id == organisation.id)
         .order_by(UnitMembership.group_id, Unit.code)
     ).all()
-    members: dict[int, list[int]] = {}
+    members: dict[int, list[int]] = {group_id: [] for group_id in groups}
     for group_id, member_id in rows:
         members.setdefault(group_id, []).append(member_id)
     return members

@@ -49,8 +49,8 @@ def render_quarterly_docx(report: QuarterlyReport) -> bytes:
     """The report as .docx bytes."""
     document = Document()
     _page_setup(document)
-    if report.organisation.kind == "government":
-        _government_header(document, report)
+    if report.organisation.kind != "party":
+        _state_header(document, report)
     else:
         _party_header(document, report)
     _title(document, report)
@@ -148,15 +148,27 @@ def _party_header(document, report: QuarterlyReport) -> None:
     _line(right, _date_line(report), italic=True, size=14)
 
 
-def _government_header(document, report: QuarterlyReport) -> None:
+def _state_header(document, report: QuarterlyReport) -> None:
+    """The state's layout, with the national motto: a People's Committee, the Front, a mass
+    organisation, an election body."""
     left, right = _two_columns(document, (5.5, 11.0))
     _line(left, report.organisation.name.upper(), bold=True, size=13)
     _line(left, "", size=13)
-    _line(left, f"Số: {PLACEHOLDER}/BC-UBND", size=13)
+    _line(left, f"Số: {PLACEHOLDER}/{report_symbol(report)}", size=13)
     _line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13)
     _line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=14)
     _line(right, "", size=13)
     _line(right, _date_line(report), italic=True, size=14)
+
+
+def report_symbol(report: QuarterlyReport) -> str:
+    """The report's symbol from the plan's: ``KH-UBBC`` gives ``BC-UBBC`` (``BC-UBND`` when
+    the plan has none)."""
+    symbol = report.plan.symbol or "KH-UBND"
+    for prefix in ("KH-", "KH/"):
+        if symbol.startswith(prefix):
+            return f"BC{prefix[-1]}{symbol.removeprefix(prefix)}"
+    return "BC-UBND"
 
 
 def plan_name(report: QuarterlyReport) -> str:
@@ -356,6 +368,9 @@ def _signature(document, report: QuarterlyReport) -> None:
         _line(left, text, align=WD_ALIGN_PARAGRAPH.LEFT, size=11)
     if report.organisation.kind == "government":
         _line(right, "T/M ỦY BAN NHÂN DÂN", bold=True, size=14)
+        _line(right, "CHỦ TỊCH", bold=True, size=14)
+    elif report.organisation.kind != "party":
+        _line(right, f"T/M {report.organisation.name.upper()}", bold=True, size=14)
         _line(right, "CHỦ TỊCH", bold=True, size=14)
     else:
         unit = report.issuing_unit
