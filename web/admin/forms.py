@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from workflow.accounts.passwords import MIN_PASSWORD_LENGTH
 from workflow.accounts.roles import Role
@@ -79,6 +80,21 @@ class PlanUploadForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Check and load"))
+
+
+class GroupMembersForm(FlaskForm):
+    """The member units of a group the plan leaves to the admin, ticked."""
+
+    members = SelectMultipleField(
+        _l("Member units"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=True,
+    )
+    submit = SubmitField(_l("Save the members"))
+
+    def set_units(self, units) -> None:
+        self.members.choices = [(unit.code, f"{unit.code} · {unit.display_name}") for unit in units]
 
 
 class OpenQuarterForm(FlaskForm):

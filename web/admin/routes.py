@@ -16,6 +16,7 @@ from web.actions import perform
 from web.admin import bp
 from web.admin.forms import (
     PLAN_MAX_MB,
+    GroupMembersForm,
     NewUserForm,
     OpenQuarterForm,
     PasswordResetForm,
@@ -33,6 +34,7 @@ from workflow.accounts.roles import Role
 from workflow.errors import InvalidInput
 from workflow.i18n import N_
 from workflow.organisations.models import Unit
+from workflow.organisations.operations import name_group_members
 from workflow.organisations.queries import member_units, unit_overview
 from workflow.periods import Quarter
 from workflow.plans.checks import PlanInvalid
@@ -201,8 +203,46 @@ def _render_user(user_id: int, role_form=None, password_form=None, refusal=None,
 @login_required
 def units():
     """Units with their groups, heads and members; a head is assigned by a user's role."""
-    rows = unit_overview(db_session(), current_user.user)
-    return render_template("admin/units.html", rows=rows, kinds=UNIT_KINDS)
+    return _render_units()
+
+
+@bp.route("/units/<code>/members", methods=["POST"])
+@login_required
+def group_members(code: str):
+    """Name the members of a group the plan leaves to the admin."""
+    session, actor = db_session(), current_user.user
+    form = GroupMembersForm()
+    form.set_units(member_units(session, actor))
+    if not form.validate():
+        return _render_units(
+            refusal=gettext("Choose member units from the list."), status=FORM_REFUSED
+        )
+    try:
+        group = perform(name_group_members, actor, code, form.members.data)
+    except InvalidInput as error:
+        return _render_units(refusal=error_message(error), status=FORM_REFUSED)
+    flash(
+        gettext(
+            "The members of %(group)s are saved; open the quarter to give them its tasks.",
+            group=group.display_name,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.units"), 303)
+
+
+def _render_units(refusal=None, status: int = 200):
+    session, actor = db_session(), current_user.user
+    rows = unit_overview(session, actor)
+    forms = {}
+    for row in rows:
+        if row.unit.is_group and row.unit.members_later:
+            form = GroupMembersForm(formdata=None, members=[m.code for m in row.members])
+            form.set_units(member_units(session, actor))
+            forms[row.unit.code] = form
+    return render_template(
+        "admin/units.html", rows=rows, kinds=UNIT_KINDS, member_forms=forms, refusal=refusal
+    ), status
 
 
 @bp.route("/plans", methods=["GET", "POST"])

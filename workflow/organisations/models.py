@@ -31,6 +31,7 @@ class Unit(SQLModel, table=True):
     head_title: str = Field(default="", max_length=128)
     holder: str = Field(default="", max_length=255)  # who holds a position the plan names
     is_group: bool = False
+    members_later: bool = False  # a group whose members the admin names, not the plan
     is_example: bool = False  # members invented for the demo, not named by the plan
 
     @property

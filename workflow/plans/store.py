@@ -119,6 +119,7 @@ def _units(
             "head_title": item["head_title"],
             "holder": item.get("holder", ""),
             "is_group": item["is_group"],
+            "members_later": item.get("members_later", False),
             "is_example": item["example"],
         }
         if unit is None:

@@ -1,4 +1,4 @@
-"""plan format 2: position holders, approximate due dates, more roles of a unit in a duty
+"""plan format 2: position holders, groups named later, approximate due dates, more roles
 
 Revision ID: 0005
 Revises: 0004
@@ -30,6 +30,9 @@ def upgrade() -> None:
                 server_default="",
             )
         )
+        batch_op.add_column(
+            sa.Column("members_later", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("due_approximate", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -46,4 +49,5 @@ def downgrade() -> None:
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.drop_column("due_approximate")
     with op.batch_alter_table("unit", schema=None) as batch_op:
+        batch_op.drop_column("members_later")
         batch_op.drop_column("holder")
