@@ -134,10 +134,10 @@ def test_validating_a_valid_plan_prints_a_summary(app, runner):
     )
     first, *notes = result.stdout.strip().splitlines()
     assert first == summary
-    # 15/03/2026 is a Sunday, 20/12/2026 too: said, and kept (the plan does not move them)
+    # 15/03/2026 is a Sunday, 20/12/2026 too: said once a day, and kept (the plan does not
+    # move them)
     assert notes == [
-        "Lưu ý: VI.2.1 có hạn 15/03/2026 17:00, là ngày nghỉ; kế hoạch giữ nguyên hạn này.",
-        "Lưu ý: VI.4.1 có hạn 15/03/2026 17:00, là ngày nghỉ; kế hoạch giữ nguyên hạn này.",
+        "Lưu ý: VI.2.1, VI.4.1 có hạn 15/03/2026 17:00, là ngày nghỉ; kế hoạch giữ nguyên hạn này.",
         "Lưu ý: VI.1.5 (Tổng kết năm) có hạn 20/12/2026 11:00, là ngày nghỉ; kế hoạch giữ "
         "nguyên hạn này.",
     ]

@@ -1,6 +1,8 @@
-"""``giaoviec plan``: check, show and load plan definition files."""
+"""``giaoviec plan``: check, show and load plan definition files; draft one from a document."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -9,8 +11,11 @@ from flask_babel import gettext
 from definitions import plan_path, shipped_plans
 from web.cli.common import fail, json_option, print_json, reports_errors, unit_of_work
 from web.clock import app_clock
+from web.i18n import error_message
 from web.plan_notes import day_off_notes
-from workflow.plans.checks import PlanInvalid, read_plan
+from workflow.plans.checks import PlanInvalid, parse_plan, read_plan
+from workflow.plans.importer import DocumentUnreadable, draft_plan
+from workflow.plans.importer.yaml_writer import draft_yaml
 from workflow.plans.store import load_plan
 
 group = AppGroup("plan", help="Check, show and load plan files (YAML).")
@@ -111,3 +116,76 @@ def load_command(path: str) -> None:
     ):
         if counts:
             click.echo(f"  {label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@group.command("import")
+@click.argument("document", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the draft plan file here (never over an existing file).",
+)
+@json_option
+def import_command(document: str, output: str | None, as_json: bool) -> None:
+    """Draft a plan file from the plan's document (.docx, .htm, .txt, text .pdf): each part
+    with the sentence it came from, the points to check marked in the file."""
+    path = Path(document)
+    if output is not None and Path(output).exists():
+        fail(gettext("%(path)s already exists: choose another name.", path=output))
+    try:
+        draft = draft_plan(path.read_bytes(), path.name)
+    except DocumentUnreadable as error:
+        fail(f"{document}: {error_message(error)}")
+    text = draft_yaml(draft, gettext, header=_draft_header(path))
+    problems = _problems(text, output or document)
+    if as_json:
+        print_json(parse_plan(text) if not problems else draft.data)
+    elif output is None:
+        click.echo(text, nl=False)
+    if output is not None:
+        try:
+            with open(output, "x", encoding="utf-8") as file:
+                file.write(text)
+        except FileExistsError:
+            fail(gettext("%(path)s already exists: choose another name.", path=output))
+    _summary(draft, problems, output)
+
+
+def _draft_header(document: Path) -> str:
+    return gettext(
+        "Draft plan file, read by Giao Việc from %(document)s.\n"
+        "Check every line marked CHECK and decide every MUST DECIDE, then:\n"
+        "  giaoviec plan validate FILE    (every remaining mistake, with its line)\n"
+        "  giaoviec plan load FILE        (the plan, its units and its tasks)",
+        document=document.name,
+    )
+
+
+def _problems(text: str, filename: str) -> list[str]:
+    try:
+        parse_plan(text, filename)
+    except PlanInvalid as invalid:
+        return [problem.format(gettext) for problem in invalid.problems]
+    return []
+
+
+def _summary(draft, problems: list[str], output: str | None) -> None:
+    data = draft.data
+    click.echo(
+        gettext(
+            "Drafted %(units)s units, %(duties)s responsibilities, %(phases)s phases, "
+            "%(targets)s targets; %(doubts)s points to check, %(decide)s to decide.",
+            units=len(data.get("units", [])) + len(data.get("groups", [])),
+            duties=len(data.get("responsibilities", [])),
+            phases=len(data.get("phases", [])),
+            targets=len(data.get("targets", [])),
+            doubts=len(draft.doubts),
+            decide=sum(doubt.blocking for doubt in draft.doubts),
+        ),
+        err=True,
+    )
+    for problem in problems:
+        click.echo(problem, err=True)
+    if output:
+        click.echo(gettext("Draft written to %(path)s.", path=output), err=True)

@@ -283,11 +283,22 @@ def _html(data: bytes) -> tuple[Block, ...]:
         inside = element.xpath("ancestor::p|ancestor::li|ancestor::h1|ancestor::h2|ancestor::h3"
                                "|ancestor::h4|ancestor::h5|ancestor::h6|ancestor::td")  # fmt: skip
         if element.tag == "tr":
-            cells = tuple(clean(c.text_content()) for c in element if c.tag in ("td", "th"))
+            cells = tuple(_html_cell(c) for c in element if c.tag in ("td", "th"))
             if any(cells):
                 blocks.append(Block(" | ".join(cells), number, cells))
         elif not inside and not (element.tag == "div" and element.xpath(".//p|.//div|.//table")):
-            text = clean(element.text_content())
+            text = _one_line(element.text_content())
             if text:
                 blocks.append(Block(text, number))
     return tuple(blocks)
+
+
+def _one_line(text: str) -> str:
+    """HTML's line breaks inside a paragraph are spaces."""
+    return clean(" ".join(text.split()))
+
+
+def _html_cell(cell) -> str:
+    """A table cell's paragraphs, one line each (as a .docx cell is read)."""
+    parts = [_one_line(p.text_content()) for p in cell.xpath(".//p")]
+    return "\n".join(p for p in parts if p) or _one_line(cell.text_content())

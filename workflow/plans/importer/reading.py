@@ -22,7 +22,7 @@ from datetime import date
 
 from workflow.i18n import N_
 from workflow.plans.importer import front_matter, vocabulary
-from workflow.plans.importer.documents import Document
+from workflow.plans.importer.documents import Document, DocumentUnreadable
 from workflow.plans.importer.draft import Doubt, Draft, Source
 from workflow.plans.importer.names import UNIT_STARTS, UnitBook, fold, split_names
 from workflow.plans.importer.outline import Node, Paragraph, outline, paragraphs
@@ -66,6 +66,13 @@ class _Reader:
 
     def read(self) -> Draft:
         head, body, tail = self._split()
+        if not any(p.is_heading for p in body) and not any(p.kind == "row" for p in body):
+            raise DocumentUnreadable(
+                N_(
+                    "No plan was found in this document: it has no numbered sections (I., 1., "
+                    "1.1.) and no task table. Is it the plan's text?"
+                )
+            )
         header = front_matter.read_header(head, body, self.year)
         self.year, self.units = header.year, UnitBook(header.place)
         tree = outline(body)

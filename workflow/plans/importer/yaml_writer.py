@@ -12,6 +12,7 @@ import re
 import textwrap
 from collections.abc import Callable
 
+from workflow.i18n import N_
 from workflow.plans.importer.draft import Draft
 
 WIDTH = 100
@@ -23,16 +24,15 @@ _NOT_PLAIN = re.compile(
 )
 
 
+# Where a quote stands: a text file's line, a Word document's paragraph.
+_WHERE = {True: N_("line %(number)s"), False: N_("paragraph %(number)s")}
+
+
 def draft_yaml(draft: Draft, gettext: Callable[[str], str] = str, header: str = "") -> str:
     """The draft as a commented plan file."""
     out: list[str] = [f"# {line}".rstrip() for line in header.splitlines()]
     _Writer(draft, gettext, out).mapping(draft.data, (), 0)
     return "\n".join(out) + "\n"
-
-
-def plain_yaml(data: dict) -> str:
-    """Plan data as a plan file without comments (a published draft, a copied plan)."""
-    return draft_yaml(Draft(data))
 
 
 class _Writer:
@@ -46,10 +46,13 @@ class _Writer:
         source = self.draft.sources.get(path)
         if source is not None and path:
             quote = re.sub(r"\s+", " ", source.quote)
-            for line in textwrap.wrap(f"«{quote}» ({source.line})", WIDTH - indent - 2):
+            where = self.gettext(_WHERE[self.draft.kind in ("text", "pdf")]) % {
+                "number": source.line
+            }
+            for line in textwrap.wrap(f"«{quote}» ({where})", WIDTH - indent - 2):
                 self.out.append(f"{pad}# {line}")
         for doubt in self.draft.doubts_at(path):
-            mark = self.gettext("MUST DECIDE") if doubt.blocking else self.gettext("CHECK")
+            mark = self.gettext(N_("MUST DECIDE") if doubt.blocking else N_("CHECK"))
             lines = textwrap.wrap(f"{mark}: {doubt.text(self.gettext)}", WIDTH - indent - 2)
             self.out += [f"{pad}# {line}" for line in lines]
 
@@ -151,7 +154,8 @@ def _flow(value: object) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = str(value)
-    return json.dumps(text, ensure_ascii=False) if re.search(r"[,\[\]{}:#]", text) else _plain(text)
+    flow_special = re.search(r"[,\[\]{}:#?&*!|>'\"%@`]", text)
+    return json.dumps(text, ensure_ascii=False) if flow_special else _plain(text)
 
 
 def _plain(text: str) -> str:
