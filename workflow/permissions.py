@@ -46,6 +46,7 @@ class Access(StrEnum):
     REPORTS = "reports"  # the quarterly report and the spreadsheets
     REVIEW_QUEUE = "review_queue"  # every reported task with its report
     ADMINISTRATION = "administration"  # users, units, plan files, opening quarters
+    PLAN_DRAFTS = "plan_drafts"  # drafting a plan from its document, checking and publishing it
     OUTBOX = "outbox"  # the organisation's emails, as sent
     REMINDER_PREVIEW = "reminder_preview"  # the next reminders about a unit's tasks
 
@@ -56,6 +57,8 @@ GRANTS: dict[Access, frozenset[Role]] = {
     Access.REPORTS: ORGANISATION_WIDE,
     Access.REVIEW_QUEUE: ORGANISATION_WIDE,
     Access.ADMINISTRATION: frozenset({Role.ADMIN}),
+    # Ban Xây dựng Đảng (the reviewers) drafts the ward's plans with the administrator.
+    Access.PLAN_DRAFTS: frozenset({Role.ADMIN, Role.REVIEWER}),
     Access.OUTBOX: frozenset({Role.ADMIN}),
     Access.REMINDER_PREVIEW: ORGANISATION_WIDE | {Role.UNIT_HEAD},
 }

@@ -105,3 +105,28 @@ class TargetResponsibility(SQLModel, table=True):
 
     target_id: int = Field(foreign_key="target.id", primary_key=True)
     responsibility_id: int = Field(foreign_key="responsibility.id", primary_key=True)
+
+
+class PlanDraft(SQLModel, table=True):
+    """A plan file being checked in the browser before it is published: drafted from the plan's
+    document or copied from last year's plan. ``data`` is the plan file as plain data;
+    ``text`` the document's paragraphs (line, text); ``sources`` where each part came from
+    (path, line, quote); ``doubts`` what a person must still check (path, message, params,
+    blocking). Kept until it is published or discarded; ``version`` guards two people editing
+    it at once."""
+
+    __tablename__ = "plan_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    title: str = Field(sa_type=Text)
+    source_name: str = Field(default="", max_length=255)
+    kind: str = Field(max_length=16)  # docx | html | text | pdf | copy
+    data: dict = Field(sa_column=Column(JSON, nullable=False))
+    text: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sources: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    doubts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_by: int = Field(foreign_key="app_user.id")
+    created_at: datetime = instant_field()
+    updated_at: datetime = instant_field()
+    version: int = 1

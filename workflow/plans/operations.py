@@ -28,7 +28,12 @@ def load_plan_file(
     require(actor, Access.ADMINISTRATION)
     if isinstance(text, bytes):
         text = _decode(text, filename)
-    definition = parse_plan(text, filename)
+    return load_for(session, actor, parse_plan(text, filename), clock)
+
+
+def load_for(session: Session, actor: User, definition: dict, clock: Clock) -> LoadResult:
+    """Load a checked plan of ``actor``'s own organisation (whoever may load it has been
+    asked already: an administrator's file, a published draft)."""
     organisation = organisation_of(session, actor)
     code = definition["organisation"]["code"]
     if code != organisation.code:

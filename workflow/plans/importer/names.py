@@ -172,6 +172,12 @@ class UnitBook:
         self.place = place
         self.units: list[Unit] = []
 
+    def know(self, code: str, names: list[str], is_group: bool = False) -> Unit:
+        """A unit known before the document is read (one the organisation already has)."""
+        unit = Unit(code, names[0], guess_kind(names[0]), [n for n in names if n], "", is_group)
+        self.units.append(unit)
+        return unit
+
     def find(self, name: str) -> Unit | None:
         """The unit this spelling names, if the book has it (no fuzzy matching)."""
         key = name_key(position_and_holder(name)[0], self.place)
@@ -218,24 +224,25 @@ class UnitBook:
         return None
 
     def _code(self, name: str) -> str:
-        """A short code from the name's usual abbreviation, else its first initials and any
-        number: UBND, MTTQ, BXDD, CTXH, TGV57."""
-        words = []
-        for word in fold(name).split():
-            words += _ABBREVIATIONS.get(word, word).split()
-        key = " ".join(w for w in words if w not in {"cua", "va", "cac"})
-        base = next((code for text, code in _KNOWN_CODES if key.startswith(text)), None)
-        if base is None:
-            kept = [
-                w for w in key.split() if w not in _FILLER and w not in fold(self.place).split()
-            ]
-            letters = "".join(w[0] for w in kept if not w.isdigit())[:3]
-            base = (letters + "".join(w for w in kept if w.isdigit())).upper() or "DV"
-        code, n = base, 2
-        taken = {u.code for u in self.units}
-        while code in taken:
-            code, n = f"{base}{n}", n + 1
-        return code
+        return unit_code(name, {u.code for u in self.units}, self.place)
+
+
+def unit_code(name: str, taken: set[str], place: str = "") -> str:
+    """A short code from the name's usual abbreviation, else its first initials and any
+    number (UBND, MTTQ, BXDD, CTXH, TGV57); a number after it when ``taken`` has it."""
+    words = []
+    for word in fold(name).split():
+        words += _ABBREVIATIONS.get(word, word).split()
+    key = " ".join(w for w in words if w not in {"cua", "va", "cac"})
+    base = next((code for text, code in _KNOWN_CODES if key.startswith(text)), None)
+    if base is None:
+        kept = [w for w in key.split() if w not in _FILLER and w not in fold(place).split()]
+        letters = "".join(w[0] for w in kept if not w.isdigit())[:3]
+        base = (letters + "".join(w for w in kept if w.isdigit())).upper() or "DV"
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}{n}", n + 1
+    return code
 
 
 # Usual abbreviations, most specific first: the code of a unit whose folded name holds the text.
