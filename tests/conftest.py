@@ -44,6 +44,7 @@ from workflow.tasks.states import OPENED, TaskState
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_PLAN = ROOT / "tests" / "plans" / "small-ward.yaml"
+SEED_TEXT = ROOT / "docs" / "seed" / "000_7684f10bc084db47.txt"
 VIET_HUNG_PLAN = ROOT / "definitions" / "viet-hung-2026-nq57.yaml"
 POSTGRES_ADMIN_URL = os.environ.get(
     "GIAOVIEC_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -450,3 +451,18 @@ def sweep(office, at: str):
     office.at(at)
     office.open_quarter()
     return office.sweep()
+
+
+def seed_as_word(path: Path) -> Path:
+    """The Việt Hưng plan as the office would have it in Word: one paragraph per paragraph of
+    the text (the text file's hard line breaks joined), written to ``path``."""
+    import docx
+
+    from workflow.plans.importer.documents import read_document
+    from workflow.plans.importer.outline import paragraphs
+
+    document = docx.Document()
+    for paragraph in paragraphs(read_document(SEED_TEXT.read_bytes()).blocks):
+        document.add_paragraph(paragraph.source)
+    document.save(path)
+    return path

@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         clock,
         dashboard,
         database,
+        drafts,
         errors,
         exports,
         i18n,
@@ -68,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
-    for blueprint in (tasks.bp, review.bp, dashboard.bp, admin.bp, settings.bp, api.bp):
+    for blueprint in (tasks.bp, review.bp, dashboard.bp, admin.bp, drafts.bp, settings.bp, api.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports.bp)
     csrf.exempt(api.bp)  # the API authenticates each request; see web/api

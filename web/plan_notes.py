@@ -1,15 +1,26 @@
-"""What a person is told about a plan file that is fine but worth a look: deadlines that fall
-on a day off (and, when the plan says so, the working day they move to). The command line and
-the plans page say the same."""
+"""What a person is told about a plan that was loaded, or is fine but worth a look: what
+loading changed, and deadlines that fall on a day off (and, when the plan says so, the
+working day they move to). The command line, the plans page and a published draft say the
+same."""
 
 from __future__ import annotations
 
-from flask_babel import ngettext
+from flask import flash
+from flask_babel import gettext, ngettext
 
+from workflow.i18n import N_
 from workflow.plans.schedule import days_off
+from workflow.plans.store import LoadResult
 from workflow.working_days import WorkingCalendar
 
 DAY = "%d/%m/%Y %H:%M"
+PLAN_PARTS = {
+    "plan": N_("plans"),
+    "units": N_("units"),
+    "responsibilities": N_("responsibilities"),
+    "targets": N_("targets"),
+    "tasks": N_("tasks moved to their new deadline"),
+}
 
 
 def day_off_notes(definition: dict, calendar: WorkingCalendar | None = None) -> list[str]:
@@ -40,3 +51,25 @@ def day_off_notes(definition: dict, calendar: WorkingCalendar | None = None) -> 
                 )
             )
     return notes
+
+
+def flash_load(result: LoadResult) -> None:
+    """Tell the person on the page what loading the plan did."""
+    code = result.plan.code
+    if not result.changed:
+        flash(gettext("Plan %(code)s is already loaded and unchanged.", code=code), "info")
+        return
+    flash(gettext("Plan %(code)s loaded.", code=code), "success")
+    for note in day_off_notes(result.plan.definition):
+        flash(note, "info")
+    for message, counts in (
+        (N_("Created: %(counts)s."), result.created),
+        (N_("Updated: %(counts)s."), result.updated),
+        (N_("Retired: %(counts)s."), result.retired),
+    ):
+        if counts:
+            parts = ", ".join(
+                f"{gettext(PLAN_PARTS.get(key, key))} {count}"
+                for key, count in sorted(counts.items())
+            )
+            flash(gettext(message, counts=parts), "success")

@@ -7,6 +7,7 @@ file-based SQLite database; screenshots go to ``artifacts/screenshots/``.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from web import create_app
 from web.clock import app_clock
 from workflow.accounts.operations import add_user
 from workflow.db.migrate import upgrade
+from workflow.organisations.models import Organisation, Unit
 from workflow.organisations.queries import find_organisation
 from workflow.periods import Quarter
 from workflow.plans.checks import read_plan
@@ -60,9 +62,7 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture
-def live_server(tmp_path):
-    """The Việt Hưng plan with Q1 open on 2 March 2026, three people, and the app serving."""
+def _app(tmp_path):
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}",
@@ -71,9 +71,27 @@ def live_server(tmp_path):
             "NOW": NOW,
         }
     )
+    upgrade(app.extensions["giaoviec.engine"])
+    return app
+
+
+@contextmanager
+def _serving(app):
+    """``app`` served on a free loopback port until the test ends."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.extensions["giaoviec.engine"].dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The Việt Hưng plan with Q1 open on 2 March 2026, three people, and the app serving."""
+    app = _app(tmp_path)
     clock = app_clock(app)
     engine = app.extensions["giaoviec.engine"]
-    upgrade(engine)
     with Session(engine) as session:
         load_plan(session, read_plan(VIET_HUNG_PLAN), clock)
         ward = find_organisation(session)
@@ -95,12 +113,50 @@ def live_server(tmp_path):
                 now=clock.now(),
             )
         session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    engine.dispose()
+    with _serving(app) as url:
+        yield url
+
+
+@pytest.fixture
+def ward_without_plan(tmp_path):
+    """A ward that has no plan yet: its organisation, its People's Committee with its head,
+    and its administrator; the app serving."""
+    app = _app(tmp_path)
+    clock = app_clock(app)
+    with Session(app.extensions["giaoviec.engine"]) as session:
+        ward = Organisation(
+            code="DU-VIET-HUNG", name="Đảng bộ phường Việt Hưng", kind="party", place="Việt Hưng"
+        )
+        session.add(ward)
+        session.flush()
+        session.add(
+            Unit(
+                organisation_id=ward.id,
+                code="UBND",
+                name="Ủy ban nhân dân Phường",
+                kind="government",
+                head_title="Chủ tịch UBND Phường",
+            )
+        )
+        session.flush()
+        for username, role, unit, name in (
+            ("admin", "admin", None, "Quản trị viên"),
+            ("truong.ubnd", "unit_head", "UBND", "Nguyễn Văn An"),
+        ):
+            add_user(
+                session,
+                ward,
+                username,
+                role,
+                f"{username}@example.vn",
+                PASSWORD,
+                unit_code=unit,
+                full_name=name,
+                now=clock.now(),
+            )
+        session.commit()
+    with _serving(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from web.clock import app_clock
 from web.database import db_session
 from web.errors import FORM_REFUSED
 from web.i18n import error_message
-from web.plan_notes import day_off_notes
+from web.plan_notes import flash_load
 from workflow.accounts.operations import create_user, reset_password, set_active, set_role_and_unit
 from workflow.accounts.queries import list_users, managed_user
 from workflow.accounts.roles import Role
@@ -40,7 +40,7 @@ from workflow.periods import Quarter
 from workflow.plans.checks import PlanInvalid
 from workflow.plans.operations import load_plan_file, open_quarter_for
 from workflow.plans.queries import loaded_plans, quarters_to_open
-from workflow.plans.store import LoadResult
+from workflow.tasks.evidence import display_name
 
 UNIT_KINDS = {
     "party_committee": N_("Party committee"),
@@ -52,13 +52,6 @@ UNIT_KINDS = {
     "working_group": N_("Working group"),
     "position": N_("Position"),
     "other": N_("Other"),
-}
-PLAN_PARTS = {
-    "plan": N_("plans"),
-    "units": N_("units"),
-    "responsibilities": N_("responsibilities"),
-    "targets": N_("targets"),
-    "tasks": N_("tasks moved to their new deadline"),
 }
 
 
@@ -255,7 +248,7 @@ def plans():
     if not form.validate():
         return _render_plans(form, status=FORM_REFUSED)
     upload = form.file.data
-    return _load(upload.read(), _display_name(upload.filename), form)
+    return _load(upload.read(), display_name(upload.filename or "plan.yaml"), form)
 
 
 @bp.route("/plans/shipped/<name>", methods=["POST"])
@@ -276,29 +269,8 @@ def _load(data: bytes, filename: str, form: PlanUploadForm):
         return _render_plans(form, problems=problems, status=FORM_REFUSED)
     except InvalidInput as error:
         return _render_plans(form, refusal=error_message(error), status=FORM_REFUSED)
-    _flash_load(result)
+    flash_load(result)
     return redirect(url_for("admin.plans"), 303)
-
-
-def _flash_load(result: LoadResult) -> None:
-    code = result.plan.code
-    if not result.changed:
-        flash(gettext("Plan %(code)s is already loaded and unchanged.", code=code), "info")
-        return
-    flash(gettext("Plan %(code)s loaded.", code=code), "success")
-    for note in day_off_notes(result.plan.definition):
-        flash(note, "info")
-    for message, counts in (
-        (N_("Created: %(counts)s."), result.created),
-        (N_("Updated: %(counts)s."), result.updated),
-        (N_("Retired: %(counts)s."), result.retired),
-    ):
-        if counts:
-            parts = ", ".join(
-                f"{gettext(PLAN_PARTS.get(key, key))} {count}"
-                for key, count in sorted(counts.items())
-            )
-            flash(gettext(message, counts=parts), "success")
 
 
 def _render_plans(form, problems=None, refusal=None, status: int = 200):
@@ -311,12 +283,6 @@ def _render_plans(form, problems=None, refusal=None, status: int = 200):
         refusal=refusal,
         max_mb=PLAN_MAX_MB,
     ), status
-
-
-def _display_name(filename: str | None) -> str:
-    """The uploaded file's own name, without any folder a browser sent along."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name or "plan.yaml"
 
 
 @bp.route("/quarters", methods=["GET", "POST"])

@@ -30,12 +30,14 @@ class PlanProblem:
     message: str
     params: dict = field(default_factory=dict)
 
+    def text(self, gettext: Callable[[str], str] = str) -> str:
+        """The message in the reader's language."""
+        text = gettext(self.message)
+        return text % self.params if self.params else text
+
     def format(self, gettext: Callable[[str], str] = str) -> str:
         """``FILE:LINE: field: message`` in the reader's language."""
-        text = gettext(self.message)
-        if self.params:
-            text = text % self.params
-        return f"{self.file}:{self.line}: {self.field}: {text}"
+        return f"{self.file}:{self.line}: {self.field}: {self.text(gettext)}"
 
 
 class PlanInvalid(Exception):

@@ -17,10 +17,24 @@ from workflow.plans.importer.names import unit_code
 
 ROLES = ("lead", "coordinating", "directs", "in_charge", "takes_part")
 COLLECTIONS = ("units", "groups", "milestones", "responsibilities", "phases", "targets", "annexes")
-_KEYS = {"units": "code", "groups": "code", "milestones": "code", "responsibilities": "ref",
-         "phases": "ref", "targets": "ref"}  # fmt: skip
-_PLAN_FIELDS = ("title", "number", "symbol", "issuing_body", "issued_on", "period",
-                "due_on_day_off", "signer")  # fmt: skip
+_KEYS = {
+    "units": "code",
+    "groups": "code",
+    "milestones": "code",
+    "responsibilities": "ref",
+    "phases": "ref",
+    "targets": "ref",
+}
+_PLAN_FIELDS = (
+    "title",
+    "number",
+    "symbol",
+    "issuing_body",
+    "issued_on",
+    "period",
+    "due_on_day_off",
+    "signer",
+)
 
 
 @dataclass(frozen=True)
@@ -140,10 +154,14 @@ def _units(draft: Draft) -> list[dict]:
 
 
 # Codes and refs are unique across these collections together.
-_NAMESPACES = {"units": ("units", "groups"), "groups": ("units", "groups"),
-               "responsibilities": ("responsibilities", "phases"),
-               "phases": ("responsibilities", "phases"), "milestones": ("milestones",),
-               "targets": ("targets",)}  # fmt: skip
+_NAMESPACES = {
+    "units": ("units", "groups"),
+    "groups": ("units", "groups"),
+    "responsibilities": ("responsibilities", "phases"),
+    "phases": ("responsibilities", "phases"),
+    "milestones": ("milestones",),
+    "targets": ("targets",),
+}
 
 
 def _check_free(draft: Draft, collection: str, value: str) -> None:

@@ -94,6 +94,18 @@ def drafts_of(session: Session, actor: User) -> list[PlanDraft]:
     )
 
 
+def plans_to_copy(session: Session, actor: User) -> list[Plan]:
+    """The organisation's loaded plans, the latest first: next year's may start from one."""
+    require(actor, Access.PLAN_DRAFTS)
+    return list(
+        session.exec(
+            select(Plan)
+            .where(Plan.organisation_id == actor.organisation_id)
+            .order_by(Plan.period_start.desc(), Plan.code)
+        )
+    )
+
+
 def draft_for(session: Session, actor: User, draft_id: int) -> PlanDraft:
     """One draft of ``actor``'s organisation (another's is not found)."""
     require(actor, Access.PLAN_DRAFTS)

@@ -137,9 +137,10 @@ def next_year(data: dict, years: int = 1) -> dict:
     if plan["code"] == data["plan"]["code"]:
         plan["code"] = f"{plan['code']}-{int(data['plan']['period']['start'][:4]) + years}"
     plan["title"] = re.sub(
-        r"\b(năm\s+)((?:19|20)\d{2})\b", lambda m: f"{m.group(1)}{int(m.group(2)) + years}",
+        r"\b(năm\s+)((?:19|20)\d{2})\b",
+        lambda m: f"{m.group(1)}{int(m.group(2)) + years}",
         plan["title"],
-    )  # fmt: skip
+    )
     plan["period"] = {k: _shift(v, years) for k, v in plan["period"].items()}
     for key in ("number", "issued_on"):
         plan.pop(key, None)

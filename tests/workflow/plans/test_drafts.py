@@ -103,15 +103,18 @@ def test_a_change_made_on_an_old_version_is_refused_and_saves_nothing(session, a
 def test_editing_an_item_settles_its_points_to_check(session, admin, seed_draft):
     phase = seed_draft.data["phases"][0]
     assert next(d.path for d in as_draft(seed_draft).doubts if d.path[0] == "phases") == (
-        "phases", 0, "lead",
-    )  # fmt: skip
+        "phases",
+        0,
+        "lead",
+    )
     edited = edit_draft(
         session, admin, seed_draft.id, 1, Edit("set", ("phases", 0), phase), real_now()
     )
     assert not [d for d in as_draft(edited).doubts if d.path[:2] == ("phases", 0)]
     assert next(d.path[:2] for d in as_draft(edited).doubts if d.path[0] == "phases") == (
-        "phases", 1,
-    )  # fmt: skip
+        "phases",
+        1,
+    )
 
 
 def test_publishing_loads_the_plan_and_removes_the_draft(session, admin, seed_draft, ward):

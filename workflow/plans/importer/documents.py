@@ -32,7 +32,8 @@ class Block:
 
     ``wrapped`` marks text whose lines are hard-wrapped (plain text, PDF): a line break there is
     not a new paragraph. ``line`` is where the block starts in the source (its line in a text
-    file, its paragraph in a .docx), for pointing a person at it."""
+    file, its number among the paragraphs and table rows of a Word document or web page),
+    for pointing a person at it."""
 
     text: str
     line: int
@@ -91,8 +92,11 @@ def clean(text: str) -> str:
 
 
 def _decode(data: bytes) -> str:
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
-                          (b"\xfe\xff", "utf-16")):  # fmt: skip
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(encoding)
     try:
@@ -167,15 +171,15 @@ def _docx(data: bytes) -> tuple[Block, ...]:
         raise DocumentUnreadable(N_("The .docx file is damaged and cannot be read.")) from None
     numbers = _ListNumbers(document)
     blocks: list[Block] = []
-    for number, item in enumerate(document.iter_inner_content(), start=1):
+    for item in document.iter_inner_content():
         if hasattr(item, "rows"):
+            rows = [cells for cells in _table_rows(item) if any(cells)]
             blocks += [
-                Block(" | ".join(cells), number, cells) for cells in _table_rows(item) if any(cells)
+                Block(" | ".join(cells), len(blocks) + n, cells)
+                for n, cells in enumerate(rows, start=1)
             ]
-        else:
-            text = clean(item.text)
-            if text:
-                blocks.append(Block(numbers.prefix(item) + text, number))
+        elif text := clean(item.text):
+            blocks.append(Block(numbers.prefix(item) + text, len(blocks) + 1))
     return tuple(blocks)
 
 
@@ -279,9 +283,12 @@ def _html(data: bytes) -> tuple[Block, ...]:
     for dropped in root.xpath("//script|//style|//head"):
         dropped.drop_tree()
     blocks: list[Block] = []
-    for number, element in enumerate(root.iter(*_HTML_BLOCKS), start=1):
-        inside = element.xpath("ancestor::p|ancestor::li|ancestor::h1|ancestor::h2|ancestor::h3"
-                               "|ancestor::h4|ancestor::h5|ancestor::h6|ancestor::td")  # fmt: skip
+    for element in root.iter(*_HTML_BLOCKS):
+        number = len(blocks) + 1
+        inside = element.xpath(
+            "ancestor::p|ancestor::li|ancestor::h1|ancestor::h2|ancestor::h3"
+            "|ancestor::h4|ancestor::h5|ancestor::h6|ancestor::td"
+        )
         if element.tag == "tr":
             cells = tuple(_html_cell(c) for c in element if c.tag in ("td", "th"))
             if any(cells):

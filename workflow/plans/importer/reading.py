@@ -37,10 +37,28 @@ from workflow.plans.importer.timing import (
 from workflow.plans.importer.vocabulary import ROLES, label_of
 
 _DUTY_KEYS = ("ref", "section", "title", "text", *ROLES, "result", "cadence", "note")
-_PHASE_KEYS = ("ref", "section", "quarter", "title", "goal", "content", "forms", *ROLES,
-               "result", "note")  # fmt: skip
-_ORDER = ("organisation", "plan", "milestones", "units", "groups", "responsibilities", "phases",
-          "targets")  # fmt: skip
+_PHASE_KEYS = (
+    "ref",
+    "section",
+    "quarter",
+    "title",
+    "goal",
+    "content",
+    "forms",
+    *ROLES,
+    "result",
+    "note",
+)
+_ORDER = (
+    "organisation",
+    "plan",
+    "milestones",
+    "units",
+    "groups",
+    "responsibilities",
+    "phases",
+    "targets",
+)
 
 
 def read_draft(document: Document, source_name: str = "") -> Draft:
@@ -559,9 +577,15 @@ class _Reader:
             time = (cells["time"], row.line, cells["time"]) if cells.get("time") else None
             ref = f"{node.ref}.{number}" if node.ref else number
             self._add(
-                ref, section, "\n".join(lines), roles, (row.line, row.text), lines[0], time,
+                ref,
+                section,
+                "\n".join(lines),
+                roles,
+                (row.line, row.text),
+                lines[0],
+                time,
                 cells.get("result", ""),
-            )  # fmt: skip
+            )
 
     def _add_section(self, parent: str, ref: str, title: str) -> None:
         """A section the document shows as a table's group row, after its parent's others."""

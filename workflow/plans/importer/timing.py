@@ -84,8 +84,11 @@ def _moment(text: str, year: int, milestones: list[Milestone]) -> tuple[object, 
     found = DATE.search(text)
     month = _MONTH.search(text)
     quarter = QUARTER.search(text)
-    candidates = [(m.start(), kind, m) for kind, m in (("date", found), ("month", month),
-                  ("quarter", quarter)) if m]  # fmt: skip
+    candidates = [
+        (m.start(), kind, m)
+        for kind, m in (("date", found), ("month", month), ("quarter", quarter))
+        if m
+    ]
     if not candidates:
         short = _SHORT_DATE.search(text)
         if short:
