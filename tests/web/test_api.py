@@ -876,7 +876,19 @@ def test_leaders_reviewers_and_admins_read_the_accountability_figures(
                 last_activity="2026-03-10T02:00:00+00:00",
             ),
         ],
+        # VI.2.1 (UBND's) is coordinated by Ban Xây dựng Đảng and the group of both cells
+        "roles_apart": [
+            roles("BXDD", "Ban Xây dựng Đảng", coordinating=1),
+            roles("CB1", "Chi bộ Khu dân cư số 1", coordinating=1),
+            roles("CB2", "Chi bộ Khu dân cư số 2", coordinating=1),
+        ],
     }
+
+
+def roles(unit: str, name: str, **counts) -> dict:
+    """A unit's part in tasks it does not owe, as the API gives it."""
+    zero = dict.fromkeys(("coordinating", "directs", "in_charge", "takes_part"), 0)
+    return {"unit": unit, "unit_name": name, **zero, **counts}
 
 
 @pytest.mark.parametrize(("role", "unit"), [("unit_head", "UBND"), ("member", "CB1")])

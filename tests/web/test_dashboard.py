@@ -64,6 +64,23 @@ def test_who_may_see_accountability_by_unit(sign_in, make_user, history, role, s
     assert client.get(drill).status_code == status
 
 
+def test_coordination_is_shown_apart_from_what_units_owe(sign_in, make_user, history):
+    """VI.2.1 is UBND's; Ban Xây dựng Đảng and both cells (as the group TCD) coordinate it:
+    a table of its own, under the figures, which count only what each unit owes."""
+    page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1").text
+    apart = {
+        code: [text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for code, row in re.findall(r'<tr id="roles-([^"]+)">(.*?)</tr>', page, re.S)
+    }
+    assert apart == {
+        "BXDD": ["Ban Xây dựng Đảng", "1", "0", "0", "0"],
+        "CB1": ["Chi bộ Khu dân cư số 1", "1", "0", "0", "0"],
+        "CB2": ["Chi bộ Khu dân cư số 2", "1", "0", "0", "0"],
+    }
+    assert "Phối hợp, chỉ đạo, tham gia" in page
+    assert table_rows(page)["BXDD"][2] == "1"  # it owes one task of its own, no more
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_everyone_signed_in_sees_the_plan_overview(sign_in, make_user, history, role):
     """The plan and its counts are for every member of the organisation."""

@@ -125,8 +125,25 @@ SCHEMAS = {
                     ],
                 ),
             },
+            "roles_apart": {
+                "type": "array",
+                "description": "Each unit's part in the period's tasks it does not owe, by role "
+                "(coordinating, directs, in overall charge, takes part): counted apart, never in "
+                "what it owes",
+                "items": obj(
+                    {
+                        "unit": STRING,
+                        "unit_name": STRING,
+                        "coordinating": INTEGER,
+                        "directs": INTEGER,
+                        "in_charge": INTEGER,
+                        "takes_part": INTEGER,
+                    },
+                    ["unit", "unit_name", "coordinating", "directs", "in_charge", "takes_part"],
+                ),
+            },
         },
-        ["period", "units"],
+        ["period", "units", "roles_apart"],
     ),
     "Figure": obj({"target": STRING, "value": {"type": "number"}}),
     "File": obj({"filename": STRING, "content_type": STRING, "size": INTEGER}),

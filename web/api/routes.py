@@ -13,7 +13,7 @@ from web.api.openapi import DOCUMENT
 from web.api.schemas import accountability_json, task_json, user_json
 from web.clock import app_clock
 from web.database import db_session
-from workflow.accountability.queries import accountability_by_unit
+from workflow.accountability.queries import accountability_by_unit, roles_apart
 from workflow.organisations.models import Unit
 from workflow.organisations.queries import organisation_of
 from workflow.tasks.queries import list_tasks, task_detail
@@ -37,10 +37,10 @@ def accountability():
     """The accountability figures by unit for a quarter or a year (leaders, reviewers, admins)."""
     session, user, clock = db_session(), api_user(), app_clock()
     period = accountability_period(request.args, clock.today())
-    rows = accountability_by_unit(
-        session, organisation_of(session, user), period, clock.now(), viewer=user
-    )
-    return jsonify(accountability_json(period, rows))
+    organisation = organisation_of(session, user)
+    rows = accountability_by_unit(session, organisation, period, clock.now(), viewer=user)
+    roles = roles_apart(session, organisation, period, viewer=user)
+    return jsonify(accountability_json(period, rows, roles))
 
 
 @bp.get("/tasks")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from workflow.accountability.figures import UnitAccountability
+from workflow.accountability.figures import UnitAccountability, UnitRoles
 from workflow.accounts.models import User
 from workflow.organisations.models import Unit
 from workflow.periods import Quarter
@@ -83,8 +83,11 @@ def _history_json(record: TaskEventRecord, actor: User | None) -> dict:
     }
 
 
-def accountability_json(period: Quarter | int, rows: list[UnitAccountability]) -> dict:
-    """The accountability page's figures, one entry per unit, worst first."""
+def accountability_json(
+    period: Quarter | int, rows: list[UnitAccountability], roles: list[UnitRoles]
+) -> dict:
+    """The accountability page's figures, one entry per unit, worst first; and, apart, each
+    unit's part in tasks it does not owe."""
     return {
         "period": str(period),
         "units": [
@@ -103,5 +106,16 @@ def accountability_json(period: Quarter | int, rows: list[UnitAccountability]) -
                 "last_activity": row.last_activity.isoformat() if row.last_activity else None,
             }
             for row in rows
+        ],
+        "roles_apart": [
+            {
+                "unit": row.unit_code,
+                "unit_name": row.unit_name,
+                "coordinating": row.coordinating,
+                "directs": row.directs,
+                "in_charge": row.in_charge,
+                "takes_part": row.takes_part,
+            }
+            for row in roles
         ],
     }

@@ -17,6 +17,7 @@ from workflow.accountability.queries import (
     accountability_by_unit,
     figure_scope,
     rates_by_quarter,
+    roles_apart,
     tasks_behind,
 )
 from workflow.accountability.sorting import SORT_KEYS, sort_accountability
@@ -49,6 +50,7 @@ def accountability():
     return render_template(
         "dashboard/accountability.html",
         rows=sort_accountability(rows, sort, descending),
+        roles=roles_apart(session, organisation, period, viewer=user),
         sort=sort,
         descending=descending,
         period=period,

@@ -49,6 +49,20 @@ class UnitAccountability(Rates):
         return ", ".join(self.heads)
 
 
+@dataclass(frozen=True)
+class UnitRoles:
+    """What a unit does in a period besides the tasks it owes, shown apart from them: the
+    period's tasks of responsibilities it coordinates, directs, is in overall charge of or
+    takes part in (itself, or as a member of a group that does)."""
+
+    unit_code: str
+    unit_name: str
+    coordinating: int
+    directs: int
+    in_charge: int
+    takes_part: int
+
+
 # Rates across a year
 
 

@@ -12,15 +12,16 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, null, union_all
 from sqlmodel import Session, select
 
-from workflow.accountability.figures import QuarterRates, UnitAccountability, YearRates
+from workflow.accountability.figures import QuarterRates, UnitAccountability, UnitRoles, YearRates
 from workflow.accountability.measures import MEASURES, Period, count_where, period_clause
 from workflow.accountability.sorting import sort_accountability
 from workflow.accounts.models import User
-from workflow.organisations.models import Organisation, Unit
+from workflow.collation import text_key
+from workflow.organisations.models import Organisation, Unit, UnitMembership
 from workflow.organisations.queries import find_unit, unit_heads
 from workflow.periods import Quarter
 from workflow.permissions import Access, require_viewer
-from workflow.plans.models import Plan, Responsibility
+from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit
 from workflow.plans.queries import find_responsibility
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows_select
@@ -90,6 +91,63 @@ def accountability_by_unit(
         UnitAccountability(**row._asdict(), heads=tuple(heads.get(row.unit_id, ()))) for row in rows
     ]
     return sort_accountability(result)
+
+
+OTHER_ROLES = ("coordinating", "directs", "in_charge", "takes_part")
+
+
+def roles_apart(
+    session: Session,
+    organisation: Organisation,
+    period: Period,
+    *,
+    viewer: User | None = None,
+) -> list[UnitRoles]:
+    """Each unit's part in the period's tasks that it does not owe, by role, in one statement:
+    these are counted apart, never in what a unit owes (only the lead owes a task)."""
+    require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
+    tasks = (
+        select(Task.id, Task.unit_id, Task.responsibility_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.organisation_id == organisation.id, period_clause(period))
+        .subquery("tasks")
+    )
+    other = ResponsibilityUnit.role != "lead"
+    on_task = tasks.c.responsibility_id == ResponsibilityUnit.responsibility_id
+    direct = (
+        select(
+            ResponsibilityUnit.unit_id.label("unit_id"),
+            ResponsibilityUnit.role.label("role"),
+            tasks.c.id.label("task_id"),
+            tasks.c.unit_id.label("owner_id"),
+        )
+        .join(tasks, on_task)
+        .where(other)
+    )
+    through_group = (
+        select(UnitMembership.member_id, ResponsibilityUnit.role, tasks.c.id, tasks.c.unit_id)
+        .join(tasks, on_task)
+        .join(UnitMembership, UnitMembership.group_id == ResponsibilityUnit.unit_id)
+        .where(other)
+    )
+    parts = union_all(direct, through_group).subquery("parts")
+    rows = session.exec(
+        select(
+            Unit.code,
+            func.coalesce(func.nullif(Unit.short_name, ""), Unit.name),
+            *(
+                func.count(func.distinct(case((parts.c.role == role, parts.c.task_id))))
+                for role in OTHER_ROLES
+            ),
+        )
+        .join(parts, parts.c.unit_id == Unit.id)
+        .where(Unit.is_group == False, parts.c.owner_id != Unit.id)  # noqa: E712
+        .group_by(Unit.id, Unit.code, Unit.short_name, Unit.name)
+    ).all()
+    return sorted(
+        (UnitRoles(code, name, *counts) for code, name, *counts in rows),
+        key=lambda row: text_key(row.unit_name),
+    )
 
 
 def rates_by_quarter(
