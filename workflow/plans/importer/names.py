@@ -118,7 +118,7 @@ _KINDS = (
     (r"^cac (dong chi|to chuc dang|chi bo)|^chi bo|^dang bo bo phan|to chuc (co so )?dang",
      "party_organisation"),
     (r"^(ban thuong vu|thuong truc dang uy|dang uy)", "party_committee"),
-    (r"^(ban|uy ban kiem tra|van phong dang uy).*\bdang\b|^uy ban kiem tra", "party_board"),
+    (r"^ban .*\bdang\b|^uy ban kiem tra|^van phong dang uy", "party_board"),
     (r"^(uy ban nhan dan|ubnd|hoi dong nhan dan|van phong hdnd|phong|cong an|ban chi huy quan su"
      r"|quan su|tram|truong|bo phan|dai truyen thanh)\b", "government"),
     (r"mat tran to quoc|mttq", "front"),

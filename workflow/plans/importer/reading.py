@@ -18,6 +18,7 @@ decision is a ``Doubt`` for the person who checks the draft."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from workflow.i18n import N_
@@ -34,7 +35,7 @@ from workflow.plans.importer.timing import (
     milestones_in,
     quarter_name,
 )
-from workflow.plans.importer.vocabulary import ROLES, label_of
+from workflow.plans.importer.vocabulary import ROLES, label_of, split_labels
 
 _DUTY_KEYS = ("ref", "section", "title", "text", *ROLES, "result", "cadence", "note")
 _PHASE_KEYS = (
@@ -69,7 +70,13 @@ def read_draft(document: Document, source_name: str = "") -> Draft:
 class _Reader:
     def __init__(self, document: Document, source_name: str) -> None:
         self.source_name = source_name
-        self.items = paragraphs(document.blocks)
+        self.items = [
+            replace(item, text=part)
+            for item in paragraphs(document.blocks)
+            for part in (
+                split_labels(item.text) if item.kind in ("plain", "bullet") else [item.text]
+            )
+        ]
         self.draft = Draft({}, kind=document.kind)
         self.draft.text = [(p.line, p.text if p.kind == "row" else p.source) for p in self.items]
         self.year = date.today().year
@@ -380,7 +387,8 @@ class _Reader:
         review fall in the second and the last quarter; making a plan or a first briefing in
         the first; anything else is owed every quarter."""
         folded = fold(text)
-        if "so ket" in folded and "tong ket" in folded:
+        halves = re.search(r"\b(6|sau) thang,? (va |ca )?nam\b", folded)
+        if ("so ket" in folded and "tong ket" in folded) or halves:
             self._doubt(
                 (*path, "cadence"),
                 N_(

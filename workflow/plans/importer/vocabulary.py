@@ -28,6 +28,19 @@ _LABEL = re.compile(
 )
 
 
+_NEXT_LABEL = re.compile(
+    r"(?<=[.;])\s+(?=(?:" + "|".join(_LABELS.values()) + r")\s*:)", re.IGNORECASE
+)
+
+
+def split_labels(text: str) -> list[str]:
+    """A paragraph that holds several labels ("Đơn vị chủ trì: UBKT. Đơn vị phối hợp: Văn
+    phòng Đảng ủy.") as one text per label; any other paragraph as it is."""
+    if not _LABEL.match(text):
+        return [text]
+    return [part.strip() for part in _NEXT_LABEL.split(text) if part.strip()]
+
+
 def label_of(text: str) -> tuple[str, str] | None:
     """``("lead", "UBND Phường.")`` for "Đơn vị thực hiện: UBND Phường.", None for a sentence."""
     match = _LABEL.match(text)

@@ -17,6 +17,7 @@ SEED = ROOT / "docs" / "seed" / "000_7684f10bc084db47.txt"
 DOCUMENTS = ROOT / "tests" / "plans" / "documents"
 TABLE_PLAN = DOCUMENTS / "tan-lap-cchc-2026.docx"
 ELECTION_PLAN = DOCUMENTS / "tan-lap-bau-cu-2026.docx"
+INSPECTION_PLAN = DOCUMENTS / "an-binh-kiem-tra-2026.htm"
 
 
 def drafted(path):
@@ -120,7 +121,9 @@ def test_the_draft_file_quotes_the_document_and_marks_what_to_check(seed_draft):
     assert "CHECK: The plan does not say when: read as a mid-year review (Q2)" in text
 
 
-@pytest.mark.parametrize("path", [SEED, TABLE_PLAN, ELECTION_PLAN], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [SEED, TABLE_PLAN, ELECTION_PLAN, INSPECTION_PLAN], ids=lambda p: p.name
+)
 def test_the_draft_file_reads_back_as_exactly_the_draft(path):
     draft = drafted(path)
     assert read_yaml(draft_yaml(draft)).data == json.loads(json.dumps(draft.data))
@@ -178,6 +181,19 @@ def test_an_election_plan_counts_from_its_election_day_and_names_positions():
     ]
     assert [a["kind"] for a in plan["annexes"]] == ["slogans"]
     assert not any("Toàn dân tích cực" in r["text"] for r in plan["responsibilities"])
+
+
+def test_a_word_web_page_with_two_labels_in_one_paragraph():
+    """ "Đơn vị chủ trì: UBKT. Đơn vị phối hợp: Văn phòng Đảng ủy." names two roles; "báo cáo
+    … 6 tháng, năm" is owed at mid-year and at the year's end."""
+    plan = checked(drafted(INSPECTION_PLAN))
+    figures = score(plan, read_plan(DOCUMENTS / "an-binh-kiem-tra-2026.yaml"))
+    assert (figures.found, figures.all_right, figures.invented) == (8, 8, 0), figures.misses
+    assert (item(plan, "II.3")["lead"], item(plan, "II.3")["coordinating"]) == (["UBKT"], ["VPDU"])
+    assert item(plan, "II.2")["coordinating"] == ["MTTQ"]
+    halves = item(plan, "III.1.2")["cadence"]["phases"]
+    assert [p["quarter"] for p in halves] == ["2026-Q2", "2026-Q4"]
+    assert plan["plan"]["signer"]["title"] == "CHỦ NHIỆM"
 
 
 def test_what_only_a_person_can_decide_fails_validation_there_and_nowhere_else():
