@@ -213,6 +213,22 @@ def test_what_only_a_person_can_decide_fails_validation_there_and_nowhere_else()
     assert blocking == [("units",), ("responsibilities", 0, "lead")]
 
 
+def test_a_sentence_never_creates_a_unit():
+    """ "Phối hợp với UBND xã" names the plan's own unit; "với Đài Phát thanh tỉnh" names none
+    of the plan's: it stays in the text, and no unit is invented for it."""
+    text = (
+        "KẾ HOẠCH\nTuyên truyền năm 2026 trên địa bàn xã An Phú\n\n"
+        "Ban Thường vụ Đảng ủy xã ban hành Kế hoạch như sau:\n\n"
+        "I. TỔ CHỨC THỰC HIỆN\n\n1. Ủy ban nhân dân xã\n\n- Chỉ đạo tuyên truyền.\n\n"
+        "2. Văn phòng Đảng ủy\n\n- Phối hợp với UBND xã tổng hợp báo cáo.\n"
+        "- Phối hợp với Đài Phát thanh tỉnh đưa tin.\n"
+    )
+    plan = checked(draft_plan(text.encode(), "an-phu.txt"))
+    assert [u["code"] for u in plan["units"]] == ["UBND", "VPDU"]
+    assert item(plan, "I.2.1")["coordinating"] == ["UBND"]
+    assert item(plan, "I.2.2")["coordinating"] == []
+
+
 def test_a_document_with_no_plan_in_it_is_refused():
     with pytest.raises(DocumentUnreadable) as refused:
         draft_plan("Biên bản họp chi bộ tháng 3.\nNội dung: trao đổi.\n".encode(), "bien-ban.txt")
