@@ -21,6 +21,7 @@ from workflow.outbox.queries import admin_messages
 from workflow.periods import Quarter
 from workflow.permissions import Access, may
 from workflow.plans.checks import read_plan
+from workflow.plans.drafts import copy_plan, drafts_of, plans_to_copy
 from workflow.plans.queries import loaded_plans
 from workflow.plans.store import load_plan
 from workflow.reporting.exports import quarterly_file
@@ -39,13 +40,15 @@ ROLES = [
 WARD_WIDE = {"admin", "leader", "reviewer"}
 # DESIGN.md: leaders, reviewers and admins see the figures and the reports; the reviewer's
 # queue is read by all three (only a reviewer decides); administration and the outbox are the
-# admin's; a unit head previews their own unit's reminders, the ward-wide roles any unit's.
+# admin's; a unit head previews their own unit's reminders, the ward-wide roles any unit's;
+# plans are drafted from their documents and published by the admin and Ban Xây dựng Đảng.
 EXPECTED = {
     Access.ACCOUNTABILITY: WARD_WIDE,
     Access.PLAN_PROGRESS: WARD_WIDE,
     Access.REPORTS: WARD_WIDE,
     Access.REVIEW_QUEUE: WARD_WIDE,
     Access.ADMINISTRATION: {"admin"},
+    Access.PLAN_DRAFTS: {"admin", "reviewer"},
     Access.OUTBOX: {"admin"},
     Access.REMINDER_PREVIEW: WARD_WIDE | {"unit_head"},
 }
@@ -71,6 +74,11 @@ OPENS = {
         lambda s, ward, user: loaded_plans(s, user),
     ],
     Access.OUTBOX: [lambda s, ward, user: admin_messages(s, user)],
+    Access.PLAN_DRAFTS: [
+        lambda s, ward, user: drafts_of(s, user),
+        lambda s, ward, user: plans_to_copy(s, user),
+        lambda s, ward, user: copy_plan(s, user, "TN-2026", NOW),
+    ],
 }
 
 
