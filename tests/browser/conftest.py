@@ -86,6 +86,22 @@ def _serving(app):
     app.extensions["giaoviec.engine"].dispose()
 
 
+def _people(session, ward, clock, *people: tuple[str, str, str | None, str]) -> None:
+    """Accounts (user name, role, unit, full name), the password ``PASSWORD``."""
+    for username, role, unit, name in people:
+        add_user(
+            session,
+            ward,
+            username,
+            role,
+            f"{username}@example.vn",
+            PASSWORD,
+            unit_code=unit,
+            full_name=name,
+            now=clock.now(),
+        )
+
+
 @pytest.fixture
 def live_server(tmp_path):
     """The Việt Hưng plan with Q1 open on 2 March 2026, three people, and the app serving."""
@@ -96,22 +112,14 @@ def live_server(tmp_path):
         load_plan(session, read_plan(VIET_HUNG_PLAN), clock)
         ward = find_organisation(session)
         open_quarter(session, ward, Quarter.parse("2026-Q1"), clock)
-        for username, role, unit, name in (
+        _people(
+            session,
+            ward,
+            clock,
             ("truong.ubnd", "unit_head", "UBND", "Nguyễn Văn An"),
             ("bxdd", "reviewer", None, "Trần Thị Bình"),
             ("lanhdao", "leader", None, "Lê Đức Toàn"),
-        ):
-            add_user(
-                session,
-                ward,
-                username,
-                role,
-                f"{username}@example.vn",
-                PASSWORD,
-                unit_code=unit,
-                full_name=name,
-                now=clock.now(),
-            )
+        )
         session.commit()
     with _serving(app) as url:
         yield url
@@ -139,21 +147,13 @@ def ward_without_plan(tmp_path):
             )
         )
         session.flush()
-        for username, role, unit, name in (
+        _people(
+            session,
+            ward,
+            clock,
             ("admin", "admin", None, "Quản trị viên"),
             ("truong.ubnd", "unit_head", "UBND", "Nguyễn Văn An"),
-        ):
-            add_user(
-                session,
-                ward,
-                username,
-                role,
-                f"{username}@example.vn",
-                PASSWORD,
-                unit_code=unit,
-                full_name=name,
-                now=clock.now(),
-            )
+        )
         session.commit()
     with _serving(app) as url:
         yield url
