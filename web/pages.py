@@ -21,15 +21,17 @@ def deadline(task, now):
 
 
 def tone(state: str, status: DeadlineStatus) -> str:
-    """The colour a Vietnamese office expects: green done on time, orange done late, red
-    overdue, grey not started, blue in progress within the deadline."""
-    if status is DeadlineStatus.DONE_ON_TIME:
-        return "green"
-    if status is DeadlineStatus.DONE_LATE:
-        return "orange"
-    if status is DeadlineStatus.OVERDUE:
-        return "red"
-    return "grey" if state == TaskState.ASSIGNED else "blue"
+    """The colour a Vietnamese office expects: green completed on time, orange completed late,
+    red overdue, purple waiting for the reviewer, grey not started, blue in progress."""
+    return STATUS_TONES.get(status) or ("grey" if state == TaskState.ASSIGNED else "blue")
+
+
+STATUS_TONES = {
+    DeadlineStatus.COMPLETED_ON_TIME: "green",
+    DeadlineStatus.COMPLETED_LATE: "orange",
+    DeadlineStatus.OPEN_OVERDUE: "red",
+    DeadlineStatus.AWAITING_REVIEW: "purple",
+}
 
 
 def init_app(app: Flask) -> None:

@@ -385,7 +385,7 @@ def test_an_unknown_unit_filter_is_refused(runner, opened):
 def test_after_the_due_day_quarterly_tasks_are_overdue(runner, opened):
     """On 20/03/2026, past the 15/03 report day, are Q1's tasks overdue and --overdue them all?"""
     rows = tasks_json(runner, "--quarter", "2026-Q1", "--now", "2026-03-20")
-    assert {r["deadline_status"] for r in rows} == {"overdue"}
+    assert {r["deadline_status"] for r in rows} == {"open_overdue"}
     overdue = tasks_json(runner, "--quarter", "2026-Q1", "--overdue", "--now", "2026-03-20")
     assert len(overdue) == 4
     assert tasks_json(runner, "--not-overdue", "--now", "2026-03-20") == []
@@ -397,8 +397,8 @@ def test_overdue_selects_only_tasks_past_their_own_due_time(runner, opened):
         (r["ref"], r["unit"]): r["deadline_status"]
         for r in tasks_json(runner, "--now", "2026-03-01")
     }
-    assert rows[("VI.1.7", "BXDD")] == "overdue"
-    assert rows[("VI.2.1", "UBND")] == "within_deadline"
+    assert rows[("VI.1.7", "BXDD")] == "open_overdue"
+    assert rows[("VI.2.1", "UBND")] == "open_within_deadline"
     assert [r["ref"] for r in tasks_json(runner, "--overdue", "--now", "2026-03-01")] == ["VI.1.7"]
     assert len(tasks_json(runner, "--not-overdue", "--now", "2026-03-01")) == 3
 

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from tests.conftest import HISTORY_NOW, csrf, grow, set_clock
+from tests.conftest import HISTORY_NOW, at, csrf, grow, set_clock
 from workflow.organisations.models import Unit
 from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.operations import start_task, submit_report
 
 ROLES = ["leader", "reviewer", "admin", "unit_head", "member"]
 
@@ -31,6 +32,17 @@ def table_rows(page: str) -> dict[str, list[str]]:
     return {
         code: [text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
         for code, row in re.findall(r'<tr id="unit-([^"]+)">(.*?)</tr>', page, re.S)
+    }
+
+
+def figures_by_heading(page: str) -> dict[str, dict[str, str]]:
+    """The accountability table as a leader reads it: each unit's cells by column heading."""
+    table = page[page.index('<table class="accountability">') :]
+    table = table[: table.index("</table>")]
+    head = table[: table.index("</thead>")]
+    headings = [text(cell).rstrip(" ▲▼") for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
+    return {
+        code: dict(zip(headings, cells, strict=True)) for code, cells in table_rows(table).items()
     }
 
 
@@ -129,44 +141,112 @@ def test_the_figures_are_those_of_the_database(sign_in, make_user, session, hist
     session.commit()
     expected = {}
     for task, code in tasks:
-        figures = expected.setdefault(code, [0] * 6)
+        reported = task.first_reported_at is not None
+        on_time = reported and task.first_reported_at <= task.due_at
+        approved = task.state == "reviewed"
+        figures = expected.setdefault(code, [0] * 7)
         figures[0] += 1
-        figures[1] += task.first_reported_at is not None
-        figures[2] += task.first_reported_at is not None and task.first_reported_at <= task.due_at
-        figures[3] += task.state == "reviewed"
-        figures[4] += task.id in returns  # a task returned at least once
-        figures[5] += task.due_at < HISTORY_NOW and task.state not in ("reported", "reviewed")
+        figures[1] += approved and on_time
+        figures[2] += approved and not on_time
+        figures[3] += task.state == "reported"
+        figures[4] += task.due_at < HISTORY_NOW and task.state not in ("reported", "reviewed")
+        figures[5] += task.id in returns  # a task returned at least once
+        figures[6] += task.due_at < HISTORY_NOW or reported
     page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1").text
+    headings = [
+        "Nhiệm vụ được giao",
+        "Đã hoàn thành đúng hạn",
+        "Đã hoàn thành quá hạn",
+        "Đã báo cáo, chờ duyệt",
+        "Chưa hoàn thành, quá hạn",
+        "Bị trả lại",
+        "Đã đến hạn",
+    ]
     shown = {
-        code: [int(cells[i]) for i in (2, 3, 5, 7, 8, 9)]
-        for code, cells in table_rows(page).items()
+        code: [int(row[heading]) for heading in headings]
+        for code, row in figures_by_heading(page).items()
     }
     assert shown == expected
-    # and what the history says happened (due, reported, on time, approved, returned, overdue)
+    # and what the history says happened
     assert shown == {
-        "UBND": [1, 1, 1, 1, 0, 0],  # reported on time, approved
-        "CB1": [1, 1, 1, 1, 1, 0],  # on time, returned twice, approved
-        "CB2": [1, 0, 0, 0, 0, 1],  # nothing done: overdue
-        "BXDD": [1, 1, 0, 1, 0, 0],  # two days late, approved
+        "UBND": [1, 1, 0, 0, 0, 0, 1],  # reported on time, approved
+        "CB1": [1, 1, 0, 0, 0, 1, 1],  # on time, returned twice, approved
+        "CB2": [1, 0, 0, 0, 1, 0, 1],  # nothing done: overdue
+        "BXDD": [1, 0, 1, 0, 0, 0, 1],  # two days late, approved
     }
 
 
 def test_a_row_in_full(sign_in, make_user, history):
-    """UBND in Q2: its two heads, 2 due, 1 reported (50%), none on time, 1 return, 1 overdue."""
+    """UBND in Q2 on 20 June: its two heads, 2 owed and both due, 1 reported late and waiting
+    for review (50%), none on time, 1 return, 1 overdue."""
     page = signed_in(sign_in, make_user, "reviewer").get("/accountability?quarter=2026-Q2").text
-    assert table_rows(page)["UBND"] == [
-        "UBND Phường",
-        "Nguyễn Văn An, Trần Thị Bình",
+    assert figures_by_heading(page)["UBND"] == {
+        "Đơn vị": "UBND Phường",
+        "Trưởng đơn vị": "Nguyễn Văn An, Trần Thị Bình",
+        "Nhiệm vụ được giao": "2",
+        "Đã hoàn thành đúng hạn": "0",
+        "Đã hoàn thành quá hạn": "0",
+        "Đã báo cáo, chờ duyệt": "1",
+        "Chưa hoàn thành, quá hạn": "1",
+        "Bị trả lại": "1",
+        "Tỷ lệ đúng hạn": "0%",
+        "Đã đến hạn": "2",
+        "Chưa đến hạn": "0",
+        "Đã báo cáo": "1",
+        "Báo cáo đúng hạn": "0",
+        "Tỷ lệ báo cáo": "50%",
+        "Đã duyệt": "0",
+        "Hoạt động gần nhất": "09:00 18/06/2026",  # shown in Hà Nội time
+    }
+
+
+def test_a_leader_sees_owed_done_overdue_and_returned_before_anything_else(
+    sign_in, make_user, history
+):
+    """Unit, head, owed, completed on time, completed late, awaiting review, overdue, returned
+    and the on-time rate come first; the rest is there, hidden until asked for."""
+    page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1").text
+    table = page[page.index('<table class="accountability">') :]
+    head = table[: table.index("</thead>")]
+    cells = re.findall(r'<th scope="col" class="([^"]*)"[^>]*>(.*?)</th>', head, re.S)
+    at_a_glance = [text(label) for classes, label in cells if "more" not in classes.split()]
+    assert at_a_glance == [
+        "Đơn vị",
+        "Trưởng đơn vị",
+        "Nhiệm vụ được giao",
+        "Đã hoàn thành đúng hạn",
+        "Đã hoàn thành quá hạn",
+        "Đã báo cáo, chờ duyệt",
+        "Chưa hoàn thành, quá hạn",
+        "Bị trả lại",
+        "Tỷ lệ đúng hạn",
+    ]
+    assert 'id="more-columns"' in page
+
+
+def test_a_quarter_in_progress_is_not_read_as_failure(app, sign_in, make_user, session, open_tasks):
+    """On 10 May, before any of Q2's deadlines (20 May, 15 June), UBND has reported one of its
+    two tasks early and Ban Xây dựng Đảng nothing yet: UBND's rate counts only what is due (1
+    of 1, 100%), Ban Xây dựng Đảng has no rate at all (not yet due, never 0%) and comes after
+    every unit with a rate; nothing is overdue."""
+    task = open_tasks("2026-Q2")("VI.2.1", "UBND")
+    head = make_user("unit_head", "UBND")
+    start_task(session, head, task.id, 1, now=at("2026-05-10T08:00"))
+    submit_report(session, head, task.id, 2, "Đã thực hiện", now=at("2026-05-10T09:00"))
+    session.commit()
+    set_clock(app, "2026-05-10T10:00")
+    page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q2").text
+    rows = figures_by_heading(page)
+    assert list(rows) == ["UBND", "BXDD"]
+    ubnd, bxdd = rows["UBND"], rows["BXDD"]
+    assert [ubnd[h] for h in ("Nhiệm vụ được giao", "Đã đến hạn", "Chưa đến hạn")] == [
         "2",
         "1",
-        "50%",
-        "0",
-        "0%",
-        "0",
         "1",
-        "1",
-        "09:00 18/06/2026",  # shown in Hà Nội time
     ]
+    assert (ubnd["Tỷ lệ đúng hạn"], ubnd["Đã báo cáo, chờ duyệt"]) == ("100%", "1")
+    assert (bxdd["Đã đến hạn"], bxdd["Tỷ lệ đúng hạn"]) == ("0", "chưa đến hạn")
+    assert ubnd["Chưa hoàn thành, quá hạn"] == bxdd["Chưa hoàn thành, quá hạn"] == "0"
 
 
 def test_worst_units_come_first(sign_in, make_user, history):
@@ -197,9 +277,15 @@ def test_a_sorted_column_says_so_and_its_header_reverses_it(sign_in, make_user, 
 
 
 def test_the_whole_year(sign_in, make_user, history):
-    """UBND over 2026: 3 due, 2 reported (67%), 1 on time (33%)."""
+    """UBND over 2026 on 20 June: 3 owed and due, 2 reported (67%), 1 on time (33%)."""
     page = signed_in(sign_in, make_user, "leader").get("/accountability?year=2026").text
-    assert table_rows(page)["UBND"][2:7] == ["3", "2", "67%", "1", "33%"]
+    ubnd = figures_by_heading(page)["UBND"]
+    assert [ubnd[h] for h in ("Nhiệm vụ được giao", "Đã đến hạn", "Đã báo cáo")] == ["3", "3", "2"]
+    assert [ubnd[h] for h in ("Tỷ lệ báo cáo", "Báo cáo đúng hạn", "Tỷ lệ đúng hạn")] == [
+        "67%",
+        "1",
+        "33%",
+    ]
     assert "<h1>Trách nhiệm theo đơn vị · Năm 2026</h1>" in page
 
 
@@ -254,21 +340,29 @@ def test_every_figure_opens_exactly_the_tasks_it_counts(sign_in, make_user, hist
     ] == [
         ("CB2", "expected", "1"),
         ("CB2", "overdue", "1"),
+        ("CB2", "due", "1"),
         ("BXDD", "expected", "2"),
+        ("BXDD", "completed_late", "1"),
+        ("BXDD", "overdue", "1"),
+        ("BXDD", "due", "2"),
         ("BXDD", "reported", "1"),
         ("BXDD", "approved", "1"),
-        ("BXDD", "overdue", "1"),
         ("UBND", "expected", "3"),
+        ("UBND", "completed_on_time", "1"),
+        ("UBND", "awaiting_review", "1"),
+        ("UBND", "overdue", "1"),
+        ("UBND", "returned", "1"),
+        ("UBND", "due", "3"),
         ("UBND", "reported", "2"),
         ("UBND", "on_time", "1"),
         ("UBND", "approved", "1"),
-        ("UBND", "returned", "1"),
-        ("UBND", "overdue", "1"),
         ("CB1", "expected", "1"),
+        ("CB1", "completed_on_time", "1"),
+        ("CB1", "returned", "1"),
+        ("CB1", "due", "1"),
         ("CB1", "reported", "1"),
         ("CB1", "on_time", "1"),
         ("CB1", "approved", "1"),
-        ("CB1", "returned", "1"),
     ]
     for _code, href, figure in links:
         assert len(task_ids(client.get(href).text)) == int(figure), href
@@ -280,7 +374,7 @@ def test_the_overdue_tasks_of_a_unit(sign_in, make_user, history):
     page = client.get("/accountability/tasks?unit=UBND&quarter=2026-Q2&measure=overdue").text
     assert task_ids(page) == {history.tasks["VI.2.7", "UBND", "Q2"].id}
     assert "Tháng cao điểm dịch vụ công" in page
-    assert "Quá hạn" in page
+    assert "Chưa hoàn thành, quá hạn" in page
 
 
 def test_the_tasks_of_one_responsibility(sign_in, make_user, history):

@@ -96,11 +96,23 @@ SCHEMAS = {
                         "unit": STRING,
                         "unit_name": STRING,
                         "heads": {"type": "array", "items": STRING},
-                        "expected": INTEGER,
+                        "expected": {**INTEGER, "description": "every task owed, due or not"},
+                        "due": {
+                            **INTEGER,
+                            "description": "past the due time or reported: what rates count",
+                        },
+                        "not_yet_due": INTEGER,
                         "reported": INTEGER,
                         "reported_on_time": INTEGER,
-                        "reporting_rate": nullable({"type": "number"}),
-                        "on_time_rate": nullable({"type": "number"}),
+                        "completed_on_time": INTEGER,
+                        "completed_late": INTEGER,
+                        "awaiting_review": INTEGER,
+                        "reporting_rate": nullable(
+                            {"type": "number", "description": "reported / due; null: none due"}
+                        ),
+                        "on_time_rate": nullable(
+                            {"type": "number", "description": "reported on time / due"}
+                        ),
                         "approved": INTEGER,
                         "returned": {
                             **INTEGER,
@@ -114,8 +126,13 @@ SCHEMAS = {
                         "unit_name",
                         "heads",
                         "expected",
+                        "due",
+                        "not_yet_due",
                         "reported",
                         "reported_on_time",
+                        "completed_on_time",
+                        "completed_late",
+                        "awaiting_review",
                         "reporting_rate",
                         "on_time_rate",
                         "approved",

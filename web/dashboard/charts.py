@@ -64,11 +64,12 @@ def rate_chart(quarters: list[QuarterRates], title: str) -> RateChart:
     for index, rates in enumerate(quarters):
         centre = left + group_width * (index + 0.5)
         name = gettext("Quarter %(quarter)s", quarter=rates.quarter.roman)
-        note = (
-            gettext("%(count)s tasks due", count=rates.expected)
-            if rates.expected
-            else gettext("No tasks due")
-        )
+        if not rates.expected:
+            note = gettext("No tasks")
+        elif rates.due < rates.expected:
+            note = gettext("%(due)s of %(count)s tasks due", due=rates.due, count=rates.expected)
+        else:
+            note = gettext("%(count)s tasks due", count=rates.expected)
         chart.groups.append((centre, name, note))
         values = []
         for position, (attr, css, label) in enumerate(SERIES):

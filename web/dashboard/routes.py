@@ -11,7 +11,7 @@ from web.dashboard import bp
 from web.dashboard.charts import rate_chart
 from web.database import db_session
 from web.periods import period_args, requested_period
-from workflow.accountability.measures import MEASURE_LABELS, MEASURES
+from workflow.accountability.measures import MEASURE_LABELS, MEASURES, UNIT_COLUMNS
 from workflow.accountability.overview import plan_overview
 from workflow.accountability.queries import (
     accountability_by_unit,
@@ -50,6 +50,7 @@ def accountability():
     return render_template(
         "dashboard/accountability.html",
         rows=sort_accountability(rows, sort, descending),
+        columns=UNIT_COLUMNS,
         roles=roles_apart(session, organisation, period, viewer=user),
         sort=sort,
         descending=descending,

@@ -14,6 +14,7 @@ from web.database import db_session
 from web.exports import bp
 from web.exports.forms import CalendarLinkForm
 from web.periods import parse_year, requested_period, requested_quarter
+from workflow.accountability.measures import UNIT_COLUMNS
 from workflow.accountability.queries import accountability_by_unit
 from workflow.organisations.queries import organisation_of
 from workflow.reporting.calendar import (
@@ -74,6 +75,12 @@ def year():
     return _download(content, FORMATS["xlsx"], name)
 
 
+# On paper: what a leader sees at a glance, and how much of it is due.
+PRINTED_COLUMNS = [
+    column for column in UNIT_COLUMNS if column.at_a_glance or column.key in ("due", "not_yet_due")
+]
+
+
 @bp.route("/accountability/print")
 @login_required
 def accountability_print():
@@ -88,6 +95,7 @@ def accountability_print():
         organisation=organisation,
         period=period,
         rows=rows,
+        columns=PRINTED_COLUMNS,
         now=now,
         format_percent=format_percent,
     )

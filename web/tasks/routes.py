@@ -44,7 +44,7 @@ def my_work():
     own = [r for r in rows if user.unit_id is None or r.unit_id == user.unit_id]
     needs_me = sorted(
         (r for r in own if r.state in NEEDS_ME),
-        key=lambda r: (r.deadline is not DeadlineStatus.OVERDUE, r.due_at),
+        key=lambda r: (r.deadline is not DeadlineStatus.OPEN_OVERDUE, r.due_at),
     )
     return render_template(
         "tasks/my_work.html",

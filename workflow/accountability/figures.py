@@ -13,19 +13,25 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 class Rates:
-    """Reporting and on-time rates of anything that counts expected, reported and on time."""
+    """Reporting and on-time rates of what is due (past its due time, or reported): tasks not
+    yet due are counted apart and never lower a rate; with nothing due, there is no rate."""
 
     expected: int
+    due: int
     reported: int
     on_time: int
 
     @property
+    def not_yet_due(self) -> int:
+        return self.expected - self.due
+
+    @property
     def reporting_rate(self) -> float | None:
-        return _rate(self.reported, self.expected)
+        return _rate(self.reported, self.due)
 
     @property
     def on_time_rate(self) -> float | None:
-        return _rate(self.on_time, self.expected)
+        return _rate(self.on_time, self.due)
 
 
 @dataclass(frozen=True)
@@ -36,9 +42,13 @@ class UnitAccountability(Rates):
     unit_code: str
     unit_name: str
     heads: tuple[str, ...]
-    expected: int
+    expected: int  # every task the unit owes in the period, due or not
+    due: int
     reported: int
     on_time: int
+    completed_on_time: int
+    completed_late: int
+    awaiting_review: int
     approved: int
     returned: int  # tasks whose report was returned at least once
     overdue: int
@@ -72,6 +82,7 @@ class QuarterRates(Rates):
 
     quarter: Quarter
     expected: int = 0
+    due: int = 0
     reported: int = 0
     on_time: int = 0
     overdue: int = 0

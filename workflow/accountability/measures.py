@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, exists, func, true
+from sqlalchemy import and_, case, exists, func, not_, true
 
 from workflow.i18n import N_
 from workflow.periods import Period, Quarter
-from workflow.tasks.deadlines import on_time_clause, overdue_clause
+from workflow.tasks.deadlines import (
+    awaiting_review_clause,
+    completed_clause,
+    due_clause,
+    late_clause,
+    not_yet_due_clause,
+    on_time_clause,
+    overdue_clause,
+)
 from workflow.tasks.models import Task, TaskEventRecord
-from workflow.tasks.states import TaskEvent, TaskState
+from workflow.tasks.states import TaskEvent
 
 
 def period_clause(period: Period):
@@ -29,24 +38,70 @@ def returned_clause():
 
 
 # What each figure counts, as one SQL condition on a task; ``now`` decides what is overdue.
+# Rates divide by "due" (past its due time, or reported): what is not yet due never lowers one.
 MEASURES: dict[str, Callable[[datetime], object]] = {
     "expected": lambda now: true(),
+    "due": due_clause,
+    "not_yet_due": not_yet_due_clause,
     "reported": lambda now: Task.first_reported_at.is_not(None),
     "on_time": lambda now: on_time_clause(),
-    "approved": lambda now: Task.state == TaskState.REVIEWED.value,
+    "completed_on_time": lambda now: and_(completed_clause(), not_(late_clause())),
+    "completed_late": lambda now: and_(completed_clause(), late_clause()),
+    "awaiting_review": lambda now: awaiting_review_clause(),
+    "approved": lambda now: completed_clause(),
     "returned": lambda now: returned_clause(),
     "overdue": overdue_clause,
 }
 MEASURE_LABELS = {
-    "expected": N_("Tasks due"),
+    "expected": N_("Tasks owed"),
+    "due": N_("Due by now"),
+    "not_yet_due": N_("Not yet due"),
     "reported": N_("Reported"),
     "on_time": N_("Reported on time"),
+    "completed_on_time": N_("Completed on time"),
+    "completed_late": N_("Completed late"),
+    "awaiting_review": N_("Reported, awaiting review"),
     "approved": N_("Approved"),
     "returned": N_("Returned"),
-    "overdue": N_("Overdue"),
+    "overdue": N_("Not completed, overdue"),
 }
 
 
 def count_where(condition):
     """SQL: how many rows of the group meet ``condition``."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of accountability by unit: an attribute of ``UnitAccountability`` (and its sort
+    key), its heading, the measure whose tasks a figure opens (None: a rate or a date), and
+    whether a leader sees it at a glance or opens it on demand."""
+
+    key: str
+    label: str
+    measure: str | None
+    at_a_glance: bool
+
+
+def _figure(key: str, at_a_glance: bool) -> Column:
+    return Column(key, MEASURE_LABELS[key], key, at_a_glance)
+
+
+# What a leader must see without scrolling sideways first, the rest after it.
+UNIT_COLUMNS = (
+    _figure("expected", True),
+    _figure("completed_on_time", True),
+    _figure("completed_late", True),
+    _figure("awaiting_review", True),
+    _figure("overdue", True),
+    _figure("returned", True),
+    Column("on_time_rate", N_("On-time rate"), None, True),
+    _figure("due", False),
+    _figure("not_yet_due", False),
+    _figure("reported", False),
+    _figure("on_time", False),
+    Column("reporting_rate", N_("Reporting rate"), None, False),
+    _figure("approved", False),
+    Column("last_activity", N_("Last activity"), None, False),
+)

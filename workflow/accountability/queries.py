@@ -26,6 +26,19 @@ from workflow.plans.queries import find_responsibility
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows_select
 
+# What each unit's row counts besides the tasks it owes, in the order of ``UnitAccountability``.
+UNIT_FIGURES = (
+    "due",
+    "reported",
+    "on_time",
+    "completed_on_time",
+    "completed_late",
+    "awaiting_review",
+    "approved",
+    "returned",
+    "overdue",
+)
+
 
 def accountability_by_unit(
     session: Session,
@@ -36,7 +49,8 @@ def accountability_by_unit(
     viewer: User | None = None,
 ) -> list[UnitAccountability]:
     """The figures of every unit that owes tasks in ``period``, worst first (lowest on-time
-    rate, then most overdue). Two statements: the figures, then the unit heads' names.
+    rate of what is due, then most overdue; units with nothing due yet last). Two statements:
+    the figures, then the unit heads' names.
 
     Raises ``NotAllowed`` when a ``viewer`` is given who is not a leader, reviewer or admin of
     ``organisation`` (the command line passes none).
@@ -47,10 +61,7 @@ def accountability_by_unit(
         select(
             Task.unit_id,
             func.count(Task.id).label("expected"),
-            *(
-                count_where(MEASURES[name](now)).label(name)
-                for name in ("reported", "on_time", "approved", "returned", "overdue")
-            ),
+            *(count_where(MEASURES[name](now)).label(name) for name in UNIT_FIGURES),
         )
         .join(Plan, Plan.id == Task.plan_id)
         .where(in_scope)
@@ -75,11 +86,7 @@ def accountability_by_unit(
             Unit.code.label("unit_code"),
             func.coalesce(func.nullif(Unit.short_name, ""), Unit.name).label("unit_name"),
             counts.c.expected,
-            counts.c.reported,
-            counts.c.on_time,
-            counts.c.approved,
-            counts.c.returned,
-            counts.c.overdue,
+            *(counts.c[name] for name in UNIT_FIGURES),
             events.c.last_activity,
         )
         .join(counts, counts.c.unit_id == Unit.id)
@@ -165,6 +172,7 @@ def rates_by_quarter(
     by_name = {str(quarter): quarter for quarter in quarters}
     figures = (
         func.count(Task.id),
+        count_where(MEASURES["due"](now)),
         count_where(MEASURES["reported"](now)),
         count_where(MEASURES["on_time"](now)),
         count_where(MEASURES["overdue"](now)),
@@ -184,11 +192,9 @@ def rates_by_quarter(
         .group_by(Task.period)
     )
     found: dict[str | None, dict[str, QuarterRates]] = {}
-    for unit, period, expected, reported, on_time, overdue in session.execute(
-        union_all(per_unit, whole)
-    ):
+    for unit, period, *counts in session.execute(union_all(per_unit, whole)):
         found.setdefault(unit, {})[period] = QuarterRates(
-            by_name[period], int(expected), int(reported), int(on_time), int(overdue)
+            by_name[period], *(int(count) for count in counts)
         )
 
     def four(by_period: dict[str, QuarterRates]) -> list[QuarterRates]:

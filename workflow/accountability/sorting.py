@@ -4,27 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from operator import attrgetter
 
 from workflow.accountability.figures import UnitAccountability
 from workflow.collation import text_key
 
 
 def _worst_first(row: UnitAccountability):
-    return (row.on_time_rate, -row.overdue, row.reporting_rate)
+    """Lowest on-time rate first, then most overdue; a unit with nothing due yet goes last."""
+    return (row.on_time_rate is None, row.on_time_rate or 0, -row.overdue, row.reporting_rate or 0)
+
+
+def _rate(name: str) -> Callable[[UnitAccountability], object]:
+    """A rate as a sort key: units without one (nothing due) after every rate."""
+    return lambda row: (getattr(row, name) is None, getattr(row, name) or 0)
 
 
 SORT_KEYS: dict[str, Callable[[UnitAccountability], object]] = {
     "worst": _worst_first,
     "unit": lambda row: text_key(row.unit_name),
     "head": lambda row: (not row.heads, text_key(row.head_names)),
-    "expected": lambda row: row.expected,
-    "reported": lambda row: row.reported,
-    "reporting_rate": lambda row: row.reporting_rate,
-    "on_time": lambda row: row.on_time,
-    "on_time_rate": lambda row: row.on_time_rate,
-    "approved": lambda row: row.approved,
-    "returned": lambda row: row.returned,
-    "overdue": lambda row: row.overdue,
+    **{
+        name: attrgetter(name)
+        for name in (
+            "expected",
+            "due",
+            "not_yet_due",
+            "reported",
+            "on_time",
+            "completed_on_time",
+            "completed_late",
+            "awaiting_review",
+            "approved",
+            "returned",
+            "overdue",
+        )
+    },
+    "reporting_rate": _rate("reporting_rate"),
+    "on_time_rate": _rate("on_time_rate"),
     "last_activity": lambda row: row.last_activity or datetime.min.replace(tzinfo=UTC),
 }
 

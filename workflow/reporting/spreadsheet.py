@@ -56,14 +56,18 @@ TASK_COLUMNS: list[tuple[str, Callable[[TaskLine], object]]] = [
 SUMMARY_COLUMNS: list[tuple[str, Callable[[UnitAccountability], object]]] = [
     ("Đơn vị", lambda row: row.unit_name),
     ("Người đứng đầu", lambda row: row.head_names),
-    ("Nhiệm vụ phải thực hiện", lambda row: row.expected),
-    ("Đã báo cáo", lambda row: row.reported),
-    ("Tỷ lệ báo cáo", lambda row: row.reporting_rate),
-    ("Báo cáo đúng hạn", lambda row: row.on_time),
-    ("Tỷ lệ đúng hạn", lambda row: row.on_time_rate),
-    ("Đã duyệt", lambda row: row.approved),
+    ("Nhiệm vụ được giao", lambda row: row.expected),
+    ("Đã hoàn thành đúng hạn", lambda row: row.completed_on_time),
+    ("Đã hoàn thành quá hạn", lambda row: row.completed_late),
+    ("Đã báo cáo, chờ duyệt", lambda row: row.awaiting_review),
+    ("Chưa hoàn thành, quá hạn", lambda row: row.overdue),
     ("Nhiệm vụ bị trả lại", lambda row: row.returned),
-    ("Quá hạn", lambda row: row.overdue),
+    ("Đã đến hạn", lambda row: row.due),
+    ("Chưa đến hạn", lambda row: row.not_yet_due),
+    ("Đã báo cáo", lambda row: row.reported),
+    ("Báo cáo đúng hạn", lambda row: row.on_time),
+    ("Tỷ lệ báo cáo (trên số đã đến hạn)", lambda row: row.reporting_rate),
+    ("Tỷ lệ đúng hạn (trên số đã đến hạn)", lambda row: row.on_time_rate),
 ]
 
 

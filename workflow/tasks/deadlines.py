@@ -9,21 +9,25 @@ Python and the SQL side:
 - ``passed``: a due time has passed only after it (at the due time exactly, a task is not yet
   overdue).
 
-"Done" means reported or approved; "done on time" means *first* reported on time.
+"Done" (nothing more owed by the unit for now) means reported or approved; "completed" means
+approved by the reviewer. Whether the work was on time is decided by the *first* report.
+
+A task is *due* once its due time has passed or it has been reported: from then on its result is
+known, so rates count it; a task neither reported nor past its due time is "not yet due" and
+never lowers a rate.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import and_, not_
+from sqlalchemy import and_, not_, or_
 
 from workflow.i18n import N_
 from workflow.tasks.models import Task
 from workflow.tasks.states import TaskState
 
-DUE_SOON = timedelta(days=7)
 DONE_STATES = (TaskState.REPORTED.value, TaskState.REVIEWED.value)
 
 
@@ -55,8 +59,13 @@ def is_overdue(state: str, due_at: datetime, now: datetime) -> bool:
     return not is_done(state) and passed(due_at, now)
 
 
-def is_not_yet_due(due_at: datetime, now: datetime) -> bool:
-    return not passed(due_at, now)
+def is_due(due_at: datetime, first_reported_at: datetime | None, now: datetime) -> bool:
+    """Whether the task counts in rates (see the module's docstring)."""
+    return passed(due_at, now) or first_reported_at is not None
+
+
+def is_completed(state: str) -> bool:
+    return state == TaskState.REVIEWED
 
 
 # The same, as SQL conditions on ``Task``
@@ -84,19 +93,34 @@ def overdue_clause(now: datetime):
     return and_(not_(done_clause()), passed(Task.due_at, now))
 
 
+def due_clause(now: datetime):
+    """The task counts in rates: its due time has passed, or it has been reported."""
+    return or_(passed(Task.due_at, now), Task.first_reported_at.is_not(None))
+
+
 def not_yet_due_clause(now: datetime):
-    return not_(passed(Task.due_at, now))
+    return not_(due_clause(now))
 
 
-# Where a task stands, as pages and the API show it
+def completed_clause():
+    return Task.state == TaskState.REVIEWED.value
+
+
+def awaiting_review_clause():
+    return Task.state == TaskState.REPORTED.value
+
+
+# Where a task stands, as pages and the API show it: the four statuses of Vietnamese government
+# task tracking, and a report waiting for review shown apart from them (it is neither completed
+# nor owed).
 
 
 class DeadlineStatus(StrEnum):
-    DONE_ON_TIME = "done_on_time"
-    DONE_LATE = "done_late"
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    WITHIN_DEADLINE = "within_deadline"
+    COMPLETED_ON_TIME = "completed_on_time"
+    COMPLETED_LATE = "completed_late"
+    AWAITING_REVIEW = "awaiting_review"
+    OPEN_WITHIN_DEADLINE = "open_within_deadline"
+    OPEN_OVERDUE = "open_overdue"
 
     @property
     def label(self) -> str:
@@ -104,11 +128,11 @@ class DeadlineStatus(StrEnum):
 
 
 DEADLINE_LABELS = {
-    DeadlineStatus.DONE_ON_TIME: N_("Done on time"),
-    DeadlineStatus.DONE_LATE: N_("Done late"),
-    DeadlineStatus.OVERDUE: N_("Overdue"),
-    DeadlineStatus.DUE_SOON: N_("Due soon"),
-    DeadlineStatus.WITHIN_DEADLINE: N_("Within the deadline"),
+    DeadlineStatus.COMPLETED_ON_TIME: N_("Completed on time"),
+    DeadlineStatus.COMPLETED_LATE: N_("Completed late"),
+    DeadlineStatus.AWAITING_REVIEW: N_("Reported, awaiting review"),
+    DeadlineStatus.OPEN_WITHIN_DEADLINE: N_("Not completed, within the deadline"),
+    DeadlineStatus.OPEN_OVERDUE: N_("Not completed, overdue"),
 }
 
 
@@ -116,11 +140,11 @@ def deadline_status(
     state: str, due_at: datetime, first_reported_at: datetime | None, now: datetime
 ) -> DeadlineStatus:
     """Where a task stands against its deadline at ``now``."""
-    if is_done(state) and first_reported_at is not None:
-        on_time = is_on_time(first_reported_at, due_at)
-        return DeadlineStatus.DONE_ON_TIME if on_time else DeadlineStatus.DONE_LATE
+    if is_completed(state):
+        on_time = is_on_time(first_reported_at, due_at) is not False
+        return DeadlineStatus.COMPLETED_ON_TIME if on_time else DeadlineStatus.COMPLETED_LATE
+    if is_done(state):
+        return DeadlineStatus.AWAITING_REVIEW
     if is_overdue(state, due_at, now):
-        return DeadlineStatus.OVERDUE
-    if due_at - now <= DUE_SOON:
-        return DeadlineStatus.DUE_SOON
-    return DeadlineStatus.WITHIN_DEADLINE
+        return DeadlineStatus.OPEN_OVERDUE
+    return DeadlineStatus.OPEN_WITHIN_DEADLINE

@@ -281,8 +281,14 @@ def test_the_workbook(session, ward, history):
     assert (first[5].value, first[8].value, first[12].value) == ("Đã báo cáo", "Không", 1)
     assert tasks.column_dimensions["B"].width >= len("Cung cấp thông tin chính thống")
     units = {row[0]: row for row in workbook["Tổng hợp theo đơn vị"].iter_rows(values_only=True)}
-    assert units["UBND Phường"][2:4] == (2, 1)
-    assert units["UBND Phường"][4] == 0.5
+    header = workbook["Tổng hợp theo đơn vị"]["1"]
+    column = {cell.value: index for index, cell in enumerate(header)}
+    ubnd = units["UBND Phường"]
+    owed, due, reported = (
+        ubnd[column[name]] for name in ("Nhiệm vụ được giao", "Đã đến hạn", "Đã báo cáo")
+    )
+    assert (owed, due, reported) == (2, 2, 1)  # 20 June: both were due on the 15th
+    assert ubnd[column["Tỷ lệ báo cáo (trên số đã đến hạn)"]] == 0.5
 
 
 def test_the_csv_has_a_bom_and_round_trips(session, ward, history):

@@ -20,7 +20,7 @@ from workflow.reporting.quarterly import quarterly_report
 from workflow.tasks.deadlines import (
     DeadlineStatus,
     deadline_status,
-    is_not_yet_due,
+    is_due,
     is_on_time,
     is_overdue,
     late_clause,
@@ -51,23 +51,26 @@ def test_a_report_by_the_due_time_is_on_time(reported, on_time):
 )
 def test_a_task_is_overdue_only_once_its_due_time_has_passed(now, overdue):
     assert is_overdue("in_progress", DUE, now) is overdue
-    assert is_not_yet_due(DUE, now) is not overdue
+    assert is_due(DUE, None, now) is overdue
+    assert is_due(DUE, DUE - TICK, DUE - TICK)  # reported early: its result is known
     assert not is_overdue("reported", DUE, now) and not is_overdue("reviewed", DUE, now)
 
 
 @pytest.mark.parametrize(
     ("state", "reported", "now", "status"),
     [
-        ("reported", DUE, DUE + timedelta(days=3), DeadlineStatus.DONE_ON_TIME),
-        ("reviewed", DUE + TICK, DUE + timedelta(days=3), DeadlineStatus.DONE_LATE),
-        ("in_progress", None, DUE, DeadlineStatus.DUE_SOON),
-        ("in_progress", None, DUE + TICK, DeadlineStatus.OVERDUE),
-        ("returned", DUE - TICK, DUE + TICK, DeadlineStatus.OVERDUE),  # back with the unit
-        ("assigned", None, DUE - timedelta(days=7), DeadlineStatus.DUE_SOON),
-        ("assigned", None, DUE - timedelta(days=7, microseconds=1), DeadlineStatus.WITHIN_DEADLINE),
+        ("reviewed", DUE, DUE + timedelta(days=3), DeadlineStatus.COMPLETED_ON_TIME),
+        ("reviewed", DUE + TICK, DUE + timedelta(days=3), DeadlineStatus.COMPLETED_LATE),
+        # reported, not yet approved: never "completed", whether on time or late
+        ("reported", DUE, DUE + timedelta(days=3), DeadlineStatus.AWAITING_REVIEW),
+        ("reported", DUE + TICK, DUE + timedelta(days=3), DeadlineStatus.AWAITING_REVIEW),
+        ("in_progress", None, DUE, DeadlineStatus.OPEN_WITHIN_DEADLINE),
+        ("in_progress", None, DUE + TICK, DeadlineStatus.OPEN_OVERDUE),
+        ("returned", DUE - TICK, DUE + TICK, DeadlineStatus.OPEN_OVERDUE),  # back with the unit
+        ("assigned", None, DUE - timedelta(days=70), DeadlineStatus.OPEN_WITHIN_DEADLINE),
     ],
 )
-def test_where_a_task_stands(state, reported, now, status):
+def test_where_a_task_stands_in_the_four_statuses(state, reported, now, status):
     assert deadline_status(state, DUE, reported, now) is status
 
 
@@ -116,7 +119,9 @@ def test_sql_and_python_agree_on_every_case(session, cases, now):
         "on_time": {i for i, t in tasks.items() if is_on_time(t.first_reported_at, t.due_at)},
         "late": {i for i, t in tasks.items() if is_on_time(t.first_reported_at, t.due_at) is False},
         "overdue": {i for i, t in tasks.items() if is_overdue(t.state, t.due_at, now)},
-        "not_yet_due": {i for i, t in tasks.items() if is_not_yet_due(t.due_at, now)},
+        "not_yet_due": {
+            i for i, t in tasks.items() if not is_due(t.due_at, t.first_reported_at, now)
+        },
     }
     sql = {
         "on_time": ids_where(session, on_time_clause()),
@@ -127,6 +132,9 @@ def test_sql_and_python_agree_on_every_case(session, cases, now):
     assert sql == python
     on_time = {cases[name] for name in ("reported-before", "reported-at", "returned-on-time")}
     assert sql["on_time"] == on_time  # what DESIGN.md says, not only what Python says
+    unreported = {cases["never-reported"], cases["not-started"]}
+    not_yet_due = sql["not_yet_due"] & set(cases.values())
+    assert not_yet_due == (unreported if now <= DUE else set())
 
 
 def test_a_report_at_exactly_the_due_time_counts_as_on_time_everywhere(
@@ -136,7 +144,7 @@ def test_a_report_at_exactly_the_due_time_counts_as_on_time_everywhere(
     figures, on the list and in the quarterly report."""
     task = open_tasks("2026-Q1")("VI.4.1", "CB1")
     assert task.due_at == DUE
-    task.state, task.first_reported_at = "reported", DUE
+    task.state, task.first_reported_at = "reviewed", DUE
     session.add(task)
     session.commit()
     later = DUE + timedelta(days=5)
@@ -147,7 +155,7 @@ def test_a_report_at_exactly_the_due_time_counts_as_on_time_everywhere(
     ]
     assert (cb1.reported, cb1.on_time) == (1, 1)
     (row,) = [r for r in list_tasks(session, ward, later) if r.id == task.id]
-    assert row.deadline is DeadlineStatus.DONE_ON_TIME
+    assert row.deadline is DeadlineStatus.COMPLETED_ON_TIME
     report = quarterly_report(session, ward, Quarter(2026, 1), Clock.at(later))
     (line,) = [line for line in report.lines if line.id == task.id]
     assert line.on_time is True and report.totals.on_time == 1

@@ -140,7 +140,7 @@ def test_an_item_carries_its_latest_report_with_links_files_and_figures(
     ((target, figure),) = item.figures
     assert target.ref == "I.2.4" and figure.value == Decimal("96.50")
     assert item.last_return is None
-    assert item.task.deadline.value == "done_on_time"
+    assert item.task.deadline.value == "awaiting_review"  # on time, not yet completed
 
 
 def test_a_resubmitted_task_carries_the_last_return_reason(session, reported, ward_people):
