@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
+from workflow.periods import Quarter
 from workflow.permissions import may
 from workflow.tasks.deadlines import DeadlineStatus, deadline_status
 from workflow.tasks.states import TaskState
@@ -14,6 +15,11 @@ from workflow.tasks.states import TaskState
 def state_label(state: str) -> str:
     """The untranslated label of a state; templates pass it through ``_``."""
     return TaskState(state).label
+
+
+def quarter_name(period: str) -> str:
+    """A task's period as people write it: ``IV/2026`` (templates add "Quý")."""
+    return Quarter.parse(period).roman
 
 
 def deadline(task, now):
@@ -37,6 +43,7 @@ STATUS_TONES = {
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         state_label=state_label,
+        quarter_name=quarter_name,
         deadline=deadline,
         format_date=format_date,
         format_datetime=format_datetime,

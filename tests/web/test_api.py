@@ -387,6 +387,23 @@ def test_an_unknown_task_is_not_found(caller, q1):
     assert response.get_json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize(
+    ("query", "refs"),
+    [
+        ({"q": "bao cao vien"}, ["VI.1.7"]),
+        ({"q": "QUAN TRIET"}, ["VI.4.1", "VI.4.1"]),
+        ({"status": "open_overdue"}, ["VI.1.7"]),
+        ({"status": "open_within_deadline", "q": "vi.2"}, ["VI.2.1"]),
+    ],
+)
+def test_the_list_is_searched_and_narrowed_by_deadline_status(app, caller, q1, query, refs):
+    """On 20 February only VI.1.7 (due 10 February) is overdue; words match without accents."""
+    q1("VI.1.7", "BXDD")
+    set_clock(app, "2026-02-20T08:00")
+    rows = caller("reviewer").get("/tasks", quarter="2026-Q1", **query).get_json()["tasks"]
+    assert [row["ref"] for row in rows] == refs
+
+
 def test_the_list_is_in_plan_order_with_iso_due_times(app, caller, q1):
     """What does one row of the list hold?"""
     task = q1("VI.1.7", "BXDD")
@@ -446,7 +463,15 @@ def test_the_list_filters_by_quarter_unit_state_and_overdue(
             "Unknown state done; use one of: assigned, in_progress, reported, returned, reviewed.",
         ),
         ({"overdue": "yes"}, "overdue is true or false, not yes."),
-        ({"quater": "2026-Q1"}, "Unknown parameter quater; use: quarter, unit, state, overdue."),
+        (
+            {"status": "late"},
+            "Unknown deadline status late; use one of: completed_on_time, completed_late, "
+            "awaiting_review, open_within_deadline, open_overdue.",
+        ),
+        (
+            {"quater": "2026-Q1"},
+            "Unknown parameter quater; use: quarter, unit, state, overdue, status, q.",
+        ),
     ],
 )
 def test_a_bad_filter_is_refused_with_what_to_send_instead(caller, q1, params, message):
@@ -458,7 +483,14 @@ def test_a_bad_filter_is_refused_with_what_to_send_instead(caller, q1, params, m
 
 def test_every_documented_filter_is_accepted(caller, q1):
     """Does the list accept each query parameter the document names?"""
-    examples = {"quarter": "2026-Q1", "unit": "UBND", "state": "assigned", "overdue": "false"}
+    examples = {
+        "quarter": "2026-Q1",
+        "unit": "UBND",
+        "state": "assigned",
+        "overdue": "false",
+        "status": "open_within_deadline",
+        "q": "thong tin",
+    }
     documented = {p["name"] for p in DOCUMENT["paths"]["/tasks"]["get"]["parameters"]}
     assert documented == set(examples)
     reviewer = caller("reviewer")

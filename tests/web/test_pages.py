@@ -1,6 +1,10 @@
 """Signing in, my work and the task page, as a unit head and a reviewer would use them."""
 
-from tests.conftest import csrf, sign_in_on
+import re
+
+import pytest
+
+from tests.conftest import csrf, set_clock, sign_in_on
 
 
 def fresh(session, task):
@@ -38,13 +42,85 @@ def test_a_unit_head_sees_their_quarter_and_what_they_coordinate(sign_in, make_u
     """Which tasks are on the BXDD head's page in Q1?"""
     open_tasks("2026-Q1")
     page = sign_in(make_user("unit_head", "BXDD")).get("/?quarter=2026-Q1").text
-    _top, needs_me = page.split("<h2>Cần bạn xử lý</h2>")
+    _top, needs_me = page.split("<h2>Cần đồng chí xử lý</h2>")
     needs_me, coordinates = needs_me.split("<h2>Đơn vị phối hợp thực hiện</h2>")
     assert "Hội nghị báo cáo viên" in needs_me  # VI.1.7, BXDD's own
     assert "Cung cấp thông tin chính thống" not in needs_me
     assert "Cung cấp thông tin chính thống" in coordinates  # VI.2.1, coordinated by BXDD
     assert "Hội nghị báo cáo viên" not in coordinates
     assert "Quán triệt Nghị quyết" not in page  # VI.4.1 belongs to the chi bộ
+
+
+def section(page: str, heading: str) -> str:
+    """The part of a page under one ``<h2>``, up to the next."""
+    return page.split(f"<h2>{heading}</h2>", 1)[1].split("<h2>", 1)[0]
+
+
+def refs_in(fragment: str) -> list[str]:
+    return re.findall(r'<td class="ref">([^<]+)</td>', fragment)
+
+
+def test_the_landing_page_shows_everything_still_owed_overdue_first(
+    app, sign_in, make_user, open_tasks, session
+):
+    """On 1 December, UBND still owes VI.2.1 of Q1 (260 days overdue) and its Q2 tasks, and
+    has reported and seen approved nothing: all of it is on the landing page, whatever its
+    quarter, the overdue first and the oldest first among them, with the days overdue."""
+    q1, q2 = open_tasks("2026-Q1"), open_tasks("2026-Q2")
+    q1("VI.2.1", "UBND"), q2("VI.2.1", "UBND")
+    set_clock(app, "2026-12-01T09:00")
+    page = sign_in(make_user("unit_head", "UBND")).get("/").text
+    needs_me = section(page, "Cần đồng chí xử lý")
+    assert refs_in(needs_me) == ["VI.2.1", "VI.2.7", "VI.2.1"]  # 15/03, 20/05, 15/06
+    assert "Quý I/2026" in needs_me and "quá hạn 260 ngày" in needs_me
+    assert "2026-Q1" not in needs_me
+    assert "Đơn vị của đồng chí còn 3 nhiệm vụ phải thực hiện." in page
+    assert "Trong đó 3 nhiệm vụ đã quá hạn." in page
+
+
+def test_completed_tasks_leave_the_landing_page_but_a_filter_finds_them(
+    app, sign_in, make_user, open_tasks, session
+):
+    """An approved task is no longer owed: gone from the landing page; asking for its quarter,
+    or for "đã hoàn thành đúng hạn", shows it among the completed."""
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    task.state, task.first_reported_at = "reviewed", task.due_at
+    session.add(task)
+    session.commit()
+    client = sign_in(make_user("unit_head", "UBND"))
+    assert "VI.2.1" not in refs_in(client.get("/").text)
+    for query in ("?quarter=2026-Q1", "?status=completed_on_time"):
+        page = client.get(f"/{query}").text
+        assert refs_in(section(page, "Đã hoàn thành")) == ["VI.2.1"], query
+        assert "Đã hoàn thành đúng hạn" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "refs"),
+    [
+        ("q=bao+cao+vien", ["VI.1.7"]),  # "Hội nghị báo cáo viên", typed without accents
+        ("q=B%C3%81O+C%C3%81O", ["VI.1.7"]),  # in capitals, with accents
+        ("q=VI.1.7", ["VI.1.7"]),
+        ("q=vien+bao", ["VI.1.7"]),  # the words in any order
+        ("q=khong+co+gi", []),
+        ("state=assigned", ["VI.1.7"]),
+        ("state=in_progress", []),
+        ("status=open_overdue", ["VI.1.7"]),  # due on 10 February
+        ("status=open_within_deadline", []),
+    ],
+)
+def test_a_unit_head_narrows_the_list(sign_in, make_user, open_tasks, query, refs):
+    open_tasks("2026-Q1")
+    page = sign_in(make_user("unit_head", "BXDD")).get(f"/?quarter=2026-Q1&{query}").text
+    assert refs_in(section(page, "Cần đồng chí xử lý")) == refs
+
+
+def test_a_filter_value_that_is_not_offered_is_left_out_and_said(sign_in, make_user, open_tasks):
+    open_tasks("2026-Q1")
+    response = sign_in(make_user("unit_head", "BXDD")).get("/?quarter=2031-Q9&state=lost")
+    assert response.status_code == 200
+    assert "Lựa chọn này không có trong danh sách nên đã được bỏ qua." in response.text
+    assert refs_in(section(response.text, "Cần đồng chí xử lý")) == ["VI.1.7"]
 
 
 def test_a_unit_head_cannot_open_another_units_task(sign_in, make_user, open_tasks):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from enum import StrEnum
 
 from sqlmodel import Session
 
@@ -16,9 +17,10 @@ from workflow.i18n import N_
 from workflow.organisations.models import Organisation
 from workflow.organisations.queries import find_unit
 from workflow.periods import Period
+from workflow.tasks.deadlines import DeadlineStatus
 from workflow.tasks.states import TaskEvent, TaskState
 
-FILTERS = ("quarter", "unit", "state", "overdue")
+FILTERS = ("quarter", "unit", "state", "overdue", "status", "q")
 BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 EVENT_FIELDS = ("event", "version", "comment", "links", "figures")
 REPORT_ONLY = ("links", "figures")
@@ -45,6 +47,13 @@ def task_filters(args: Mapping[str, str], session: Session, organisation: Organi
                 N_("overdue is true or false, not %(value)s."), value=args["overdue"]
             )
         filters["overdue"] = BOOLEANS[args["overdue"].lower()]
+    if args.get("status"):
+        filters["status"] = _choice(
+            args["status"],
+            DeadlineStatus,
+            N_("Unknown deadline status %(value)s; use one of: %(names)s."),
+        )
+    filters["search"] = args.get("q", "")
     return filters
 
 
@@ -81,7 +90,7 @@ def _refuse_unknown(given: Mapping, known: tuple[str, ...], message: str) -> Non
         raise InvalidInput(message, name=unknown[0], names=", ".join(known))
 
 
-def _choice(value: object, choices: type[TaskState] | type[TaskEvent], message: str):
+def _choice(value: object, choices: type[StrEnum], message: str):
     if isinstance(value, str) and value in set(choices):
         return choices(value)
     raise InvalidInput(message, value=str(value), names=", ".join(choices))

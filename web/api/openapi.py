@@ -322,6 +322,12 @@ PATHS = {
                 query("unit", STRING, "A unit code"),
                 query("state", STATE, "Only tasks in this state"),
                 query("overdue", {"type": "boolean"}, "true: only overdue; false: none overdue"),
+                query(
+                    "status",
+                    {"type": "string", "enum": [d.value for d in DeadlineStatus]},
+                    "Only tasks at this deadline status",
+                ),
+                query("q", STRING, "Words of the ref or title, accents optional"),
             ],
             "responses": {"200": ok("TaskList"), **refusals("BadRequest", "Unauthenticated")},
         }

@@ -1,4 +1,4 @@
-"""The forms of the task page; each carries a CSRF token (Flask-WTF).
+"""The forms of the task page, each with a CSRF token (Flask-WTF), and the filters of a list.
 
 They check the shape of what was sent (a version that is a number, files that are files);
 whether the input is complete and allowed is the engine's to say, in the same words for the
@@ -7,14 +7,18 @@ pages and the API.
 
 from __future__ import annotations
 
+from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import Field, IntegerField, TextAreaField
+from wtforms import Field, IntegerField, SearchField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
 from web.actions import TaskAction
 from web.storage import uploads
-from workflow.tasks.states import TaskEvent
+from workflow.periods import Quarter
+from workflow.tasks.deadlines import DeadlineStatus
+from workflow.tasks.states import TaskEvent, TaskState
 
 FIGURE_PREFIX = "figure-"
 
@@ -67,3 +71,49 @@ class CommentForm(FlaskForm):
 def action_form(event: TaskEvent) -> ActionForm:
     """The form that carries ``event``, read from the request."""
     return ReportForm() if event is TaskEvent.REPORT else ActionForm()
+
+
+class TaskFilterForm(FlaskForm):
+    """What a list of tasks is narrowed to, read from the query string: words of a ref or
+    title, a quarter, a state, a deadline status. No CSRF token: it changes nothing."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(default="", filters=[lambda text: (text or "").strip()])
+    quarter = SelectField(default="")
+    state = SelectField(default="")
+    status = SelectField(default="")
+
+    def __init__(self, quarters: list[Quarter], **kwargs) -> None:
+        super().__init__(formdata=request.args, **kwargs)
+        self.quarter.choices = [("", _l("Every quarter"))] + [
+            (str(quarter), _l("Quarter %(quarter)s", quarter=quarter.roman)) for quarter in quarters
+        ]
+        self.state.choices = [("", _l("Every state"))] + [
+            (state.value, _l(state.label)) for state in TaskState
+        ]
+        self.status.choices = [("", _l("Every deadline status"))] + [
+            (status.value, _l(status.label)) for status in DeadlineStatus
+        ]
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything was asked for; without it a list shows what is still owed."""
+        return any((self.q.data, self.quarter.data, self.state.data, self.status.data))
+
+    def filters(self) -> dict:
+        """The ``list_tasks`` filters asked for; a choice not offered is ignored (and the form
+        says so in its errors)."""
+        self.validate()
+        valid = {name: field.data for name, field in self._fields.items() if not field.errors}
+        filters: dict = {"search": valid.get("q") or ""}
+        if valid.get("quarter"):
+            filters["quarter"] = Quarter.parse(valid["quarter"])
+        if valid.get("state"):
+            filters["state"] = valid["state"]
+        if valid.get("status"):
+            filters["status"] = DeadlineStatus(valid["status"])
+        if not self.narrowed:
+            filters["completed"] = False
+        return filters

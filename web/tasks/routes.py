@@ -11,10 +11,9 @@ from web.clock import app_clock
 from web.database import db_session
 from web.errors import status_of
 from web.i18n import error_message
-from web.periods import requested_quarter
 from web.storage import evidence_store
 from web.tasks import bp
-from web.tasks.forms import CommentForm, action_form
+from web.tasks.forms import CommentForm, TaskFilterForm, action_form
 from workflow.accounts.roles import Role
 from workflow.errors import NotFound, WorkflowError
 from workflow.organisations.queries import organisation_of
@@ -22,7 +21,7 @@ from workflow.permissions import events_for
 from workflow.tasks.deadlines import DeadlineStatus
 from workflow.tasks.evidence import evidence_file
 from workflow.tasks.operations import comment_on_task
-from workflow.tasks.queries import list_tasks, task_detail
+from workflow.tasks.queries import list_tasks, task_detail, task_quarters
 from workflow.tasks.states import TaskEvent, TaskState
 
 HOME_OF = {Role.REVIEWER: "review.queue", Role.LEADER: "dashboard.accountability"}
@@ -32,15 +31,16 @@ NEEDS_ME = (TaskState.RETURNED, TaskState.ASSIGNED, TaskState.IN_PROGRESS)
 @bp.route("/")
 @login_required
 def my_work():
-    """The quarter's tasks: what needs me (overdue first), what waits on others, and the tasks
-    my unit only coordinates. A reviewer's work is the review queue, a leader's the
-    accountability page."""
+    """Everything my unit still owes, whatever its quarter, overdue first; what waits for the
+    reviewer; and the tasks my unit only coordinates. Narrowed by words, quarter, state or
+    deadline status, it shows completed tasks too. A reviewer's work is the review queue, a
+    leader's the accountability page."""
     user, session, clock = current_user.user, db_session(), app_clock()
     if user.role in HOME_OF:
         return redirect(url_for(HOME_OF[user.role]))
-    quarter = requested_quarter(request.args, clock.today())
-    now = clock.now()
-    rows = list_tasks(session, organisation_of(session, user), now, viewer=user, quarter=quarter)
+    organisation, now = organisation_of(session, user), clock.now()
+    form = TaskFilterForm(task_quarters(session, organisation))
+    rows = list_tasks(session, organisation, now, viewer=user, **form.filters())
     own = [r for r in rows if user.unit_id is None or r.unit_id == user.unit_id]
     needs_me = sorted(
         (r for r in own if r.state in NEEDS_ME),
@@ -48,10 +48,13 @@ def my_work():
     )
     return render_template(
         "tasks/my_work.html",
-        quarter=quarter,
+        form=form,
         needs_me=needs_me,
-        waiting=[r for r in own if r.state not in NEEDS_ME],
+        waiting=[r for r in own if r.state == TaskState.REPORTED],
+        completed=[r for r in own if r.state == TaskState.REVIEWED],
         coordinating=[r for r in rows if r not in own],
+        overdue=sum(r.deadline is DeadlineStatus.OPEN_OVERDUE for r in needs_me),
+        own_unit=user.unit_id,
         now=now,
     )
 

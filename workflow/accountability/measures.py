@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from sqlalchemy import and_, case, exists, func, not_, true
+from sqlalchemy import case, exists, func, true
 
 from workflow.i18n import N_
 from workflow.periods import Period, Quarter
 from workflow.tasks.deadlines import (
-    awaiting_review_clause,
+    DeadlineStatus,
     completed_clause,
     due_clause,
-    late_clause,
     not_yet_due_clause,
     on_time_clause,
     overdue_clause,
+    status_clause,
 )
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.states import TaskEvent
@@ -45,9 +46,9 @@ MEASURES: dict[str, Callable[[datetime], object]] = {
     "not_yet_due": not_yet_due_clause,
     "reported": lambda now: Task.first_reported_at.is_not(None),
     "on_time": lambda now: on_time_clause(),
-    "completed_on_time": lambda now: and_(completed_clause(), not_(late_clause())),
-    "completed_late": lambda now: and_(completed_clause(), late_clause()),
-    "awaiting_review": lambda now: awaiting_review_clause(),
+    "completed_on_time": partial(status_clause, DeadlineStatus.COMPLETED_ON_TIME),
+    "completed_late": partial(status_clause, DeadlineStatus.COMPLETED_LATE),
+    "awaiting_review": partial(status_clause, DeadlineStatus.AWAITING_REVIEW),
     "approved": lambda now: completed_clause(),
     "returned": lambda now: returned_clause(),
     "overdue": overdue_clause,

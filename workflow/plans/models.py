@@ -60,6 +60,9 @@ class Responsibility(SQLModel, table=True):
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     position: int = 0
     retired: bool = False  # no longer in the plan file; kept for its tasks' history
+    # ref and title folded (``collation.fold``): what a search without accents matches, the
+    # same on SQLite and PostgreSQL
+    search_text: str = Field(default="", sa_type=Text)
 
 
 # What a unit is to a responsibility, in the plan's words: chủ trì (the lead: the only one who

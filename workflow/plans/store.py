@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlmodel import Session, delete, select
 
 from workflow.clock import Clock
+from workflow.collation import fold
 from workflow.organisations.models import Organisation, Unit, UnitMembership
 from workflow.plans.models import (
     RESPONSIBILITY_ROLES,
@@ -181,6 +182,7 @@ def _responsibilities(
             },
             "position": position,
             "retired": False,
+            "search_text": fold(f"{item['ref']} {item['title']}"),
         }
         row = existing.get(item["ref"])
         if row is None:

@@ -148,3 +148,15 @@ def deadline_status(
     if is_overdue(state, due_at, now):
         return DeadlineStatus.OPEN_OVERDUE
     return DeadlineStatus.OPEN_WITHIN_DEADLINE
+
+
+def status_clause(status: DeadlineStatus, now: datetime):
+    """SQL: the task stands at ``status`` at ``now``, as ``deadline_status`` decides it."""
+    open_task = not_(done_clause())
+    return {
+        DeadlineStatus.COMPLETED_ON_TIME: and_(completed_clause(), not_(late_clause())),
+        DeadlineStatus.COMPLETED_LATE: and_(completed_clause(), late_clause()),
+        DeadlineStatus.AWAITING_REVIEW: awaiting_review_clause(),
+        DeadlineStatus.OPEN_OVERDUE: overdue_clause(now),
+        DeadlineStatus.OPEN_WITHIN_DEADLINE: and_(open_task, not_(passed(Task.due_at, now))),
+    }[status]

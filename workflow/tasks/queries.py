@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
+from workflow.collation import fold
 from workflow.errors import NotFound
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation, Unit
@@ -22,7 +23,13 @@ from workflow.plans.models import (
     Target,
     TargetResponsibility,
 )
-from workflow.tasks.deadlines import DeadlineStatus, deadline_status, overdue_clause
+from workflow.tasks.deadlines import (
+    DeadlineStatus,
+    completed_clause,
+    deadline_status,
+    overdue_clause,
+    status_clause,
+)
 from workflow.tasks.models import Comment, Report, ReportFile, TargetFigure, Task, TaskEventRecord
 
 
@@ -128,9 +135,13 @@ def list_tasks(
     unit: Unit | None = None,
     state: str | None = None,
     overdue: bool | None = None,
+    status: DeadlineStatus | None = None,
+    completed: bool | None = None,
+    search: str = "",
 ) -> list[TaskRow]:
     """Tasks of ``organisation`` matching the filters, as ``viewer`` may see them (all when
-    there is no viewer: the command line), in plan order."""
+    there is no viewer: the command line), in plan order. ``search`` finds tasks whose ref and
+    title hold each of its words, whatever their accents ("bao cao" finds "Báo cáo")."""
     query = task_rows_select().where(Plan.organisation_id == organisation.id)
     if viewer is not None:
         query = query.where(visible_tasks_clause(viewer))
@@ -142,11 +153,29 @@ def list_tasks(
         query = query.where(Task.state == state)
     if overdue is not None:
         query = query.where(overdue_clause(now) if overdue else ~overdue_clause(now))
+    if status is not None:
+        query = query.where(status_clause(status, now))
+    if completed is not None:
+        query = query.where(completed_clause() if completed else ~completed_clause())
+    for word in fold(search).split():
+        query = query.where(Responsibility.search_text.contains(word))
     query = query.order_by(*PLAN_ORDER)
     return [
         TaskRow.of(task, ref, title, unit_code, unit_name, now)
         for task, ref, title, unit_code, unit_name in session.exec(query)
     ]
+
+
+def task_quarters(session: Session, organisation: Organisation) -> list[Quarter]:
+    """The quarters that have tasks in ``organisation``, in order: what a list may be narrowed
+    to (never a quarter with nothing in it)."""
+    periods = session.exec(
+        select(Task.period)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.organisation_id == organisation.id)
+        .distinct()
+    )
+    return sorted(Quarter.parse(period) for period in periods)
 
 
 def task_history(session: Session, task: Task) -> list[tuple[TaskEventRecord, User | None]]:

@@ -1,11 +1,16 @@
 """The migrations build exactly the schema the models describe, on every backend."""
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
-from sqlmodel import SQLModel
+from sqlalchemy import create_engine, inspect, text
+from sqlmodel import Session, SQLModel
 
-from workflow.db.migrate import upgrade
+from tests.conftest import SMALL_PLAN
+from workflow.clock import Clock
+from workflow.db.migrate import alembic_config, upgrade
+from workflow.plans.checks import read_plan
+from workflow.plans.store import load_plan
 
 
 def test_migrated_schema_matches_the_models(db):
@@ -21,3 +26,22 @@ def test_upgrading_an_up_to_date_database_changes_nothing(db):
     upgrade(db)
     assert sorted(inspect(db).get_table_names()) == before
     assert "task" in before and "task_event" in before
+
+
+def test_responsibilities_loaded_before_search_existed_become_searchable(tmp_path):
+    """A database of an earlier release, with a plan in it, upgraded: every responsibility's
+    ref and title are folded for searching without accents."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'earlier.db'}")
+    upgrade(engine)
+    with Session(engine) as session:
+        load_plan(session, read_plan(SMALL_PLAN), Clock())
+        session.commit()
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    upgrade(engine)
+    with engine.connect() as connection:
+        found = dict(connection.execute(text("SELECT ref, search_text FROM responsibility")).all())
+    assert found["VI.2.7"] == "vi 2 7 thang cao diem dich vu cong"
+    engine.dispose()

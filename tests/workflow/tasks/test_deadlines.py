@@ -27,6 +27,7 @@ from workflow.tasks.deadlines import (
     not_yet_due_clause,
     on_time_clause,
     overdue_clause,
+    status_clause,
 )
 from workflow.tasks.models import Task
 from workflow.tasks.queries import list_tasks
@@ -80,7 +81,7 @@ CASES = {
     # name: (state, first reported, relative to the due time)
     "reported-before": ("reported", -TICK),
     "reported-at": ("reviewed", timedelta(0)),
-    "reported-after": ("reported", TICK),
+    "reported-after": ("reviewed", TICK),  # completed late
     "returned-on-time": ("returned", -timedelta(days=1)),
     "never-reported": ("in_progress", None),
     "not-started": ("assigned", None),
@@ -130,6 +131,13 @@ def test_sql_and_python_agree_on_every_case(session, cases, now):
         "not_yet_due": ids_where(session, not_yet_due_clause(now)),
     }
     assert sql == python
+    for status in DeadlineStatus:
+        in_python = {
+            i
+            for i, t in tasks.items()
+            if deadline_status(t.state, t.due_at, t.first_reported_at, now) is status
+        }
+        assert ids_where(session, status_clause(status, now)) == in_python, status
     on_time = {cases[name] for name in ("reported-before", "reported-at", "returned-on-time")}
     assert sql["on_time"] == on_time  # what DESIGN.md says, not only what Python says
     unreported = {cases["never-reported"], cases["not-started"]}

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from workflow.plans.importer.names import fold
+from workflow.collation import fold
 from workflow.plans.importer.outline import Paragraph
 from workflow.plans.importer.timing import parse_date
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from workflow.collation import fold
 
 # Abbreviations of bodies, on the folded (unaccented, lower-case) form of a name.
 _ABBREVIATIONS = {
@@ -47,13 +48,6 @@ UNIT_STARTS = (
     "thường trực", "trung tâm", "bộ phận", "tiểu ban", "hợp tác xã", "doanh nghiệp", "cơ quan",
     "đơn vị", "lãnh đạo", "người", "ông", "bà",
 )  # fmt: skip
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, đ as d, dashes and punctuation as spaces."""
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return " ".join(re.sub(r"[^a-z0-9/]+", " ", text).split())
 
 
 def name_key(name: str, place: str = "") -> str:

@@ -21,11 +21,12 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from workflow.collation import fold
 from workflow.i18n import N_
 from workflow.plans.importer import front_matter, vocabulary
 from workflow.plans.importer.documents import Document, DocumentUnreadable
 from workflow.plans.importer.draft import Doubt, Draft, Source
-from workflow.plans.importer.names import UNIT_STARTS, UnitBook, fold, split_names
+from workflow.plans.importer.names import UNIT_STARTS, UnitBook, split_names
 from workflow.plans.importer.outline import Node, Paragraph, outline, paragraphs
 from workflow.plans.importer.timing import (
     QUARTER,
