@@ -20,6 +20,7 @@ DEFAULTS = {
     "BASE_URL": "http://127.0.0.1:5000",
     "UPLOAD_DIR": None,
     "MAX_UPLOAD_MB": 20,
+    "REVIEW_PAGE_SIZE": 10,  # reports per page of the review queue
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

@@ -12,14 +12,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from flask_babel import gettext
+from flask_login import current_user
+
 from web.clock import app_clock
 from web.database import db_session, rollback
 from web.storage import evidence_store
 from workflow.accounts.models import User
 from workflow.errors import WorkflowError
+from workflow.i18n import N_
 from workflow.tasks.evidence import Upload
 from workflow.tasks.models import Task
 from workflow.tasks.operations import COMMENTED_ACTIONS, submit_report
+from workflow.tasks.review import task_name
 from workflow.tasks.states import TaskEvent
 
 Result = TypeVar("Result")
@@ -66,3 +71,19 @@ def act_on_task(user: User, task_id: int, action: TaskAction) -> Task:
         return db_session().get(Task, report.task_id)
     service = COMMENTED_ACTIONS[action.event]
     return perform(service, user, task_id, action.version, action.comment, now=now)
+
+
+# What a person is told once an action went through, in the words an office uses.
+CONFIRMATIONS = {
+    TaskEvent.START: N_("You have started the task."),
+    TaskEvent.REPORT: N_("Your report was sent; Ban Xây dựng Đảng will review it."),
+    TaskEvent.APPROVE: N_("The report of %(ref)s (%(unit)s) is approved."),
+    TaskEvent.RETURN: N_("The report of %(ref)s (%(unit)s) is returned for more work."),
+    TaskEvent.REOPEN: N_("The task is open again."),
+}
+
+
+def confirmation(event: TaskEvent, task_id: int) -> str:
+    """The confirmation of ``event``, naming the task (ref and unit) where it helps."""
+    ref, unit = task_name(db_session(), current_user.user, task_id)
+    return gettext(CONFIRMATIONS[event], ref=ref or task_id, unit=unit or "")

@@ -128,7 +128,7 @@ def test_the_queue_is_in_vietnamese_by_default(sign_in, make_user, report):
     report("VI.2.1", "UBND")
     page = sign_in(make_user("reviewer")).get("/review/").text
     assert '<html lang="vi">' in page
-    for words in ("Duyệt báo cáo", ">Duyệt</button>", ">Trả lại</button>", "Lý do", "Hạn"):
+    for words in ("Duyệt báo cáo", " Duyệt</button>", " Trả lại</button>", "Lý do trả lại", "Hạn"):
         assert words in page
 
 
@@ -253,7 +253,7 @@ def test_a_return_with_a_reason_sends_the_task_back_and_out_of_the_queue(
     assert response.status_code == 303 and response.headers["Location"].startswith("/review/")
     page = client.get("/review/").text
     assert f'id="task-{task.id}"' not in page and f'id="task-{other.id}"' in page
-    assert "Đã thực hiện: Trả lại." in page
+    assert "Đã trả lại báo cáo nhiệm vụ VI.2.1 (Ủy ban nhân dân Phường) để đơn vị bổ sung." in page
     assert fresh(session, task).state == "returned"
 
 
@@ -365,3 +365,77 @@ def test_an_admin_may_not_approve_in_bulk(session, sign_in, make_user, report):
     )
     assert response.status_code == 403
     assert fresh(session, task).state == "reported"
+
+
+# Working through a long queue
+
+
+def test_after_a_decision_the_reviewer_is_back_at_the_next_report(sign_in, make_user, report):
+    """Approving the first of three reports brings the queue back at the second, not at the
+    top of the page; deciding the last brings it back at the one before."""
+    first, second, third = (
+        report("VI.2.1", "UBND"),
+        report("VI.4.1", "CB1"),
+        report("VI.4.1", "CB2"),
+    )
+    client = sign_in(make_user("reviewer"))
+    page = client.get("/review/").text
+    assert page.index(f'id="task-{first.id}"') < page.index(f'id="task-{second.id}"')
+    response = decide(client, first, "approve", following=str(second.id))
+    assert response.headers["Location"].endswith(f"/review/#task-{second.id}")
+    page = client.get("/review/").text
+    assert f'name="following" value="{third.id}"' in page  # on the second's forms
+    assert "Đã duyệt báo cáo nhiệm vụ VI.2.1 (Ủy ban nhân dân Phường)." in page
+
+
+def test_a_refused_decision_names_the_task_at_the_top_and_on_its_card(
+    session, sign_in, make_user, report
+):
+    task = report("VI.4.1", "CB1")
+    client = sign_in(make_user("reviewer"))
+    response = decide(client, task, "approve", version=task.version - 1)
+    assert response.status_code == 409
+    message = f"VI.4.1 (Chi bộ Khu dân cư số 1): {STALE}"
+    assert response.text.count(message) == 2  # the flash, and the card itself
+    card = response.text.split(f'id="task-{task.id}"', 1)[1]
+    assert card.index(message) < card.index("</article>")
+
+
+def test_the_queue_comes_in_pages_that_keep_the_filters(app, sign_in, make_user, report):
+    """Two reports a page: three reports make two pages, the oldest first; a page number past
+    the end shows the last page, and one that is not a number the first."""
+    app.config["REVIEW_PAGE_SIZE"] = 2
+    tasks = [report("VI.2.1", "UBND"), report("VI.4.1", "CB1"), report("VI.4.1", "CB2")]
+    client = sign_in(make_user("reviewer"))
+    shown = lambda page: [t.id for t in tasks if f'id="task-{t.id}"' in page]  # noqa: E731
+    first = client.get("/review/?quarter=2026-Q1").text
+    assert shown(first) == [tasks[0].id, tasks[1].id]
+    assert "Báo cáo chờ duyệt: 3, báo cáo gửi sớm nhất ở trên cùng. Trang 1/2." in first
+    assert 'href="/review/?quarter=2026-Q1&amp;page=2"' in first
+    assert shown(client.get("/review/?quarter=2026-Q1&page=2").text) == [tasks[2].id]
+    assert shown(client.get("/review/?page=99").text) == [tasks[2].id]
+    assert shown(client.get("/review/?page=hai").text) == [tasks[0].id, tasks[1].id]
+
+
+def test_every_report_of_the_page_is_approved_with_one_button(
+    app, session, sign_in, make_user, report
+):
+    """ "Duyệt cả 2 báo cáo trên trang này" approves the page's two reports, not the third."""
+    app.config["REVIEW_PAGE_SIZE"] = 2
+    tasks = [report("VI.2.1", "UBND"), report("VI.4.1", "CB1"), report("VI.4.1", "CB2")]
+    client = sign_in(make_user("reviewer"))
+    page = client.get("/review/").text
+    assert "Duyệt cả 2 báo cáo trên trang này" in page
+    every = re.findall(r'name="every" value="([^"]+)"', page)
+    response = client.post(
+        "/review/approve", data={"csrf_token": csrf(page), "every": every, "everything": "1"}
+    )
+    assert response.status_code == 303
+    assert [fresh(session, t).state for t in tasks] == ["reviewed", "reviewed", "reported"]
+
+
+@pytest.mark.parametrize(("words", "refs"), [("quan triet", ["VI.4.1"]), ("THÔNG TIN", ["VI.2.1"])])
+def test_the_queue_is_searched_without_accents(sign_in, make_user, report, words, refs):
+    report("VI.2.1", "UBND"), report("VI.4.1", "CB1")
+    page = sign_in(make_user("reviewer")).get("/review/", query_string={"q": words}).text
+    assert re.findall(r'<h2><a href="/tasks/\d+">([^.]+\.\d+\.\d+)\.', page) == refs

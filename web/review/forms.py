@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import Field, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 
 class DecisionForm(FlaskForm):
@@ -12,6 +12,7 @@ class DecisionForm(FlaskForm):
 
     version = IntegerField(validators=[InputRequired()])
     comment = TextAreaField(default="")
+    following = IntegerField(validators=[Optional()])  # the next report on the page
 
 
 class TickedTasksField(Field):
@@ -30,5 +31,9 @@ class TickedTasksField(Field):
 
 
 class BulkApproveForm(FlaskForm):
+    """The ticked reports, or with ``everything`` every approvable report of the page."""
+
     task = TickedTasksField()
+    every = TickedTasksField()
+    everything = SubmitField()
     comment = StringField(default="")

@@ -6,11 +6,11 @@ the refused action was rolled back before the queue is read again (``web.actions
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from web.actions import TaskAction, act_on_task, perform
+from web.actions import TaskAction, act_on_task, confirmation, perform
 from web.clock import app_clock
 from web.database import db_session
 from web.errors import status_of
@@ -19,10 +19,16 @@ from web.periods import parse_quarter
 from web.review import bp
 from web.review.forms import BulkApproveForm, DecisionForm
 from workflow.errors import WorkflowError
-from workflow.tasks.review import approve_reports, queue_choices, review_queue
+from workflow.tasks.review import (
+    approve_reports,
+    queue_choices,
+    queue_size,
+    review_queue,
+    task_name,
+)
 from workflow.tasks.states import TaskEvent
 
-FILTERS = ("quarter", "unit", "section")
+FILTERS = ("quarter", "unit", "section", "q", "page")
 DECISIONS = (TaskEvent.APPROVE, TaskEvent.RETURN)
 
 
@@ -48,11 +54,17 @@ def decide(task_id: int, event: str):
             current_user.user, task_id, TaskAction(event, form.version.data, form.comment.data)
         )
     except WorkflowError as error:
-        flash(error_message(error), "error")
-        typed = {task_id: form.comment.data}
-        return _render_queue(typed=typed, status=status_of(error, form=True))
-    flash(gettext("Done: %(event)s.", event=gettext(event.label)), "success")
-    return redirect(url_for("review.queue", **_filters()), 303)
+        message = _naming_the_task(task_id, error_message(error))
+        flash(message, "error")
+        return _render_queue(
+            typed={task_id: form.comment.data},
+            refused={task_id: message},
+            status=status_of(error, form=True),
+        )
+    flash(confirmation(event, task_id), "success")
+    # Back where the reviewer was: at the report after the one decided.
+    anchor = f"task-{form.following.data}" if form.following.data else None
+    return redirect(url_for("review.queue", **_filters(), _anchor=anchor), 303)
 
 
 @bp.route("/approve", methods=["POST"])
@@ -62,11 +74,12 @@ def approve_selected():
     form = BulkApproveForm()
     if not form.validate():
         abort(400)
+    chosen = form.every.data if form.everything.data else form.task.data
     try:
         approved = perform(
             approve_reports,
             current_user.user,
-            form.task.data,
+            chosen,
             form.comment.data,
             now=app_clock().now(),
         )
@@ -86,25 +99,53 @@ def _filters() -> dict[str, str]:
     return {name: request.args[name] for name in FILTERS if request.args.get(name)}
 
 
-def _render_queue(typed=None, selected=frozenset(), bulk_comment: str = "", status: int = 200):
+def _naming_the_task(task_id: int, message: str) -> str:
+    ref, unit = task_name(db_session(), current_user.user, task_id)
+    return (
+        gettext("%(ref)s (%(unit)s): %(message)s", ref=ref, unit=unit, message=message)
+        if ref
+        else message
+    )
+
+
+def _page_number(text: str | None) -> int:
+    """The page asked for; anything that is not a page number is the first page."""
+    return int(text) if text and text.isascii() and text.isdigit() and 0 < int(text) < 10**6 else 1
+
+
+def _render_queue(
+    typed=None,
+    refused=None,
+    selected=frozenset(),
+    bulk_comment: str = "",
+    status: int = 200,
+):
     user, session, now = current_user.user, db_session(), app_clock().now()
     filters = _filters()
+    narrowed = {
+        "quarter": parse_quarter(filters["quarter"]) if "quarter" in filters else None,
+        "unit_code": filters.get("unit"),
+        "section": filters.get("section"),
+        "search": filters.get("q", ""),
+    }
+    total, per_page = queue_size(session, user, **narrowed), current_app.config["REVIEW_PAGE_SIZE"]
+    pages = max(1, -(-total // per_page))
+    page = min(_page_number(filters.get("page")), pages)
     items = review_queue(
-        session,
-        user,
-        now,
-        quarter=parse_quarter(filters["quarter"]) if "quarter" in filters else None,
-        unit_code=filters.get("unit"),
-        section=filters.get("section"),
+        session, user, now, **narrowed, offset=(page - 1) * per_page, limit=per_page
     )
     return render_template(
         "review/queue.html",
         items=items,
+        total=total,
+        page=page,
+        pages=pages,
         choices=queue_choices(session, user),
         filters=filters,
         typed=typed or {},
+        refused=refused or {},
         selected=selected,
         bulk_comment=bulk_comment,
-        may_approve=any(TaskEvent.APPROVE in item.actions for item in items),
+        approvable=[item for item in items if TaskEvent.APPROVE in item.actions],
         now=now,
     ), status

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from web.actions import act_on_task, perform
+from web.actions import act_on_task, confirmation, perform
 from web.clock import app_clock
 from web.database import db_session
 from web.errors import status_of
@@ -84,7 +83,7 @@ def act(task_id: int, event: str):
     except WorkflowError as error:
         flash(error_message(error), "error")
         return _render_task(task_id, typed=request.form, status=status_of(error, form=True))
-    flash(gettext("Done: %(event)s.", event=gettext(event.label)), "success")
+    flash(confirmation(event, task_id), "success")
     return redirect(url_for("tasks.task_page", task_id=task_id), 303)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -100,6 +100,12 @@ class TaskRow:
         }
 
 
+def words_clause(search: str):
+    """SQL: the task's ref and title hold every word of ``search``, in any order, accents and
+    case aside (both sides folded: ``Responsibility.search_text``)."""
+    return and_(true(), *(Responsibility.search_text.contains(w) for w in fold(search).split()))
+
+
 def task_rows_select():
     """Tasks with what a list shows of them (``TaskRow.of``); join ``Plan`` included."""
     return (
@@ -157,9 +163,7 @@ def list_tasks(
         query = query.where(status_clause(status, now))
     if completed is not None:
         query = query.where(completed_clause() if completed else ~completed_clause())
-    for word in fold(search).split():
-        query = query.where(Responsibility.search_text.contains(word))
-    query = query.order_by(*PLAN_ORDER)
+    query = query.where(words_clause(search)).order_by(*PLAN_ORDER)
     return [
         TaskRow.of(task, ref, title, unit_code, unit_name, now)
         for task, ref, title, unit_code, unit_name in session.exec(query)

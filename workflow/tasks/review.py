@@ -27,7 +27,7 @@ from workflow.permissions import (
 from workflow.plans.models import Plan, Responsibility, Section, Target
 from workflow.tasks.models import Report, ReportFile, TargetFigure, Task, TaskEventRecord
 from workflow.tasks.operations import approve_report
-from workflow.tasks.queries import TaskRow, latest_report_id
+from workflow.tasks.queries import TaskRow, latest_report_id, words_clause
 from workflow.tasks.states import TaskEvent, TaskState
 
 
@@ -91,13 +91,20 @@ def review_queue(
     quarter: Quarter | None = None,
     unit_code: str | None = None,
     section: str | None = None,
+    search: str = "",
+    *,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[QueueItem]:
-    """Every reported task ``user`` may review or oversee, oldest latest report first.
+    """Every reported task ``user`` may review or oversee, oldest latest report first; from
+    ``offset``, at most ``limit`` of them (a page of the queue).
 
     ``section`` is a section ref and keeps its subsections too: ``VI`` keeps ``VI.2``.
+    ``search`` holds words of the ref or title, accents optional.
     """
     require(user, Access.REVIEW_QUEUE)
-    rows = session.exec(_tasks_query(user, quarter, unit_code, section)).all()
+    query = _tasks_query(user, quarter, unit_code, section, search)
+    rows = session.exec(query.offset(offset).limit(limit)).all()
     items = [_queue_item(user, now, *row) for row in rows]
     reports = {item.report.id: item for item in items if item.report is not None}
     if reports:
@@ -119,6 +126,20 @@ def review_queue(
         for task_id, last_return in _last_returns(session, list(by_task)).items():
             by_task[task_id].last_return = last_return
     return items
+
+
+def queue_size(
+    session: Session,
+    user: User,
+    quarter: Quarter | None = None,
+    unit_code: str | None = None,
+    section: str | None = None,
+    search: str = "",
+) -> int:
+    """How many reports the queue holds with these filters, all pages together."""
+    require(user, Access.REVIEW_QUEUE)
+    waiting = _tasks_query(user, quarter, unit_code, section, search).subquery()
+    return session.exec(select(func.count()).select_from(waiting)).one()
 
 
 def queue_choices(session: Session, user: User) -> QueueChoices:
@@ -179,12 +200,18 @@ def approve_reports(
             savepoint.rollback()
             for task in approved:
                 session.expire(task)
-            raise SelectionRefused(error, task_id, *_task_name(session, user, task_id)) from error
+            raise SelectionRefused(error, task_id, *task_name(session, user, task_id)) from error
     savepoint.commit()
     return approved
 
 
-def _tasks_query(user: User, quarter: Quarter | None, unit_code: str | None, section: str | None):
+def _tasks_query(
+    user: User,
+    quarter: Quarter | None,
+    unit_code: str | None,
+    section: str | None,
+    search: str = "",
+):
     """Reported tasks with their responsibility, unit, latest report and its author."""
     latest_report = latest_report_id()
     query = (
@@ -218,6 +245,7 @@ def _tasks_query(user: User, quarter: Quarter | None, unit_code: str | None, sec
                 Responsibility.section_ref.startswith(f"{section}.", autoescape=True),
             )
         )
+    query = query.where(words_clause(search))
     # Rows are re-read even if the session holds them: a refused bulk approval rolls back.
     return query.order_by(
         func.coalesce(Report.submitted_at, Task.updated_at), Task.id
@@ -266,8 +294,8 @@ def _last_returns(session: Session, task_ids: list[int]) -> dict[int, LastReturn
     }
 
 
-def _task_name(session: Session, user: User, task_id: int) -> tuple[str | None, str | None]:
-    """A refused task's ref and unit, if ``user`` may know them."""
+def task_name(session: Session, user: User, task_id: int) -> tuple[str | None, str | None]:
+    """A task's ref and unit, if ``user`` may know them: how a refusal names the task."""
     name = session.exec(
         select(Responsibility.ref, Unit.name)
         .select_from(Task)
