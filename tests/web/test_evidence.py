@@ -1,13 +1,14 @@
 """Reports with evidence files and target figures, and comments from coordinating units."""
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import PASSWORD, PDF, csrf, real_now
+from tests.conftest import PASSWORD, PDF, csrf, real_now, sign_in_on
 from workflow.tasks.operations import start_task
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -178,3 +179,88 @@ def test_a_coordinating_unit_comments_and_the_comment_is_text(
     assert "Đề nghị bổ sung &lt;b&gt;ảnh&lt;/b&gt; hội nghị" in page
     empty = client.post(f"/tasks/{task.id}/comments", data={"csrf_token": csrf(page), "text": " "})
     assert empty.status_code == 422 and "Hãy viết nội dung ý kiến." in empty.text
+
+
+# Files never lost to a refusal, nor to a return
+
+
+def held_values(page: str) -> list[str]:
+    return re.findall(r'name="keep" value="([^"]+)" checked', page)
+
+
+def test_files_chosen_before_a_refused_link_are_kept_for_the_next_try(started, session):
+    """A link that is not one refuses the report; the chosen file is listed, ticked, on the
+    page that says so, and the next try (link fixed, nothing chosen again) carries it."""
+    task, client = started
+    refused = report(client, task, [("Biên bản.pdf", PDF)], links="not a link")
+    assert refused.status_code == 422
+    kept = held_values(refused.text)
+    assert [value.split(":")[0] for value in kept] == ["held"]
+    assert "Biên bản.pdf" in refused.text
+    again = report(client, task, links="https://phuong.vn/tin-bai", keep=kept)
+    assert again.status_code == 303
+    page = client.get(f"/tasks/{task.id}").text
+    assert page.count("Biên bản.pdf") == 1
+    link = page.split('href="/files/')[1].split('"')[0]
+    download = client.get(f"/files/{link}")
+    assert download.data == PDF
+    download.close()
+
+
+def test_another_persons_held_file_cannot_be_attached(started, open_tasks, make_user, app):
+    task, client = started
+    kept = held_values(report(client, task, [("Biên bản.pdf", PDF)], links="x").text)
+    assert kept
+    other_task = open_tasks("2026-Q1")("VI.4.1", "CB1")
+    stranger = app.test_client()
+    sign_in_on(stranger, make_user("unit_head", "CB1"))
+    page = stranger.get(f"/tasks/{other_task.id}").text
+    start = stranger.post(
+        f"/tasks/{other_task.id}/start",
+        data={"csrf_token": csrf(page), "version": str(other_task.version)},
+    )
+    assert start.status_code == 303
+    other_task.version += 1
+    assert report(stranger, other_task, keep=kept).status_code == 303
+    assert "Biên bản.pdf" not in stranger.get(f"/tasks/{other_task.id}").text
+
+
+def test_a_returned_task_shows_the_reason_first_and_its_report_ready_to_send_again(
+    started, session, make_user, app
+):
+    """The reviewer returns the report; the head sees the reason at the top, the form filled
+    with the report (text, links, file ticked) and only "Báo cáo" to press; sending it again
+    without choosing anything carries the same file."""
+    task, head = started
+    sent = report(
+        head, task, [("Ảnh hội nghị.png", PNG)], text="Đã đăng 12 tin", links="https://a.vn/1"
+    )
+    assert sent.status_code == 303
+    session.refresh(task)
+    session.commit()
+    reviewer = app.test_client()
+    sign_in_on(reviewer, make_user("reviewer"))
+    page = reviewer.get(f"/tasks/{task.id}").text
+    returned = reviewer.post(
+        f"/tasks/{task.id}/return",
+        data={"csrf_token": csrf(page), "version": str(task.version), "comment": "Thiếu số liệu"},
+    )
+    assert returned.status_code == 303
+    page = head.get(f"/tasks/{task.id}").text
+    assert page.index("Báo cáo bị trả lại, yêu cầu bổ sung") < page.index("<h1>")
+    assert "Thiếu số liệu" in page.split("<h1>")[0]
+    assert ">Đã đăng 12 tin</textarea>" in page and ">https://a.vn/1</textarea>" in page
+    kept = held_values(page)
+    assert len(kept) == 1 and kept[0].startswith("file:")
+    assert f'action="/tasks/{task.id}/start"' not in page
+    session.refresh(task)
+    session.commit()
+    again = report(head, task, text="Đã đăng 12 tin, bổ sung số liệu", keep=kept)
+    assert again.status_code == 303
+    page = head.get(f"/tasks/{task.id}").text
+    assert page.count("Ảnh hội nghị.png") == 2  # the first report's, and the new one's copy
+
+
+def test_a_file_of_another_task_cannot_be_kept(started, open_tasks, session):
+    task, client = started
+    assert report(client, task, keep=["file:999999"]).status_code == 404

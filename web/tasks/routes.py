@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
@@ -13,6 +15,12 @@ from web.i18n import error_message
 from web.storage import evidence_store
 from web.tasks import bp
 from web.tasks.forms import CommentForm, TaskFilterForm, action_form
+from web.tasks.kept_files import (
+    held_names,
+    hold_after_refusal,
+    kept_uploads,
+    release_held,
+)
 from workflow.accounts.roles import Role
 from workflow.errors import NotFound, WorkflowError
 from workflow.organisations.queries import organisation_of
@@ -73,16 +81,22 @@ def act(task_id: int, event: str):
         event = TaskEvent(event)
     except ValueError:
         abort(400)
-    form = action_form(event)
+    form, user = action_form(event), current_user.user
     if not form.validate():
         abort(400)
+    action = form.action(event)
+    kept = request.form.getlist("keep") if event is TaskEvent.REPORT else []
     try:
-        act_on_task(current_user.user, task_id, form.action(event))
+        chosen = action.files
+        action = replace(action, files=chosen + kept_uploads(user, task_id, kept))
+        act_on_task(user, task_id, action)
     except NotFound:
         raise
     except WorkflowError as error:
         flash(error_message(error), "error")
-        return _render_task(task_id, typed=request.form, status=status_of(error, form=True))
+        typed = request.form.to_dict() | {"keep": hold_after_refusal(user, kept, chosen)}
+        return _render_task(task_id, typed=typed, status=status_of(error, form=True))
+    release_held(user, kept)
     flash(confirmation(event, task_id), "success")
     return redirect(url_for("tasks.task_page", task_id=task_id), 303)
 
@@ -119,14 +133,46 @@ def download(file_id: int):
 
 
 def _render_task(task_id: int, typed=None, status: int = 200):
-    """The task page; a task the user may not see is not found (``task_detail`` says so)."""
+    """The task page; a task the user may not see is not found (``task_detail`` says so).
+
+    A returned task offers only reporting again (starting it again would change nothing), its
+    form filled with the returned report: text, links, and files kept unless unticked."""
     user = current_user.user
     detail = task_detail(db_session(), user, task_id)
     events = events_for(user, detail.task.state, detail.task.unit_id)
+    returned = detail.task.state == TaskState.RETURNED
+    if returned:
+        events = [event for event in events if event is not TaskEvent.START]
+    typed = dict(typed or {})
+    if returned and not typed and detail.reports:
+        last = detail.reports[-1]
+        typed = {
+            "text": last.text,
+            "links": "\n".join(last.links),
+            "keep": [f"file:{file.id}" for file in detail.files.get(last.id, [])],
+        }
+    kept = typed.get("keep", [])
     return render_template(
         "tasks/task.html",
         detail=detail,
         events=events,
         now=app_clock().now(),
-        typed=typed or {},
+        typed=typed,
+        kept=kept,
+        kept_names=_kept_names(detail, user, kept),
+        last_return=_last_return(detail) if returned else None,
     ), status
+
+
+def _last_return(detail):
+    """The reviewer's latest return of the task, with who returned it."""
+    returns = [(event, actor) for event, actor in detail.history if event.event == TaskEvent.RETURN]
+    return returns[-1] if returns else None
+
+
+def _kept_names(detail, user, kept: list[str]) -> dict[str, str]:
+    """What each kept file is called: the earlier reports' files and the held ones."""
+    earlier = {
+        f"file:{file.id}": file.filename for files in detail.files.values() for file in files
+    }
+    return {value: earlier[value] for value in kept if value in earlier} | held_names(user, kept)

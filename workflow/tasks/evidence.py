@@ -7,17 +7,21 @@ the stored name is random, so no upload can choose where it lands."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import re
+import secrets
 import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from workflow.accounts.models import User
-from workflow.errors import InvalidInput, NotFound, TooLarge
+from workflow.errors import InvalidInput, NotFound, TooLarge, WorkflowError
 from workflow.i18n import N_
 from workflow.tasks.models import Report, ReportFile
 from workflow.tasks.queries import visible_task
@@ -84,7 +88,9 @@ class EvidenceStore:
             raise
         return written
 
-    def _keep_one(self, session: Session, report: Report, upload: Upload) -> Path:
+    def _write_checked(self, upload: Upload, path: Path) -> tuple[str, str, int, str]:
+        """Write ``upload`` at ``path`` if it is evidence this store accepts (kind, size and
+        content); returns its name, extension, size and digest. Nothing stays on refusal."""
         name = display_name(upload.filename)
         extension = Path(name).suffix.lower()
         if extension not in ALLOWED:
@@ -95,14 +101,19 @@ class EvidenceStore:
                 ),
                 name=name,
             )
-        stored = f"{uuid.uuid4().hex}{extension}"
-        path = self.folder / stored
         try:
             size, digest = _copy(upload.stream, path, name, self.max_bytes)
             _check_content(path, extension, name)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
+        return name, extension, size, digest
+
+    def _keep_one(self, session: Session, report: Report, upload: Upload) -> Path:
+        extension = Path(display_name(upload.filename)).suffix.lower()
+        stored = f"{uuid.uuid4().hex}{extension}"
+        path = self.folder / stored
+        name, extension, size, digest = self._write_checked(upload, path)
         session.add(
             ReportFile(
                 report_id=report.id,
@@ -118,6 +129,59 @@ class EvidenceStore:
     def path_of(self, record: ReportFile) -> Path:
         return self.folder / record.stored_name
 
+    # Files held for a person between a refused report and the next try: chosen once, never
+    # lost to a refusal. Each person's own folder; a token names one file.
+
+    def hold(self, owner_id: int, uploads: list[Upload]) -> list[tuple[str, str]]:
+        """Keep ``uploads`` aside for ``owner_id``; returns (token, file name) for each."""
+        folder = self._held_folder(owner_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        held = []
+        for upload in uploads:
+            token = secrets.token_hex(16)
+            upload.stream.seek(0)
+            try:
+                name, *_rest = self._write_checked(upload, folder / token)
+            except WorkflowError:
+                continue  # a file refused for itself would be refused again: not held
+            (folder / f"{token}.name").write_text(name, encoding="utf-8")
+            held.append((token, name))
+        if not held:  # leave no empty folders behind
+            for empty in (folder, folder.parent):
+                with contextlib.suppress(OSError):
+                    empty.rmdir()
+        return held
+
+    def held_names(self, owner_id: int, tokens: list[str]) -> dict[str, str]:
+        """The names of the files ``owner_id`` holds under ``tokens``, by token; another
+        person's tokens, or made-up ones, find nothing."""
+        folder = self._held_folder(owner_id)
+        return {
+            token: (folder / f"{token}.name").read_text(encoding="utf-8")
+            for token in tokens
+            if HELD_TOKEN.fullmatch(token) and (folder / f"{token}.name").is_file()
+        }
+
+    def held(self, owner_id: int, tokens: list[str]) -> list[Upload]:
+        """The files ``owner_id`` holds under ``tokens``, as uploads."""
+        folder = self._held_folder(owner_id)
+        return [
+            Upload(name, io.BytesIO((folder / token).read_bytes()))
+            for token, name in self.held_names(owner_id, tokens).items()
+        ]
+
+    def release(self, owner_id: int, tokens: list[str]) -> None:
+        """Forget held files once a report carried them (or they were let go)."""
+        folder = self._held_folder(owner_id)
+        for token in filter(HELD_TOKEN.fullmatch, tokens):
+            remove([folder / token, folder / f"{token}.name"])
+
+    def _held_folder(self, owner_id: int) -> Path:
+        return self.folder / "held" / str(int(owner_id))
+
+
+HELD_TOKEN = re.compile(r"[0-9a-f]{32}")
+
 
 def remove(paths: list[Path]) -> None:
     for path in paths:
@@ -132,6 +196,26 @@ def evidence_file(session: Session, user: User, file_id: int) -> ReportFile:
     report = session.get(Report, record.report_id)
     visible_task(session, user, report.task_id)
     return record
+
+
+def earlier_evidence(
+    session: Session, user: User, task_id: int, file_ids: list[int]
+) -> list[ReportFile]:
+    """Files of the task's earlier reports that a new report keeps (a returned task reported
+    again); ``NotFound`` for a file of any other task, so ids reveal nothing."""
+    visible_task(session, user, task_id)
+    wanted = set(file_ids)
+    if not wanted:
+        return []
+    records = session.exec(
+        select(ReportFile)
+        .join(Report, Report.id == ReportFile.report_id)
+        .where(ReportFile.id.in_(wanted), Report.task_id == task_id)
+        .order_by(ReportFile.id)
+    ).all()
+    if len(records) != len(wanted):
+        raise NotFound()
+    return list(records)
 
 
 def _copy(stream: BinaryIO, path: Path, name: str, max_bytes: int) -> tuple[int, str]:
