@@ -55,7 +55,7 @@ def sign_out(page: Page, language: str) -> None:
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_report_return_report_again_and_approve(page: Page, live_server, screenshot, language):
     words = WORDS[language]
-    approved_by_ubnd = page.locator('#unit-UBND a[href*="measure=approved"]')
+    approved_by_ubnd = page.locator('#unit-UBND a[href*="measure=completed_on_time"]')
     sign_in(page, live_server, "lanhdao", language)
     page.goto(f"{live_server}/accountability")
     expect(page.locator("#unit-UBND")).to_contain_text("0")
