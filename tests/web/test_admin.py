@@ -228,10 +228,10 @@ def test_an_admin_cannot_disable_themselves(admin_client, session):
     page = f"/admin/users/{me.id}"
     response = post_form(admin_client, page, f"{page}/disable")
     assert response.status_code == 422
-    assert "Bạn không thể vô hiệu hóa tài khoản của chính mình" in response.text
+    assert "Đồng chí không thể vô hiệu hóa tài khoản của chính mình" in response.text
     response = post_form(admin_client, page, f"{page}/role", role="reviewer", unit="")
     assert response.status_code == 422
-    assert "Bạn không thể tự bỏ vai trò quản trị" in response.text
+    assert "Đồng chí không thể tự bỏ vai trò quản trị" in response.text
     session.refresh(me)
     assert (me.active, me.role) == (True, "admin")
 
@@ -372,7 +372,7 @@ def test_an_admin_cannot_load_another_wards_plan(admin_client, session):
     response = upload(admin_client, SMALL_TEXT.replace("DU-TEST", "DU-KHAC"), "khac.yaml")
     assert response.status_code == 422
     assert (
-        "Kế hoạch này thuộc tổ chức DU-KHAC, không phải tổ chức của bạn (DU-TEST): chưa nạp."
+        "Kế hoạch này thuộc tổ chức DU-KHAC, không phải tổ chức của đồng chí (DU-TEST): chưa nạp."
         in response.text
     )
     shipped = post_form(admin_client, "/admin/plans", "/admin/plans/shipped/viet-hung-2026-nq57")

@@ -1,6 +1,7 @@
 """Vietnamese first: every message in the code has a translation, and the shipped catalogue is
 the compiled form of the one under review."""
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -85,3 +86,15 @@ def test_vietnamese_is_the_default_and_english_the_second(app):
             assert StaleVersion().translate(gettext) == (
                 "Someone else changed this task in the meantime. Reload it and try again."
             )
+
+
+def test_people_are_addressed_as_dong_chi_never_as_ban():
+    """A Party office writes to a comrade ("đồng chí"), not to a friend ("bạn")."""
+    catalog = vietnamese_catalog()
+    strings = [
+        text
+        for message in catalog
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+    ]
+    assert [text for text in strings if re.search(r"\bbạn\b", text, re.IGNORECASE)] == []
