@@ -34,6 +34,20 @@ class Rates:
         return _rate(self.on_time, self.due)
 
 
+# What each unit's row counts besides the tasks it owes, in the order of ``UnitAccountability``.
+UNIT_FIGURES = (
+    "due",
+    "reported",
+    "on_time",
+    "completed_on_time",
+    "completed_late",
+    "awaiting_review",
+    "approved",
+    "returned",
+    "overdue",
+)
+
+
 @dataclass(frozen=True)
 class UnitAccountability(Rates):
     """One unit's figures for a period."""

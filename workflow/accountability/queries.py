@@ -12,7 +12,13 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, null, union_all
 from sqlmodel import Session, select
 
-from workflow.accountability.figures import QuarterRates, UnitAccountability, UnitRoles, YearRates
+from workflow.accountability.figures import (
+    UNIT_FIGURES,
+    QuarterRates,
+    UnitAccountability,
+    UnitRoles,
+    YearRates,
+)
 from workflow.accountability.measures import MEASURES, Period, count_where, period_clause
 from workflow.accountability.sorting import sort_accountability
 from workflow.accounts.models import User
@@ -25,19 +31,6 @@ from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit
 from workflow.plans.queries import find_responsibility
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows_select
-
-# What each unit's row counts besides the tasks it owes, in the order of ``UnitAccountability``.
-UNIT_FIGURES = (
-    "due",
-    "reported",
-    "on_time",
-    "completed_on_time",
-    "completed_late",
-    "awaiting_review",
-    "approved",
-    "returned",
-    "overdue",
-)
 
 
 def accountability_by_unit(

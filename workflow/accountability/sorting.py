@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from operator import attrgetter
 
-from workflow.accountability.figures import UnitAccountability
+from workflow.accountability.figures import UNIT_FIGURES, UnitAccountability
 from workflow.collation import text_key
 
 
@@ -24,22 +24,7 @@ SORT_KEYS: dict[str, Callable[[UnitAccountability], object]] = {
     "worst": _worst_first,
     "unit": lambda row: text_key(row.unit_name),
     "head": lambda row: (not row.heads, text_key(row.head_names)),
-    **{
-        name: attrgetter(name)
-        for name in (
-            "expected",
-            "due",
-            "not_yet_due",
-            "reported",
-            "on_time",
-            "completed_on_time",
-            "completed_late",
-            "awaiting_review",
-            "approved",
-            "returned",
-            "overdue",
-        )
-    },
+    **{name: attrgetter(name) for name in ("expected", "not_yet_due", *UNIT_FIGURES)},
     "reporting_rate": _rate("reporting_rate"),
     "on_time_rate": _rate("on_time_rate"),
     "last_activity": lambda row: row.last_activity or datetime.min.replace(tzinfo=UTC),
