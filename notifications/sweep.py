@@ -23,6 +23,7 @@ from notifications.rules import (
     Due,
     Person,
     ReturnFacts,
+    Rule,
     TaskFacts,
     due_items,
     returned_key,
@@ -183,7 +184,18 @@ def queue_returned(session: Session, settings: NotificationSettings, now: dateti
             continue
         user = users[person.id]
         rendered = render_returned(user, facts, day, settings.base_url, settings.calendar.zone)
-        if _queue(session, settings, now, user, "returned", key, rendered) is not None:
+        outbox_id = _queue(session, settings, now, user, "returned", key, rendered)
+        if outbox_id is not None:
+            item = {
+                "key": key,
+                "outbox_id": outbox_id,
+                "recipient_id": user.id,
+                "task_id": facts.task.id,
+                "rule": Rule.RETURNED.value,
+                "on_date": day,
+                "created_at": now,
+            }
+            outbox.insert_if_absent(session, NotificationItem, [item])
             result.queued.append(_queued(user, "returned", rendered, 1))
     return result
 

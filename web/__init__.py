@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         exports,
         i18n,
+        inbox,
         pages,
         review,
         settings,
@@ -70,7 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
-    for blueprint in (tasks.bp, review.bp, dashboard.bp, admin.bp, drafts.bp, settings.bp, api.bp):
+    blueprints = (tasks, review, dashboard, admin, drafts, inbox, settings, api)
+    for blueprint in (room.bp for room in blueprints):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports.bp)
     csrf.exempt(api.bp)  # the API authenticates each request; see web/api

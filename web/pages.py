@@ -1,11 +1,14 @@
 """What every template may use: state and deadline labels, the current locale, and what the
-signed-in user may open (``may``, for menus)."""
+signed-in user may open (``may``, for menus) and how many notifications they have not read."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
 
+from web.database import db_session
+from workflow.outbox.inbox import unread_count
 from workflow.periods import Quarter
 from workflow.permissions import may
 from workflow.tasks.deadlines import DeadlineStatus, deadline_status
@@ -40,6 +43,11 @@ STATUS_TONES = {
 }
 
 
+def unread_notifications() -> int:
+    """The signed-in person's unread notifications, for the menu (one small query)."""
+    return unread_count(db_session(), current_user.user)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         state_label=state_label,
@@ -51,4 +59,5 @@ def init_app(app: Flask) -> None:
         current_locale=lambda: str(get_locale()),
         tone=tone,
         may=may,
+        unread_notifications=unread_notifications,
     )

@@ -35,7 +35,8 @@ STATUS_LABELS = {
 
 
 class OutboxMessage(SQLModel, table=True):
-    """One email, rendered in its recipient's language when it was queued."""
+    """One email, rendered in its recipient's language when it was queued; also a line of their
+    list of notifications in the app (``workflow.outbox.inbox``), read or not."""
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -43,6 +44,7 @@ class OutboxMessage(SQLModel, table=True):
             "status IN ('queued', 'sending', 'sent', 'failed')", name="ck_outbox_status"
         ),
         Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+        Index("ix_outbox_recipient_read", "recipient_id", "read_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -62,6 +64,7 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = instant_field()
     claimed_at: datetime | None = instant_field(nullable=True, default=None)
     sent_at: datetime | None = instant_field(nullable=True, default=None)
+    read_at: datetime | None = instant_field(nullable=True, default=None)  # in the app's list
 
 
 class NotificationItem(SQLModel, table=True):
