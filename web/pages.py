@@ -11,6 +11,7 @@ from web.database import db_session
 from workflow.outbox.inbox import unread_count
 from workflow.periods import Quarter
 from workflow.permissions import may
+from workflow.plans.goals import amount_text, goal_text
 from workflow.tasks.deadlines import DeadlineStatus, deadline_status
 from workflow.tasks.states import TaskState
 
@@ -43,6 +44,16 @@ STATUS_TONES = {
 }
 
 
+def goal(target) -> str:
+    """A target's goal in the reader's language: ``≥ 1.500 lượt``."""
+    return goal_text(target.comparator, target.figure, target.unit_of_measure, str(get_locale()))
+
+
+def amount(value, unit: str) -> str:
+    """A reported figure with its unit, in the reader's language: ``92,5%``."""
+    return amount_text(value, unit, str(get_locale()))
+
+
 def unread_notifications() -> int:
     """The signed-in person's unread notifications, for the menu (one small query)."""
     return unread_count(db_session(), current_user.user)
@@ -59,5 +70,7 @@ def init_app(app: Flask) -> None:
         current_locale=lambda: str(get_locale()),
         tone=tone,
         may=may,
+        goal=goal,
+        amount=amount,
         unread_notifications=unread_notifications,
     )

@@ -79,3 +79,24 @@ def test_a_unit_head_on_a_phone_reports_is_refused_then_returned(
     expect(page.get_by_role("button", name="Bắt đầu thực hiện")).to_have_count(0)
     assert wider_than_the_window(page) <= 0
     screenshot("returned-task-390")
+
+
+def test_the_plan_overview_on_a_phone_names_each_quarter_beside_its_figure(
+    page: Page, live_server, screenshot
+):
+    """At 390 px each responsibility is a card: no column hides to the right, and each
+    figure says which quarter it is."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "lanhdao", "vi")
+    page.goto(f"{live_server}/plan")
+    card = page.locator("table.overview tr:not(.section)", has_text="Thực hiện công tác phát")
+    first = card.locator("td.figure").first
+    expect(first).to_have_attribute("data-label", "Quý I/2026")
+    label = first.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Quý I/2026: "'  # the quarter is written before the figure
+    expect(first).to_contain_text("0/1")
+    fourth = card.locator("td.figure").nth(3).bounding_box()
+    assert fourth["x"] + fourth["width"] <= 390  # quarter IV is on screen, not off to the right
+    assert wider_than_the_window(page) <= 0
+    expect(page.locator("tr.section", has_text="I.1. Mục tiêu chung")).to_have_count(0)
+    screenshot("plan-390")

@@ -101,6 +101,18 @@ def test_everyone_signed_in_sees_the_plan_overview(sign_in, make_user, history, 
     assert "Cung cấp thông tin chính thống" in page.text  # VI.2.1
 
 
+def test_the_plan_overview_has_no_section_row_without_tasks_under_it(sign_in, make_user, history):
+    """ "VI. Tổ chức thực hiện" only heads its subsections: no row of its own; each subsection
+    that holds responsibilities keeps its row."""
+    page = signed_in(sign_in, make_user, "leader").get("/plan").text
+    rows = re.findall(r'<tr class="section"><th scope="rowgroup"[^>]*>([^<]+)</th>', page)
+    assert rows == [
+        "VI.1. Ban Xây dựng Đảng",
+        "VI.2. Ủy ban nhân dân Phường",
+        "VI.4. Các tổ chức Đảng trực thuộc",
+    ]
+
+
 @pytest.mark.parametrize("path", ["/accountability", "/accountability/tasks", "/plan"])
 def test_signed_out_visitors_are_sent_to_sign_in(client, ward, path):
     response = client.get(path)
@@ -375,6 +387,20 @@ def test_the_overdue_tasks_of_a_unit(sign_in, make_user, history):
     assert task_ids(page) == {history.tasks["VI.2.7", "UBND", "Q2"].id}
     assert "Tháng cao điểm dịch vụ công" in page
     assert "Chưa hoàn thành, quá hạn" in page
+
+
+def test_a_leader_searches_the_tasks_behind_a_figure_without_accents(sign_in, make_user, history):
+    """UBND's Q2 tasks, narrowed to "thang cao diem": VI.2.7 alone, the unit and the quarter
+    kept by the search form."""
+    client = signed_in(sign_in, make_user, "leader")
+    address = "/accountability/tasks?unit=UBND&quarter=2026-Q2&measure=expected"
+    everything = task_ids(client.get(address).text)
+    assert len(everything) > 1
+    page = client.get(address + "&q=thang+cao+diem").text
+    assert task_ids(page) == {history.tasks["VI.2.7", "UBND", "Q2"].id}
+    for name, value in (("unit", "UBND"), ("quarter", "2026-Q2"), ("measure", "expected")):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in page
+    assert 'value="thang cao diem"' in page
 
 
 def test_the_tasks_of_one_responsibility(sign_in, make_user, history):

@@ -219,3 +219,14 @@ def test_each_role_lands_on_its_own_work(sign_in, make_user, open_tasks):
             assert response.status_code == 200
             assert "Việc của tôi" in response.text
         client.post("/logout", data={"csrf_token": csrf(client.get("/password").text)})
+
+
+def test_every_page_names_the_favicon_and_it_is_served(client, sign_in, make_user):
+    """The tab shows the product's mark, not a blank page (on the login page and inside)."""
+    for page in (client.get("/login").text, sign_in(make_user("leader")).get("/plan").text):
+        icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page)
+        assert icon, "no favicon link"
+    served = client.get(icon.group(1))
+    assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+    assert served.data.startswith(b"<svg")
+    served.close()

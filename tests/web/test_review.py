@@ -149,6 +149,7 @@ def test_the_report_and_its_evidence_are_shown_inline(session, sign_in, make_use
     assert 'href="https://thunghiem.vn/bien-ban"' in page
     assert "Biên bản hội nghị.pdf" in page
     assert "96,5%" in page and "Đảng phí trực tuyến" in page
+    assert "(chỉ tiêu: 100%)" in page  # "=" is not written before the figure
     link = re.search(r'href="(/files/\d+)"', page).group(1)
     download = client.get(link)
     assert download.status_code == 200 and download.data == PDF

@@ -11,6 +11,7 @@ from web.dashboard import bp
 from web.dashboard.charts import rate_chart
 from web.database import db_session
 from web.periods import period_args, requested_period
+from web.tasks.forms import SearchForm
 from workflow.accountability.measures import MEASURE_LABELS, MEASURES, UNIT_COLUMNS
 from workflow.accountability.overview import plan_overview
 from workflow.accountability.queries import (
@@ -84,6 +85,8 @@ def tasks():
         ref=request.args.get("ref"),
         viewer=user,
     )
+    form = SearchForm()
+    form.validate()
     rows = tasks_behind(
         session,
         organisation,
@@ -93,9 +96,12 @@ def tasks():
         unit=unit,
         responsibility=responsibility,
         viewer=user,
+        search=form.q.data,
     )
     return render_template(
         "dashboard/tasks.html",
+        form=form,
+        keep={k: v for k, v in request.args.items() if k != "q"},
         rows=rows,
         measure=measure,
         measure_label=MEASURE_LABELS[measure],

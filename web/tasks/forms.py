@@ -73,20 +73,38 @@ def action_form(event: TaskEvent) -> ActionForm:
     return ReportForm() if event is TaskEvent.REPORT else ActionForm()
 
 
-class TaskFilterForm(FlaskForm):
-    """What a list of tasks is narrowed to, read from the query string: words of a ref or
-    title, a quarter, a state, a deadline status. No CSRF token: it changes nothing."""
+class SearchForm(FlaskForm):
+    """Words of a ref or title a list of tasks is narrowed to, read from the query string. No
+    CSRF token: it changes nothing."""
 
     class Meta:
         csrf = False
 
     q = SearchField(default="", filters=[lambda text: (text or "").strip()])
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(formdata=request.args, **kwargs)
+
+    @property
+    def selects(self) -> list[SelectField]:
+        """The lists of choices beside the words (none here)."""
+        return []
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything was asked for; without it a list shows what is still owed."""
+        return any([self.q.data, *(field.data for field in self.selects)])
+
+
+class TaskFilterForm(SearchForm):
+    """Words, a quarter, a state, a deadline status."""
+
     quarter = SelectField(default="")
     state = SelectField(default="")
     status = SelectField(default="")
 
     def __init__(self, quarters: list[Quarter], **kwargs) -> None:
-        super().__init__(formdata=request.args, **kwargs)
+        super().__init__(**kwargs)
         self.quarter.choices = [("", _l("Every quarter"))] + [
             (str(quarter), _l("Quarter %(quarter)s", quarter=quarter.roman)) for quarter in quarters
         ]
@@ -98,9 +116,8 @@ class TaskFilterForm(FlaskForm):
         ]
 
     @property
-    def narrowed(self) -> bool:
-        """Whether anything was asked for; without it a list shows what is still owed."""
-        return any((self.q.data, self.quarter.data, self.state.data, self.status.data))
+    def selects(self) -> list[SelectField]:
+        return [self.quarter, self.state, self.status]
 
     def filters(self) -> dict:
         """The ``list_tasks`` filters asked for; a choice not offered is ignored (and the form

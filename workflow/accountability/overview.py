@@ -106,7 +106,9 @@ def plan_overview(
 
 def _sections(sections, responsibilities, leads, progress) -> list[SectionOverview]:
     """Sections in plan order, each with its responsibilities; a responsibility whose section is
-    not listed goes last, under its own section reference."""
+    not listed goes last, under its own section reference. A section that holds no
+    responsibility itself (the plan's aims, a heading above its subsections) is left out: a
+    row with nothing under it only pushes the work down the page."""
     known = {section.ref for section in sections}
     result = [SectionOverview(section.ref, section.title, []) for section in sections]
     by_ref = {overview.ref: overview for overview in result}
@@ -123,4 +125,4 @@ def _sections(sections, responsibilities, leads, progress) -> list[SectionOvervi
                 progress=progress.get(responsibility.id, {}),
             )
         )
-    return result
+    return [overview for overview in result if overview.responsibilities]

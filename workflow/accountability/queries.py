@@ -30,7 +30,7 @@ from workflow.permissions import Access, require_viewer
 from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit
 from workflow.plans.queries import find_responsibility
 from workflow.tasks.models import Task, TaskEventRecord
-from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows_select
+from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows_select, words_clause
 
 
 def accountability_by_unit(
@@ -232,9 +232,11 @@ def tasks_behind(
     unit: Unit | None = None,
     responsibility: Responsibility | None = None,
     viewer: User | None = None,
+    search: str = "",
 ) -> list[TaskRow]:
     """The tasks a figure counts (``measure`` is a key of ``MEASURES``), in plan order, for one
-    unit or one responsibility or the whole organisation."""
+    unit or one responsibility or the whole organisation; ``search`` narrows them to words of
+    their ref or title."""
     require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
     query = task_rows_select().where(
         Plan.organisation_id == organisation.id, period_clause(period), MEASURES[measure](now)
@@ -243,7 +245,7 @@ def tasks_behind(
         query = query.where(Task.unit_id == unit.id)
     if responsibility is not None:
         query = query.where(Task.responsibility_id == responsibility.id)
-    query = query.order_by(*PLAN_ORDER)
+    query = query.where(words_clause(search)).order_by(*PLAN_ORDER)
     return [
         TaskRow.of(task, ref, title, unit_code, unit_name, now)
         for task, ref, title, unit_code, unit_name in session.exec(query)

@@ -10,7 +10,6 @@ signer) is a highlighted "…" to fill in.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from workflow.periods import Quarter
+from workflow.plans.goals import amount_text, goal_text
 from workflow.reporting.quarterly import QuarterlyReport, TaskLine
 
 FONT = "Times New Roman"
@@ -38,11 +38,6 @@ def local_day(instant: datetime, zone: ZoneInfo) -> str:
 
 def local_time(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).strftime("%H:%M ngày %d/%m/%Y")
-
-
-def number(value: Decimal) -> str:
-    """A figure as Vietnamese writes it: ``92,5``, ``100``."""
-    return f"{value.normalize():f}".replace(".", ",")
 
 
 def render_quarterly_docx(report: QuarterlyReport) -> bytes:
@@ -291,16 +286,15 @@ def _targets(document, report: QuarterlyReport) -> None:
         _cell_text(cell, text, bold=True)
     for index, target in enumerate(report.targets, start=1):
         cells = table.add_row().cells
-        comparator = "" if target.comparator in (None, "=") else f"{target.comparator} "
         figures = [
-            f"{f.unit_name}: {number(f.value)}{target.unit_of_measure}"
+            f"{f.unit_name}: {amount_text(f.value, target.unit_of_measure)}"
             + ("" if f.approved else " (chưa duyệt)")
             for f in target.figures
         ] or ["Chưa có đơn vị báo cáo"]
         values = (
             str(index),
             f"{target.ref}. {target.title}",
-            f"{comparator}{number(target.figure)}{target.unit_of_measure}",
+            goal_text(target.comparator, target.figure, target.unit_of_measure),
             "\n".join(figures),
             f"{target.reached}/{len(target.figures)}",
         )

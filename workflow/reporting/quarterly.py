@@ -25,6 +25,7 @@ from workflow.organisations.models import Organisation, Unit
 from workflow.organisations.queries import unit_heads
 from workflow.periods import Quarter
 from workflow.permissions import Access, require_viewer
+from workflow.plans.goals import meets
 from workflow.plans.models import Plan, Responsibility, Section, Target
 from workflow.tasks.deadlines import is_on_time, is_overdue, overdue_clause
 from workflow.tasks.models import Report, TargetFigure, Task, TaskEventRecord
@@ -38,13 +39,6 @@ VI_STATE_LABELS = {
     TaskState.REPORTED.value: "Đã báo cáo",
     TaskState.RETURNED.value: "Trả lại, yêu cầu bổ sung",
     TaskState.REVIEWED.value: "Đã duyệt",
-}
-COMPARATORS = {
-    "=": lambda value, figure: value == figure,
-    ">": lambda value, figure: value > figure,
-    ">=": lambda value, figure: value >= figure,
-    "<": lambda value, figure: value < figure,
-    "<=": lambda value, figure: value <= figure,
 }
 
 
@@ -108,7 +102,7 @@ class TargetResult:
     figures: tuple[ReportedFigure, ...]
 
     def meets(self, value: Decimal) -> bool:
-        return COMPARATORS.get(self.comparator or ">=")(value, self.figure)
+        return meets(self.comparator, value, self.figure)
 
     @property
     def reached(self) -> int:
