@@ -39,3 +39,14 @@ def init_app(app: Flask) -> None:
 def error_message(error: WorkflowError) -> str:
     """A refusal of the engine, in the current language."""
     return error.translate(gettext)
+
+
+def show_beside_fields(form, problems: dict[str, WorkflowError]) -> bool:
+    """Write each of the engine's refusals beside its field, in the current language, unless
+    the form's own checks already say what is wrong with that field. Whether the form now
+    has any error at all (its own or the engine's)."""
+    for name, problem in problems.items():
+        field = form[name]
+        if not field.errors:
+            field.errors = [error_message(problem)]
+    return any(field.errors for field in form)

@@ -71,6 +71,17 @@ class InvalidInput(WorkflowError):
     message = N_("The input is not valid.")
 
 
+class InvalidFields(InvalidInput):
+    """Several inputs of one form are wrong: ``problems`` holds each field's refusal, so the
+    form says everything at once instead of one mistake per try. Read as a single refusal, it
+    is the first of them."""
+
+    def __init__(self, problems: dict[str, InvalidInput]) -> None:
+        first = next(iter(problems.values()))
+        super().__init__(first.message, labels=first.labels, **first.params)
+        self.problems = problems
+
+
 class TooLarge(InvalidInput):
     """An uploaded file is over the size limit."""
 

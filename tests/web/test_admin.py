@@ -192,6 +192,39 @@ def test_form_errors_are_shown_in_vietnamese(admin_client):
     assert "Bắt buộc phải điền." in response.text and "Ít nhất 8 ký tự." in response.text
 
 
+def test_every_mistake_of_a_new_user_is_shown_at_once_beside_its_field(
+    admin_client, make_user, session
+):
+    """A taken user name, an address that is no email, a unit head without a unit and a short
+    password: the admin reads all four on the first try, each under its own field."""
+    make_user("unit_head", "CB2", username="bithu.cb1")
+    response = post_form(
+        admin_client,
+        "/admin/users/new",
+        username="bithu.cb1",
+        full_name="Nguyễn Văn Bí",
+        email="khong-phai-email",
+        role="unit_head",
+        unit="",
+        password="ngan",
+    )
+    assert response.status_code == 422
+    beside = dict(  # each error with the name of the field just above it
+        re.findall(
+            r'name="(\w+)"(?:(?!name=").)*?<div class="field-error">([^<]+)</div>',
+            response.text,
+            re.S,
+        )
+    )
+    assert beside == {
+        "username": "Tên đăng nhập bithu.cb1 đã có người dùng.",
+        "email": "Đây không phải địa chỉ email: khong-phai-email",
+        "unit": "Vai trò Trưởng đơn vị phải thuộc một đơn vị: hãy nhập mã đơn vị.",
+        "password": "Ít nhất 8 ký tự.",
+    }
+    assert count(session, User, User.full_name == "Nguyễn Văn Bí") == 0
+
+
 def test_a_unit_without_a_head_links_to_a_prefilled_form(admin_client, make_user):
     make_user("unit_head", "CB1", full_name="Bí Thư Một")
     make_user("member", "CB1")
@@ -342,7 +375,7 @@ def test_a_malformed_plan_shows_every_located_mistake_and_loads_nothing(admin_cl
         (SMALL_TEXT.encode("utf-16"), "ward.yaml", "ward.yaml:1: -: tệp không phải văn bản UTF-8"),
         (b"format: 1\n", "ward.txt", "Tệp kế hoạch phải có đuôi .yaml hoặc .yml."),
         (b"#" * (2 * 1024 * 1024 + 1), "to.yaml", "Tệp kế hoạch chỉ được tối đa 2 MB."),
-        (b"format: [1\n", "ngoac.yaml", "ngoac.yaml:1: -: không đúng cú pháp YAML: "),
+        (b"format: [1\n", "ngoac.yaml", "ngoac.yaml:1: -: không đúng cú pháp YAML: dấu [ mở"),
     ],
     ids=["not-utf8", "not-yaml-name", "too-large", "bad-yaml"],
 )
@@ -350,6 +383,22 @@ def test_a_plan_file_that_is_not_a_plan_is_refused(admin_client, session, data, 
     """Is each file that is no plan refused with its own reason, and nothing loaded?"""
     response = upload(admin_client, data, filename)
     assert response.status_code == 422 and phrase in response.text
+    assert count(session, Plan) == 1
+
+
+def test_an_unclosed_quote_is_reported_on_its_own_line_in_vietnamese(admin_client, session):
+    """A quote opened on line 3 and never closed: PyYAML notices it lines below, in English;
+    the admin is told line 3, in Vietnamese, and nothing is loaded."""
+    text = SMALL_TEXT.replace("code: TN-2026", "code: TN-2027")
+    text = text.replace("{code: DU-TEST,", '{code: "DU-TEST,')
+    assert text.splitlines()[2].startswith('organisation: {code: "DU-TEST,')
+    response = upload(admin_client, text, "ke-hoach.yaml")
+    assert response.status_code == 422
+    assert (
+        "ke-hoach.yaml:3: -: không đúng cú pháp YAML: dấu nháy mở ở dòng này chưa được đóng"
+        in response.text
+    )
+    assert "expected" not in response.text and "found" not in response.text
     assert count(session, Plan) == 1
 
 

@@ -26,12 +26,18 @@ from web.admin.forms import (
 from web.clock import app_clock
 from web.database import db_session
 from web.errors import FORM_REFUSED
-from web.i18n import error_message
+from web.i18n import error_message, show_beside_fields
 from web.plan_notes import flash_load
-from workflow.accounts.operations import create_user, reset_password, set_active, set_role_and_unit
+from workflow.accounts.operations import (
+    create_user,
+    new_user_problems,
+    reset_password,
+    set_active,
+    set_role_and_unit,
+)
 from workflow.accounts.queries import list_users, managed_user
 from workflow.accounts.roles import Role
-from workflow.errors import InvalidInput
+from workflow.errors import InvalidFields, InvalidInput
 from workflow.i18n import N_
 from workflow.organisations.models import Unit
 from workflow.organisations.operations import name_group_members
@@ -79,26 +85,33 @@ def new_user():
     form.unit.set_units(member_units(session, actor))
     if not form.is_submitted():
         return render_template("admin/new_user.html", form=form)
-    if form.validate():
-        try:
-            user = perform(
-                create_user,
-                actor,
-                username=form.username.data,
-                full_name=form.full_name.data,
-                email=form.email.data,
-                role=form.role.data,
-                unit_code=form.unit.data,
-                password=form.password.data,
-                now=app_clock().now(),
-            )
-        except InvalidInput as error:
-            return render_template(
-                "admin/new_user.html", form=form, refusal=error_message(error)
-            ), FORM_REFUSED
-        flash(gettext("User %(username)s created.", username=user.username), "success")
-        return redirect(url_for("admin.users"), 303)
-    return render_template("admin/new_user.html", form=form), FORM_REFUSED
+    form.validate()
+    wanted = {
+        "username": form.username.data or "",
+        "email": form.email.data or "",
+        "role": form.role.data,
+        "unit_code": form.unit.data or None,
+    }
+    if show_beside_fields(form, perform(new_user_problems, actor, **wanted)):
+        return render_template("admin/new_user.html", form=form), FORM_REFUSED
+    try:
+        user = perform(
+            create_user,
+            actor,
+            **wanted,
+            full_name=form.full_name.data,
+            password=form.password.data,
+            now=app_clock().now(),
+        )
+    except InvalidFields as error:  # taken by someone else meanwhile
+        show_beside_fields(form, error.problems)
+        return render_template("admin/new_user.html", form=form), FORM_REFUSED
+    except InvalidInput as error:
+        return render_template(
+            "admin/new_user.html", form=form, refusal=error_message(error)
+        ), FORM_REFUSED
+    flash(gettext("User %(username)s created.", username=user.username), "success")
+    return redirect(url_for("admin.users"), 303)
 
 
 @bp.route("/users/<int:user_id>")
@@ -120,6 +133,9 @@ def change_role(user_id: int):
         perform(
             set_role_and_unit, current_user.user, user_id, form.role.data, form.unit.data or None
         )
+    except InvalidFields as error:
+        show_beside_fields(form, error.problems)
+        return _render_user(user_id, role_form=form, status=FORM_REFUSED)
     except InvalidInput as error:
         return _render_user(
             user_id, role_form=form, refusal=error_message(error), status=FORM_REFUSED

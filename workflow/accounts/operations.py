@@ -13,15 +13,65 @@ from workflow.accounts.models import User
 from workflow.accounts.passwords import hash_password, password_matches
 from workflow.accounts.queries import managed_user
 from workflow.accounts.roles import Role, parse_role
-from workflow.errors import InvalidInput
+from workflow.errors import InvalidFields, InvalidInput, NotFound
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation
-from workflow.organisations.queries import find_unit, member_unit, organisation_of
+from workflow.organisations.queries import find_unit, organisation_of
 from workflow.permissions import Access, require
 
 LANGUAGES = ("vi", "en")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{1,63}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def account_problems(
+    session: Session,
+    organisation: Organisation,
+    *,
+    role: str,
+    unit_code: str | None,
+    username: str | None = None,
+    email: str | None = None,
+) -> dict[str, InvalidInput]:
+    """Everything wrong with an account's fields, each under its field's name (``username``,
+    ``email``, ``role``, ``unit``); only the fields given are checked, and the unit only for a
+    role that belongs to one. Empty when all is well."""
+    problems: dict[str, InvalidInput] = {}
+    if username is not None:
+        username = username.strip()
+        if not USERNAME_PATTERN.match(username):
+            problems["username"] = InvalidInput(
+                N_("A user name is 2 to 64 letters without accents, digits, . _ or -.")
+            )
+        elif session.exec(select(User.id).where(User.username == username)).first():
+            problems["username"] = InvalidInput(
+                N_("The user name %(username)s is taken."), username=username
+            )
+    if email is not None and not EMAIL_PATTERN.match(email.strip()):
+        problems["email"] = InvalidInput(N_("This is not an email address: %(email)s"), email=email)
+    try:
+        parsed = parse_role(role)
+    except InvalidInput as refusal:
+        problems["role"], parsed = refusal, None
+    if parsed is not None and not parsed.needs_unit:
+        return problems  # the unit is not asked for, so not looked at
+    unit = None
+    if unit_code:
+        try:
+            unit = find_unit(session, organisation, unit_code)
+        except NotFound as missing:
+            problems["unit"] = InvalidInput(missing.message, **missing.params)
+    if unit is not None and unit.is_group:
+        problems["unit"] = InvalidInput(
+            N_("%(unit)s is a group: choose one of its member units."), unit=unit.code
+        )
+    if parsed is not None and not unit_code:
+        problems["unit"] = InvalidInput(
+            N_("A %(role)s must belong to a unit: give its code."),
+            role=parsed.label,
+            labels=("role",),
+        )
+    return problems
 
 
 def add_user(
@@ -37,34 +87,23 @@ def add_user(
     *,
     now: datetime,
 ) -> User:
-    """Create a user; unit heads and members must name their unit."""
-    username = username.strip()
-    if not USERNAME_PATTERN.match(username):
-        raise InvalidInput(N_("A user name is 2 to 64 letters without accents, digits, . _ or -."))
-    role = parse_role(role)
-    if not EMAIL_PATTERN.match(email.strip()):
-        raise InvalidInput(N_("This is not an email address: %(email)s"), email=email)
-    unit = find_unit(session, organisation, unit_code) if unit_code else None
-    if role.needs_unit and unit is None:
-        raise InvalidInput(
-            N_("A %(role)s must belong to a unit: give its code."),
-            role=role.label,
-            labels=("role",),
-        )
-    if unit is not None and unit.is_group:
-        raise InvalidInput(
-            N_("%(unit)s is a group: choose one of its member units."), unit=unit.code
-        )
-    if session.exec(select(User).where(User.username == username)).first():
-        raise InvalidInput(N_("The user name %(username)s is taken."), username=username)
+    """Create a user; unit heads and members must name their unit. Every wrong field is
+    refused at once (``InvalidFields``)."""
+    problems = account_problems(
+        session, organisation, role=role, unit_code=unit_code, username=username, email=email
+    )
+    if problems:
+        raise InvalidFields(problems)
+    role_ = parse_role(role)
+    unit = find_unit(session, organisation, unit_code) if unit_code and role_.needs_unit else None
     user = User(
         organisation_id=organisation.id,
-        username=username,
+        username=username.strip(),
         full_name=full_name.strip(),
         email=email.strip(),
         password_hash=hash_password(password),
-        role=role.value,
-        unit_id=unit.id if unit and role.needs_unit else None,
+        role=role_.value,
+        unit_id=unit.id if unit else None,
         locale=locale,
         created_at=now,
     )
@@ -91,6 +130,28 @@ def set_language(session: Session, user: User, locale: str) -> None:
     session.flush()
 
 
+def new_user_problems(
+    session: Session,
+    actor: User,
+    *,
+    username: str,
+    email: str,
+    role: str,
+    unit_code: str | None,
+) -> dict[str, InvalidInput]:
+    """What the new-user form has wrong, field by field, before anything is created: the page
+    shows these beside its own checks, all at once."""
+    require(actor, Access.ADMINISTRATION)
+    return account_problems(
+        session,
+        organisation_of(session, actor),
+        role=role,
+        unit_code=unit_code,
+        username=username,
+        email=email,
+    )
+
+
 def create_user(
     session: Session,
     actor: User,
@@ -105,8 +166,6 @@ def create_user(
 ) -> User:
     """Give someone of the admin's organisation an account (a unit head: a unit and a role)."""
     require(actor, Access.ADMINISTRATION)
-    if unit_code:
-        member_unit(session, actor, unit_code)  # a unit of this organisation, not a group
     return add_user(
         session,
         organisation_of(session, actor),
@@ -150,19 +209,17 @@ def set_role_and_unit(
     """Change what a user is; making someone ``unit_head`` of a unit is how a head is assigned."""
     require(actor, Access.ADMINISTRATION)
     user = managed_user(session, actor, user_id)
+    organisation = organisation_of(session, actor)
+    problems = account_problems(session, organisation, role=role, unit_code=unit_code)
+    if problems:
+        raise InvalidFields(problems)
     new_role = parse_role(role)
     if user.id == actor.id and new_role is not Role.ADMIN:
         raise InvalidInput(
             N_("You cannot take away your own administrator role: another administrator must.")
         )
-    if not new_role.needs_unit:
-        unit = None
-    elif unit_code:
-        unit = member_unit(session, actor, unit_code)
-    else:
-        raise InvalidInput(
-            N_("A %(role)s must belong to a unit: give its code."), role=new_role.label
-        )
+    needed = unit_code and new_role.needs_unit
+    unit = find_unit(session, organisation, unit_code) if needed else None
     user.role = new_role.value
     user.unit_id = unit.id if unit is not None else None
     session.add(user)

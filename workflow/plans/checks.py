@@ -64,17 +64,8 @@ def parse_plan(text: str, filename: str = "<plan>") -> dict:
     try:
         located = read_yaml(text)
     except YamlSyntaxError as error:
-        raise PlanInvalid(
-            [
-                PlanProblem(
-                    filename,
-                    error.line,
-                    "-",
-                    N_("not valid YAML: %(problem)s"),
-                    {"problem": error.problem},
-                )
-            ]
-        ) from None
+        problem = PlanProblem(filename, error.line, "-", error.message, error.params)
+        raise PlanInvalid([problem]) from None
     problems = _Problems(filename, located)
     for path, line in located.duplicate_keys:
         problems.add(path, N_("appears twice"), line=line)

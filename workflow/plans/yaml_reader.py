@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from workflow.i18n import N_
+
 # YAML 1.1 tags that YAML 1.2 dropped: timestamps, and "=" as the "value" key.
 _DROPPED = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value")
 _CORE_SCALARS = {
@@ -36,12 +38,32 @@ PlanYamlLoader.yaml_implicit_resolvers = {
 
 
 class YamlSyntaxError(Exception):
-    """The text is not YAML; ``line`` is 1-based."""
+    """The text is not YAML; ``line`` is 1-based, ``message`` a msgid (``%(name)s`` params)."""
 
-    def __init__(self, line: int, problem: str) -> None:
-        super().__init__(problem)
+    def __init__(self, line: int, message: str, params: dict | None = None) -> None:
+        super().__init__(message)
         self.line = line
-        self.problem = problem
+        self.message = message
+        self.params = params or {}
+
+
+# PyYAML's words for a syntax error, and what a person editing a plan is told instead.
+SYNTAX_PROBLEMS = (
+    ("found character '\\t'", N_("not valid YAML: a tab is used; indent with spaces only")),
+    ("expected ',' or '}'", N_("not valid YAML: the { opened here is not closed with }")),
+    ("expected ',' or ']'", N_("not valid YAML: the [ opened here is not closed with ]")),
+    ("could not find expected ':'", N_("not valid YAML: a ':' is missing after a field name")),
+    (
+        "mapping values are not allowed here",
+        N_("not valid YAML: a ':' where none may be; put a text holding ': ' in quotes"),
+    ),
+    ("found undefined alias", N_("not valid YAML: a *name refers to no &name")),
+    ("found unknown escape character", N_("not valid YAML: an unknown \\ escape in quotes")),
+    ("expected <block end>", N_("not valid YAML: the indentation does not match the lines above")),
+    ("expected <block mapping key>", N_("not valid YAML: the indentation does not match")),
+)
+UNCLOSED_QUOTE = N_("not valid YAML: the quote opened on this line is not closed on it")
+SYNTAX_ERROR = N_("not valid YAML: the text cannot be read as a plan file here")
 
 
 @dataclass
@@ -67,19 +89,50 @@ def read_yaml(text: str) -> LocatedYaml:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        # An unclosed bracket is found where the file ends: point at where it was opened.
-        opened = (error.context or "").startswith("while parsing a flow")
-        mark = (error.context_mark if opened else None) or error.problem_mark or error.context_mark
-        line = min(mark.line + 1 if mark else 1, max(text.count("\n") + 1, 1))
-        raise YamlSyntaxError(line, error.problem or str(error)) from None
-    except yaml.YAMLError as error:
-        raise YamlSyntaxError(1, str(error)) from None
+        raise _syntax_error(text, error) from None
+    except yaml.YAMLError:
+        raise YamlSyntaxError(1, SYNTAX_ERROR) from None
     finally:
         loader.dispose()
     located = LocatedYaml(data)
     if node is not None:
         _index(node, (), located)
     return located
+
+
+def _syntax_error(text: str, error: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    """Where a person should look, and what to fix, in their words rather than PyYAML's.
+
+    PyYAML reports a mistake where it noticed it, which is often far below: an unclosed quote
+    swallows the lines after it up to the next quote; an unclosed bracket runs to the file's
+    end. The start of the quoted text, or of the bracket, is where the fix belongs."""
+    last_line = max(text.count("\n") + 1, 1)
+    noticed = error.problem_mark or error.context_mark
+    quote = _runaway_quote(text, noticed.line + 1 if noticed else last_line)
+    if quote is not None:
+        return YamlSyntaxError(min(quote, last_line), UNCLOSED_QUOTE)
+    problem = error.problem or ""
+    opened = (error.context or "").startswith("while parsing a flow")
+    mark = (error.context_mark if opened else None) or noticed
+    line = min(mark.line + 1 if mark else 1, last_line)
+    message = next((said for words, said in SYNTAX_PROBLEMS if words in problem), SYNTAX_ERROR)
+    return YamlSyntaxError(line, message)
+
+
+def _runaway_quote(text: str, error_line: int) -> int | None:
+    """The line of the first quoted text that runs over a line end before the error, if one
+    does (plan files write long texts with ``>-``, never as quotes over several lines)."""
+    try:
+        for token in yaml.scan(text, Loader=PlanYamlLoader):
+            if token.start_mark.line + 1 > error_line:
+                return None
+            quoted = isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+            if quoted and token.end_mark.line > token.start_mark.line:
+                return token.start_mark.line + 1
+    except yaml.MarkedYAMLError as error:
+        if "quoted" in (error.context or "") and error.context_mark is not None:
+            return error.context_mark.line + 1
+    return None
 
 
 def _index(node: yaml.Node, path: tuple, located: LocatedYaml) -> None:

@@ -13,7 +13,7 @@ from workflow.accounts.models import ApiToken, User
 from workflow.accounts.operations import add_user
 from workflow.accounts.passwords import check_password
 from workflow.accounts.tokens import issue_token, user_for_token
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import InvalidInput
 
 
 def user_count(session):
@@ -52,7 +52,7 @@ GOOD_USER = {
         ({"role": "member", "unit_code": None}, InvalidInput, f"A Unit member {NEEDS_A_UNIT}"),
         ({"role": "unit_head", "unit_code": "TCD"}, InvalidInput, IS_A_GROUP),
         ({"role": "member", "unit_code": "TCD"}, InvalidInput, IS_A_GROUP),
-        ({"unit_code": "KHONGCO"}, NotFound, "There is no unit KHONGCO."),
+        ({"unit_code": "KHONGCO"}, InvalidInput, "There is no unit KHONGCO."),
         ({"email": "khong-phai-email"}, InvalidInput, not_an_email("khong-phai-email")),
         ({"email": "ai@dau"}, InvalidInput, not_an_email("ai@dau")),
         ({"email": "co cach@thunghiem.vn"}, InvalidInput, not_an_email("co cach@thunghiem.vn")),

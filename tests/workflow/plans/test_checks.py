@@ -56,6 +56,21 @@ MISTAKES = [
         55, "-", "not valid YAML",
     ),
     mistake(
+        "yaml-unclosed-quote-in-a-brace",
+        edited(("{code: DU-TEST,", '{code: "DU-TEST,')),
+        3, "-", "the quote opened on this line is not closed",
+    ),
+    mistake(
+        "yaml-unclosed-quote-in-a-block",
+        edited(("  code: TN-2026\n", '  code: "TN-2026\n')),
+        5, "-", "the quote opened on this line is not closed",
+    ),
+    mistake(
+        "yaml-undefined-alias",
+        edited(("  title: Kế hoạch thử nghiệm năm 2026\n", "  title: *title\n")),
+        6, "-", "a *name refers to no &name",
+    ),
+    mistake(
         "yaml-tab-indent",
         edited(("    section: VI.4\n", "\tsection: VI.4\n")),
         31, "-", "not valid YAML",
