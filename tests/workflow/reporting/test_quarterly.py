@@ -3,34 +3,26 @@ read them and checked against the database."""
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
-from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from docx import Document
 from docx.shared import Mm, Pt
-from icalendar import Calendar
-from openpyxl import load_workbook
 from sqlalchemy import event
 from sqlmodel import select
 
 from tests.conftest import HISTORY_NOW, Q1, Q2, VIET_HUNG_PLAN, at
-from workflow.accountability.queries import accountability_by_unit
 from workflow.accounts.models import User
-from workflow.clock import DEFAULT_ZONE, Clock
+from workflow.clock import Clock
 from workflow.errors import NotAllowed
 from workflow.organisations.models import Organisation
 from workflow.organisations.queries import find_unit
 from workflow.periods import Quarter
 from workflow.plans.models import Target
 from workflow.plans.opening import open_quarter
-from workflow.reporting.calendar import calendar_feed, calendar_tasks
 from workflow.reporting.docx import render_quarterly_docx
 from workflow.reporting.quarterly import quarterly_report
-from workflow.reporting.spreadsheet import tasks_csv, tasks_workbook
 from workflow.tasks.models import Task
 from workflow.tasks.operations import start_task, submit_report
 
@@ -255,75 +247,3 @@ def test_the_government_header(session, ward, history):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc" in cells[1]
     assert "ĐẢNG CỘNG SẢN" not in "".join(cells)
     assert "T/M ỦY BAN NHÂN DÂN" in cells[-1]
-
-
-# The spreadsheets
-
-
-def test_the_workbook(session, ward, history):
-    report = quarterly_report(session, ward, Q2, Clock.at(HISTORY_NOW))
-    summary = accountability_by_unit(session, ward, Q2, HISTORY_NOW)
-    workbook = load_workbook(
-        io.BytesIO(tasks_workbook([(Q2, report.lines)], summary, DEFAULT_ZONE))
-    )
-    assert workbook.sheetnames == ["Quý II-2026", "Tổng hợp theo đơn vị"]
-    tasks = workbook["Quý II-2026"]
-    rows = list(tasks.iter_rows(values_only=True))
-    assert rows[0][:6] == ("Mã", "Nhiệm vụ", "Đợt", "Đơn vị", "Người đứng đầu", "Trạng thái")
-    assert sorted((row[0], row[3]) for row in rows[1:]) == sorted(
-        (line.ref, line.unit_name) for line in report.lines
-    )
-    assert tasks.freeze_panes == "A2"
-    assert tasks.auto_filter.ref == f"A1:M{len(rows)}"
-    first = next(row for row in tasks.iter_rows(min_row=2) if row[0].value == "VI.2.1")
-    assert first[6].value == datetime(2026, 6, 15, 17, 0)
-    assert first[6].is_date and "dd/mm/yyyy" in first[6].number_format
-    assert (first[5].value, first[8].value, first[12].value) == ("Đã báo cáo", "Không", 1)
-    assert tasks.column_dimensions["B"].width >= len("Cung cấp thông tin chính thống")
-    units = {row[0]: row for row in workbook["Tổng hợp theo đơn vị"].iter_rows(values_only=True)}
-    header = workbook["Tổng hợp theo đơn vị"]["1"]
-    column = {cell.value: index for index, cell in enumerate(header)}
-    ubnd = units["UBND Phường"]
-    owed, due, reported = (
-        ubnd[column[name]] for name in ("Nhiệm vụ được giao", "Đã đến hạn", "Đã báo cáo")
-    )
-    assert (owed, due, reported) == (2, 2, 1)  # 20 June: both were due on the 15th
-    assert ubnd[column["Tỷ lệ báo cáo (trên số đã đến hạn)"]] == 0.5
-
-
-def test_the_csv_has_a_bom_and_round_trips(session, ward, history):
-    report = quarterly_report(session, ward, Q1, Clock.at(HISTORY_NOW))
-    content = tasks_csv(report.lines, DEFAULT_ZONE)
-    assert content.startswith(codecs.BOM_UTF8)
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[0][0] == "Mã" and len(rows) == len(report.lines) + 1
-    by_unit = {row[3]: row for row in rows[1:]}
-    assert by_unit["Chi bộ Khu dân cư số 1"][1] == "Quán triệt Nghị quyết"
-    assert by_unit["Chi bộ Khu dân cư số 1"][12] == "2"
-    assert by_unit["Chi bộ Khu dân cư số 2"][5] == "Đã giao"
-    assert by_unit["UBND Phường"][6] == "15/03/2026 17:00"
-
-
-# The calendar
-
-
-def test_a_unit_head_s_feed_has_their_unit_s_tasks_with_alarms(session, ward, history):
-    head = history.heads["UBND"]
-    tasks = calendar_tasks(session, head)
-    feed = Calendar.from_ical(
-        calendar_feed(ward, tasks, "https://gv.example.vn", Clock.at(HISTORY_NOW))
-    )
-    events = feed.walk("VEVENT")
-    ids = session.exec(select(Task.id).where(Task.unit_id == head.unit_id)).all()
-    assert sorted(str(e["uid"]) for e in events) == sorted(
-        f"task-{i}@DU-TEST.giaoviec" for i in ids
-    )
-    open_event = next(e for e in events if "VI.2.7" in str(e["summary"]))
-    assert open_event.decoded("dtstart") == at("2026-05-20T17:00")
-    assert str(open_event.decoded("dtstart").tzinfo) == "Asia/Ho_Chi_Minh"
-    triggers = sorted(-a.decoded("trigger").days for a in open_event.walk("VALARM"))
-    assert triggers == [0, 1, 3, 7, 14]
-    done = next(e for e in events if "Đã duyệt" in str(e["description"]))
-    assert "VI.2.1" in str(done["summary"])
-    assert done.walk("VALARM") == []
-    assert feed.walk("VTIMEZONE")
