@@ -1,9 +1,10 @@
 """What the quarterly report says, read from the database in a fixed number of statements.
 
 Ban Xây dựng Đảng compiles the units' reports each quarter for Thường trực Đảng ủy. Everything
-here is a fact of the database (who reported what, when, what was approved or returned, what is
-overdue at ``now``); the assessment prose is left to the office. Eight statements in all, however
-many units, tasks and events there are.
+here is a fact of the database (who reported what, when, what was approved or returned and why,
+what is overdue at ``now``), summed up the way a clerk would: by section of the plan, by unit,
+with the four statuses of government task tracking; the assessment prose is left to the office.
+Eight statements in all, however many units, tasks and events there are.
 """
 
 from __future__ import annotations
@@ -27,12 +28,25 @@ from workflow.periods import Quarter
 from workflow.permissions import Access, require_viewer
 from workflow.plans.goals import meets
 from workflow.plans.models import Plan, Responsibility, Section, Target
-from workflow.tasks.deadlines import is_on_time, is_overdue, overdue_clause
+from workflow.tasks.deadlines import (
+    DeadlineStatus,
+    deadline_status,
+    is_on_time,
+    overdue_clause,
+)
 from workflow.tasks.models import Report, TargetFigure, Task, TaskEventRecord
 from workflow.tasks.queries import PLAN_ORDER, latest_report_id
 from workflow.tasks.states import TaskEvent, TaskState
 
-# The states as an official Vietnamese document writes them, whatever the reader's language.
+# The statuses and states as an official Vietnamese document writes them, whatever the reader's
+# language (the document is always Vietnamese).
+VI_STATUS_LABELS = {
+    DeadlineStatus.COMPLETED_ON_TIME: "Đã hoàn thành đúng hạn",
+    DeadlineStatus.COMPLETED_LATE: "Đã hoàn thành quá hạn",
+    DeadlineStatus.AWAITING_REVIEW: "Đã báo cáo, chờ duyệt",
+    DeadlineStatus.OPEN_WITHIN_DEADLINE: "Chưa hoàn thành, trong hạn",
+    DeadlineStatus.OPEN_OVERDUE: "Chưa hoàn thành, quá hạn",
+}
 VI_STATE_LABELS = {
     TaskState.ASSIGNED.value: "Đã giao",
     TaskState.IN_PROGRESS.value: "Đang thực hiện",
@@ -61,8 +75,10 @@ class TaskLine:
     decided_at: datetime | None  # the reviewer's last approval or return
     reviewer: str | None  # who made that decision
     times_returned: int
+    return_reason: str  # why it was last returned, "" when it never was
     report_text: str  # the latest report, "" when there is none
-    overdue: bool  # at the report's ``now``
+    status: DeadlineStatus  # at the report's ``now``
+    days_late: int  # days past the due day when first reported, or now while overdue; else 0
 
     @property
     def on_time(self) -> bool | None:
@@ -75,8 +91,16 @@ class TaskLine:
         return self.times_returned > 0
 
     @property
+    def overdue(self) -> bool:
+        return self.status is DeadlineStatus.OPEN_OVERDUE
+
+    @property
     def state_label(self) -> str:
         return VI_STATE_LABELS[self.state]
+
+    @property
+    def status_label(self) -> str:
+        return VI_STATUS_LABELS[self.status]
 
     @property
     def head_names(self) -> str:
@@ -110,24 +134,52 @@ class TargetResult:
 
 
 @dataclass(frozen=True)
-class Totals:
-    expected: int
-    reported: int
-    on_time: int
-    approved: int
-    returned: int  # tasks returned at least once
-    overdue: int
+class Counts:
+    """Tasks by status, and how many were returned at least once."""
+
+    total: int
+    by_status: dict[DeadlineStatus, int]
+    returned: int
+
+    @classmethod
+    def of(cls, lines: list[TaskLine]) -> Counts:
+        by_status = dict.fromkeys(DeadlineStatus, 0)
+        for line in lines:
+            by_status[line.status] += 1
+        return cls(len(lines), by_status, sum(1 for line in lines if line.returned))
+
+    def __getitem__(self, status: DeadlineStatus) -> int:
+        return self.by_status[status]
+
+
+@dataclass(frozen=True)
+class SectionSummary:
+    """A part of the plan (a section below the top level, or a top-level section without
+    any) and where its tasks stand."""
+
+    ref: str
+    title: str
+    responsibilities: int
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    """A unit, its head, where its tasks stand, and short excerpts of its own reports."""
+
+    unit_name: str
+    heads: tuple[str, ...]
+    counts: Counts
+    excerpts: tuple[tuple[str, str], ...]  # (ref, excerpt)
 
 
 @dataclass(frozen=True)
 class UnitShortcomings:
-    """What one unit owes: overdue tasks, returned reports and late reports."""
+    """A unit's tasks that are overdue, were reported late or were returned, in plan order."""
 
     unit_name: str
     heads: tuple[str, ...]
-    overdue: tuple[TaskLine, ...]
-    returned: tuple[TaskLine, ...]
-    late: tuple[TaskLine, ...]
+    lines: tuple[TaskLine, ...]
 
 
 @dataclass(frozen=True)
@@ -150,7 +202,8 @@ class QuarterlyReport:
     now: datetime
     zone: ZoneInfo  # where its dates are written
     issuing_unit: Unit | None  # the reviewing board that issues the report (party plans)
-    section_titles: dict[str, str]
+    issuing_heads: tuple[str, ...]  # its heads' names
+    section_titles: dict[str, str]  # in plan order
     lines: list[TaskLine]  # the quarter's tasks, in plan order
     overdue_before: list[TaskLine]  # tasks of earlier quarters still overdue
     targets: list[TargetResult]
@@ -161,49 +214,74 @@ class QuarterlyReport:
         return self.quarter.next()
 
     @property
-    def totals(self) -> Totals:
-        lines = self.lines
-        return Totals(
-            expected=len(lines),
-            reported=sum(1 for line in lines if line.first_reported_at is not None),
-            on_time=sum(1 for line in lines if line.on_time),
-            approved=sum(1 for line in lines if line.state == TaskState.REVIEWED.value),
-            returned=sum(1 for line in lines if line.returned),
-            overdue=sum(1 for line in lines if line.overdue),
-        )
+    def counts(self) -> Counts:
+        return Counts.of(self.lines)
 
-    def by_section(self) -> list[tuple[str, str, list[tuple[str, str, list[TaskLine]]]]]:
-        """(section ref, title, [(responsibility ref, title, its tasks)]) in plan order."""
-        sections: dict[str, dict[str, tuple[str, list[TaskLine]]]] = {}
+    @property
+    def units(self) -> int:
+        return len({line.unit_code for line in self.lines})
+
+    def sections(self) -> list[SectionSummary]:
+        """The plan's parts in plan order, each with the state of its tasks: the second level
+        of the plan's numbering (``VI.2``), where the plan has one, else the first."""
+        groups: dict[str, list[TaskLine]] = {}
         for line in self.lines:
-            duties = sections.setdefault(line.section_ref, {})
-            duties.setdefault(line.ref, (line.title, []))[1].append(line)
+            groups.setdefault(".".join(line.section_ref.split(".")[:2]), []).append(line)
+        order = {ref: index for index, ref in enumerate(self.section_titles)}
         return [
-            (
-                ref,
-                self.section_titles.get(ref, ""),
-                [(duty, title, lines) for duty, (title, lines) in duties.items()],
+            SectionSummary(
+                ref=ref,
+                title=self.section_titles.get(ref, ""),
+                responsibilities=len({line.ref for line in lines}),
+                counts=Counts.of(lines),
             )
-            for ref, duties in sections.items()
+            for ref, lines in sorted(groups.items(), key=lambda g: order.get(g[0], len(order)))
         ]
+
+    def unit_summaries(self, excerpts: int = 2, length: int = 220) -> list[UnitSummary]:
+        """Each unit in the order of its first task, with up to ``excerpts`` excerpts of its
+        approved (else waiting) reports, no text twice, each cut at a word near ``length``
+        characters."""
+        units: dict[str, list[TaskLine]] = {}
+        for line in self.lines:
+            units.setdefault(line.unit_code, []).append(line)
+        summaries = []
+        for lines in units.values():
+            reported = sorted(
+                (line for line in lines if line.report_text.strip()),
+                key=lambda line: line.state != TaskState.REVIEWED.value,
+            )
+            said: dict[str, str] = {}
+            for line in reported:
+                said.setdefault(line.report_text.strip(), line.ref)
+            chosen = tuple((ref, excerpt(text, length)) for text, ref in said.items())
+            first = lines[0]
+            summaries.append(
+                UnitSummary(first.unit_name, first.heads, Counts.of(lines), chosen[:excerpts])
+            )
+        return summaries
 
     def shortcomings(self) -> list[UnitShortcomings]:
         """Units with overdue, returned or late work (this quarter's and earlier overdue), in
         the order of their first task."""
         units: dict[str, list[TaskLine]] = {}
         for line in [*self.overdue_before, *self.lines]:
-            units.setdefault(line.unit_code, []).append(line)
-        result = []
-        for lines in units.values():
-            overdue = tuple(line for line in lines if line.overdue)
-            returned = tuple(line for line in lines if line.returned)
-            late = tuple(line for line in lines if line.on_time is False)
-            if overdue or returned or late:
-                first = lines[0]
-                result.append(
-                    UnitShortcomings(first.unit_name, first.heads, overdue, returned, late)
-                )
-        return result
+            if line.overdue or line.returned or line.on_time is False:
+                units.setdefault(line.unit_code, []).append(line)
+        return [
+            UnitShortcomings(lines[0].unit_name, lines[0].heads, tuple(lines))
+            for lines in units.values()
+        ]
+
+
+def excerpt(text: str, length: int) -> str:
+    """``text`` on one line, cut at a word before ``length`` characters, with "[...]" where
+    it was cut (not "…", which the document keeps for what the office fills in)."""
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return flat
+    cut = flat[:length].rsplit(" ", 1)[0].rstrip(",;:.")
+    return f"{cut} [...]"
 
 
 def quarterly_report(
@@ -225,20 +303,27 @@ def quarterly_report(
     require_viewer(viewer, Access.REPORTS, organisation.id)
     plan = _plan(session, organisation, quarter, plan_code)
     heads = unit_heads(session, organisation)
-    lines = [_line(row, heads, now) for row in session.exec(_lines_query(plan, quarter, now)).all()]
+    rows = session.exec(_lines_query(plan, quarter, now)).all()
+    lines = [_line(row, heads, now, clock.zone) for row in rows]
+    issuing_unit = session.exec(
+        select(Unit)
+        .where(Unit.organisation_id == organisation.id, Unit.kind == "party_board")
+        .order_by(Unit.id)
+    ).first()
     return QuarterlyReport(
         organisation=organisation,
         plan=plan,
         quarter=quarter,
         now=now,
         zone=clock.zone,
-        issuing_unit=session.exec(
-            select(Unit)
-            .where(Unit.organisation_id == organisation.id, Unit.kind == "party_board")
-            .order_by(Unit.id)
-        ).first(),
+        issuing_unit=issuing_unit,
+        issuing_heads=tuple(heads.get(issuing_unit.id, ())) if issuing_unit else (),
         section_titles=dict(
-            session.exec(select(Section.ref, Section.title).where(Section.plan_id == plan.id)).all()
+            session.exec(
+                select(Section.ref, Section.title)
+                .where(Section.plan_id == plan.id)
+                .order_by(Section.position)
+            ).all()
         ),
         lines=[line for line in lines if line.period == str(quarter)],
         overdue_before=[line for line in lines if line.period != str(quarter)],
@@ -289,6 +374,14 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
         .correlate(Task)
         .scalar_subquery()
     )
+    last_reason = (
+        select(event.comment)
+        .where(event.task_id == Task.id, event.event == TaskEvent.RETURN.value)
+        .order_by(event.id.desc())
+        .limit(1)
+        .correlate(Task)
+        .scalar_subquery()
+    )
     overdue_earlier = and_(Task.period < str(quarter), overdue_clause(now))
     return (
         select(
@@ -301,6 +394,7 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
             Unit.name,
             latest_text.label("report_text"),
             returns.label("times_returned"),
+            last_reason.label("return_reason"),
             TaskEventRecord.at,
             User.full_name,
             User.username,
@@ -315,8 +409,10 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
     )
 
 
-def _line(row, heads: dict[int, list[str]], now: datetime) -> TaskLine:
-    task, ref, title, section, code, short_name, name, text, returns, at, full, user = row
+def _line(row, heads: dict[int, list[str]], now: datetime, zone: ZoneInfo) -> TaskLine:
+    task, ref, title, section, code, short_name, name, text, returns, reason, at, full, user = row
+    status = deadline_status(task.state, task.due_at, task.first_reported_at, now)
+    late_at = task.first_reported_at or (now if status is DeadlineStatus.OPEN_OVERDUE else None)
     return TaskLine(
         id=task.id,
         ref=ref,
@@ -333,9 +429,16 @@ def _line(row, heads: dict[int, list[str]], now: datetime) -> TaskLine:
         decided_at=at,
         reviewer=(full or user) if at is not None else None,
         times_returned=int(returns or 0),
+        return_reason=reason or "",
         report_text=text or "",
-        overdue=is_overdue(task.state, task.due_at, now),
+        status=status,
+        days_late=max(_days_after(task.due_at, late_at, zone), 0) if late_at else 0,
     )
+
+
+def _days_after(due_at: datetime, instant: datetime, zone: ZoneInfo) -> int:
+    """Calendar days from the due day to ``instant``'s day, where the organisation is."""
+    return (instant.astimezone(zone).date() - due_at.astimezone(zone).date()).days
 
 
 def _targets(session: Session, plan: Plan, quarter: Quarter) -> list[TargetResult]:
