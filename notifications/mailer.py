@@ -17,6 +17,9 @@ systems with no shared transaction (SMTP has no two-phase commit), so one of the
 first. Marking before sending would turn that window into a lost message; marking after turns it
 into a possible duplicate, which is the lesser harm for a reminder.
 
+Links are made absolute here, from ``GIAOVIEC_BASE_URL`` as it is when the message leaves (see
+``notifications.links``); a digest also gets its one-click unsubscribe headers (RFC 8058).
+
 Errors: a 5xx reply for a message (recipient refused, message refused) fails that row for good;
 anything else (server down, 4xx, timeout) makes every message due wait, with exponential
 back-off (1, 2, 4 ... minutes, at most 4 hours), and a row is failed after
@@ -28,7 +31,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -37,7 +40,9 @@ from email.utils import format_datetime, parseaddr
 from sqlalchemy import Engine
 
 from notifications import outbox
+from notifications.links import with_base_url
 from notifications.lock import SchedulerLock
+from notifications.unsubscribe import unsubscribe_url
 from workflow.clock import Clock
 from workflow.outbox.models import OutboxMessage
 from workflow.working_days import WorkingCalendar
@@ -47,7 +52,9 @@ MAX_BACKOFF = timedelta(hours=4)
 
 @dataclass(frozen=True)
 class MailSettings:
-    """SMTP server and sending policy, from ``GIAOVIEC_SMTP_*`` and ``GIAOVIEC_MAIL_*``."""
+    """SMTP server and sending policy, from ``GIAOVIEC_SMTP_*`` and ``GIAOVIEC_MAIL_*``, and what
+    finishes a message as it leaves: the site's address (``GIAOVIEC_BASE_URL``) for its links
+    and the key that signs unsubscribe links (``SECRET_KEY``; without it, no such link)."""
 
     host: str | None = None  # None: keep mail in the outbox (the demo without a server)
     port: int = 25
@@ -58,6 +65,8 @@ class MailSettings:
     mail_from: str = "Giao Việc <giaoviec@localhost>"
     max_attempts: int = 10
     stale_after: timedelta = timedelta(minutes=15)
+    base_url: str = "http://127.0.0.1:5000"
+    signing_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_config(cls, config: Mapping) -> MailSettings:
@@ -75,6 +84,8 @@ class MailSettings:
             mail_from=config.get("MAIL_FROM") or cls.mail_from,
             max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 10)),
             stale_after=timedelta(minutes=float(config.get("MAIL_STALE_MINUTES", 15))),
+            base_url=str(config.get("BASE_URL") or cls.base_url),
+            signing_key=config.get("SECRET_KEY") or None,
         )
 
 
@@ -83,22 +94,23 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def build_email(
-    row: OutboxMessage, mail_from: str, unsubscribe_url: str | None, now: datetime
-) -> EmailMessage:
-    """The message as it goes on the wire: UTF-8 headers, a text part and an HTML part."""
+def build_email(row: OutboxMessage, settings: MailSettings, now: datetime) -> EmailMessage:
+    """The message as it goes on the wire: UTF-8 headers, a text part and an HTML part, its
+    links on the site's address of today."""
     message = EmailMessage()
-    from_name, from_addr = parseaddr(mail_from)
+    from_name, from_addr = parseaddr(settings.mail_from)
     message["From"] = Address(display_name=from_name, addr_spec=from_addr)
     message["To"] = Address(display_name=row.to_name, addr_spec=row.to_address)
     message["Subject"] = row.subject
     message["Date"] = format_datetime(now)
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"
-    if unsubscribe_url and row.kind == "digest":
-        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-    message.set_content(row.body_text)
-    message.add_alternative(row.body_html, subtype="html")
+    if row.kind == "digest" and settings.signing_key:
+        url = unsubscribe_url(settings.base_url, settings.signing_key, row.recipient_id)
+        message["List-Unsubscribe"] = f"<{url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(with_base_url(row.body_text, settings.base_url))
+    message.add_alternative(with_base_url(row.body_html, settings.base_url), subtype="html")
     return message
 
 
@@ -172,7 +184,6 @@ def send_queued(
     clock: Clock,
     lock: SchedulerLock,
     calendar: WorkingCalendar | None = None,
-    unsubscribe_url: str | None = None,
 ) -> SendResult:
     """Send every queued message whose time has come over one SMTP connection; returns what
     was sent. Only the holder of ``lock`` sends, and it asks before each message. Each message
@@ -184,17 +195,15 @@ def send_queued(
     outbox.requeue_stale(engine, clock.now(), settings.stale_after)
     with SmtpConnection(settings) as connection:
         while lock.held() and (row := outbox.claim_next(engine, clock.now())) is not None:
-            if not _send_one(
-                engine, settings, connection, row, result, clock, calendar, unsubscribe_url
-            ):
+            if not _send_one(engine, settings, connection, row, result, clock, calendar):
                 return result
     return result
 
 
-def _send_one(engine, settings, connection, row, result, clock, calendar, unsubscribe_url) -> bool:
+def _send_one(engine, settings, connection, row, result, clock, calendar) -> bool:
     """Send one claimed message; False when the server is unreachable (stop for this run)."""
     try:
-        connection.send(build_email(row, settings.mail_from, unsubscribe_url, clock.now()))
+        connection.send(build_email(row, settings, clock.now()))
     except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as error:
         refused = isinstance(error, smtplib.SMTPRecipientsRefused) or 500 <= error.smtp_code < 600
         if not refused:

@@ -1,26 +1,31 @@
 """Building the emails: one digest per person per run, and the returned-report notice.
 
 Rendered with Flask's Jinja (``notifications/templates``) inside an app context and
-``force_locale(user.locale)``, so each person reads the mail in their own language.
+``force_locale(user.locale)``, so each person reads the mail in their own language. A message
+counts days as of the instant it is delivered (``as_of``: the office's next open instant when it
+is queued), with the task pages' count (``workflow.tasks.deadlines.days_left``). Its links carry
+the mark of ``notifications.links``, made absolute when it is sent or shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
 from jinja2 import FileSystemLoader
 
-from notifications.rules import Due, ReturnFacts, Rule, TaskFacts
+from notifications.links import SETTINGS_LINK, task_link
+from notifications.rules import Due, ReturnFacts, Rule, TaskFacts, is_catch_up, is_digest
 from workflow.accounts.models import User
+from workflow.accounts.roles import Role
 from workflow.periods import Quarter
+from workflow.tasks.deadlines import days_left, passed
+from workflow.working_days import WorkingCalendar
 
 TEMPLATES = Path(__file__).parent / "templates"
-SETTINGS_PATH = "/settings/notifications"
 SECTION_ORDER = (Rule.OPENING, Rule.BEFORE, Rule.OVERDUE, Rule.ESCALATION, Rule.REVIEW)
 
 
@@ -31,12 +36,21 @@ class Rendered:
     html: str
 
 
-def task_url(base_url: str, task_id: int) -> str:
-    return f"{base_url.rstrip('/')}/tasks/{task_id}"
+@dataclass(frozen=True)
+class Group:
+    """Lines of a section under one heading: a unit and its heads for escalations, else none."""
+
+    unit: str
+    heads: str
+    lines: list[dict]
 
 
-def settings_url(base_url: str) -> str:
-    return base_url.rstrip("/") + SETTINGS_PATH
+@dataclass(frozen=True)
+class Section:
+    rule: Rule
+    title: str
+    summary: str  # how the subject counts it
+    groups: list[Group]
 
 
 def day_text(day: date) -> str:
@@ -52,24 +66,28 @@ def render_digest(
     items: list[Due],
     tasks: dict[int, TaskFacts],
     heads: dict[int, list[User]],
-    today: date,
-    base_url: str,
+    as_of: datetime,
+    calendar: WorkingCalendar,
 ) -> Rendered:
     """The one email ``user`` gets from this run, listing every item in sections."""
+    today = calendar.local_day(as_of)
     with force_locale(user.locale or "vi"):
-        sections = _sections(items, tasks, heads, today, base_url)
-        counts = [(rule, len(lines)) for rule, _title, lines in sections]
+        shown = [tasks[item.task_id] for item in items]
+        plans = sorted({f"{task.plan_ref} {task.plan_title}".strip() for task in shown})
+        sections = _sections(items, tasks, heads, as_of, calendar, several_plans=len(plans) > 1)
         subject = gettext(
             "[Giao Việc] %(date)s: %(summary)s",
             date=day_text(today),
-            summary=", ".join(_count_text(rule, count) for rule, count in counts),
+            summary=", ".join(section.summary for section in sections),
         )
         context = {
             "name": display_name(user),
             "sections": sections,
+            "plans": plans,
             "today": day_text(today),
-            "settings_url": settings_url(base_url),
-            "digests_on": user.email_digests,
+            "why": _why(user, shown[0]),
+            "settings_text": _settings_text(user, is_digest(items)),
+            "settings_url": SETTINGS_LINK,
         }
         return Rendered(
             subject,
@@ -79,7 +97,7 @@ def render_digest(
 
 
 def render_returned(
-    user: User, facts: ReturnFacts, today: date, base_url: str, zone: ZoneInfo
+    user: User, facts: ReturnFacts, as_of: datetime, calendar: WorkingCalendar
 ) -> Rendered:
     """The notice a unit head gets at once when a report comes back, with the reason."""
     with force_locale(user.locale or "vi"):
@@ -89,11 +107,12 @@ def render_returned(
         )
         context = {
             "name": display_name(user),
-            "line": _line(task, today, base_url, _status(Rule.OVERDUE, task, today)),
+            "line": _line(task, _status(task, as_of, calendar), unit=True),
+            "plan": f"{task.plan_ref} {task.plan_title}".strip(),
             "reason": facts.reason,
             "reviewer": facts.reviewer_name,
-            "returned_on": day_text(facts.at.astimezone(zone).date()),
-            "settings_url": settings_url(base_url),
+            "returned_on": day_text(calendar.local_day(facts.at)),
+            "settings_url": SETTINGS_LINK,
         }
         return Rendered(
             subject,
@@ -102,7 +121,7 @@ def render_returned(
         )
 
 
-def _sections(items, tasks, heads, today, base_url):
+def _sections(items, tasks, heads, as_of, calendar, several_plans: bool) -> list[Section]:
     by_rule: dict[Rule, list[Due]] = {}
     for item in items:
         by_rule.setdefault(item.rule, []).append(item)
@@ -114,17 +133,31 @@ def _sections(items, tasks, heads, today, base_url):
             chosen = [item for item in chosen if item.task_id not in listed_as_new]
         if not chosen:
             continue
-        chosen.sort(key=lambda item: (tasks[item.task_id].due_at, tasks[item.task_id].ref))
-        lines = []
+        chosen.sort(key=lambda item: _order(tasks[item.task_id]))
+        groups: dict[int | None, Group] = {}
         for item in chosen:
             task = tasks[item.task_id]
-            line = _line(task, today, base_url, _status(rule, task, today, item.days))
+            status = _waiting(item.days) if rule is Rule.REVIEW else _status(task, as_of, calendar)
+            line = _line(task, status, unit=rule is Rule.REVIEW, several_plans=several_plans)
             if rule is Rule.ESCALATION:
-                names = [display_name(head) for head in heads.get(task.unit_id, [])]
-                line["heads"] = ", ".join(names) or gettext("no unit head registered")
-            lines.append(line)
-        sections.append((rule, _section_title(rule, chosen, tasks), lines))
+                group = groups.setdefault(task.unit_id, _unit_group(task, heads))
+            else:
+                group = groups.setdefault(None, Group("", "", []))
+            group.lines.append(line)
+        title = _section_title(rule, chosen, tasks)
+        summary = _count_text(rule, chosen, tasks, calendar.local_day(as_of), calendar)
+        sections.append(Section(rule, title, summary, list(groups.values())))
     return sections
+
+
+def _order(task: TaskFacts):
+    return (task.due_at, task.ref, task.plan_ref)
+
+
+def _unit_group(task: TaskFacts, heads: dict[int, list[User]]) -> Group:
+    """An escalated unit, oldest overdue first, with whom to follow up: its heads."""
+    names = ", ".join(display_name(head) for head in heads.get(task.unit_id, []))
+    return Group(task.unit_name, names or gettext("no unit head registered"), [])
 
 
 def _section_title(rule: Rule, items: list[Due], tasks: dict[int, TaskFacts]) -> str:
@@ -143,9 +176,26 @@ def _section_title(rule: Rule, items: list[Due], tasks: dict[int, TaskFacts]) ->
     }[rule]
 
 
-def _count_text(rule: Rule, count: int) -> str:
+def _count_text(rule: Rule, items: list[Due], tasks, today: date, calendar) -> str:
+    """How the subject counts a section. The quarter's list is "new" only on the day it was
+    due: a late one (see ``is_catch_up``) lists tasks opened long ago."""
+    count = len(items)
+    if rule is Rule.OPENING:
+        quarter = Quarter.parse(tasks[items[0].task_id].period).roman
+        if any(is_catch_up(item, today, calendar) for item in items):
+            return ngettext(
+                "%(num)s task of quarter %(quarter)s",
+                "%(num)s tasks of quarter %(quarter)s",
+                count,
+                quarter=quarter,
+            )
+        return ngettext(
+            "%(num)s new task of quarter %(quarter)s",
+            "%(num)s new tasks of quarter %(quarter)s",
+            count,
+            quarter=quarter,
+        )
     return {
-        Rule.OPENING: ngettext("%(num)s new task", "%(num)s new tasks", count),
         Rule.BEFORE: ngettext("%(num)s task due soon", "%(num)s tasks due soon", count),
         Rule.OVERDUE: ngettext("%(num)s task overdue", "%(num)s tasks overdue", count),
         Rule.ESCALATION: ngettext(
@@ -157,25 +207,67 @@ def _count_text(rule: Rule, count: int) -> str:
     }[rule]
 
 
-def _status(rule: Rule, task: TaskFacts, today: date, days: int | None = None) -> str:
-    if rule is Rule.REVIEW:
-        return ngettext("waiting %(num)s day", "waiting %(num)s days", days)
-    left = (task.due_day - today).days
-    if left > 0:
-        return ngettext("%(num)s day left", "%(num)s days left", left)
+def _why(user: User, task: TaskFacts) -> str:
+    """Why this person gets the mail: their role, since overseers get every unit's tasks."""
+    if user.role == Role.UNIT_HEAD:
+        return gettext(
+            "You get this email as the head of %(unit)s, the unit that carries out these tasks.",
+            unit=task.unit_name,
+        )
+    if user.role == Role.REVIEWER:
+        return gettext(
+            "You get this email as a reviewer: reports waiting for review and escalations of "
+            "overdue tasks are sent to every reviewer, whatever the unit."
+        )
+    return gettext(
+        "You get this email as a leader: escalations of overdue tasks are sent to every "
+        "leader, whatever the unit."
+    )
+
+
+def _settings_text(user: User, digest: bool) -> str:
+    """How to stop this mail, or that it cannot be stopped."""
+    if not user.email_digests:
+        return gettext(
+            "Your daily reminders are switched off; escalations to leaders and reviewers cannot "
+            "be switched off. Notification settings:"
+        )
+    if not digest:
+        return gettext(
+            "Escalations of overdue tasks cannot be switched off. Notification settings:"
+        )
+    if user.role == Role.UNIT_HEAD:
+        return gettext("To stop the daily reminders, change your notification settings:")
+    return gettext(
+        "To stop the daily reminders, change your notification settings; escalations of "
+        "overdue tasks cannot be switched off:"
+    )
+
+
+def _status(task: TaskFacts, as_of: datetime, calendar: WorkingCalendar) -> str:
+    left = days_left(task.due_at, as_of, calendar.zone)
+    if passed(task.due_at, as_of):
+        if left == 0:
+            due_time = task.due_at.astimezone(calendar.zone).strftime("%H:%M")
+            return gettext("overdue since %(time)s today", time=due_time)
+        return ngettext("%(num)s day overdue", "%(num)s days overdue", -left)
     if left == 0:
         return gettext("due today")
-    return ngettext("%(num)s day overdue", "%(num)s days overdue", -left)
+    return ngettext("%(num)s day left", "%(num)s days left", left)
 
 
-def _line(task: TaskFacts, today: date, base_url: str, status: str) -> dict:
+def _waiting(days: int) -> str:
+    return ngettext("waiting %(num)s day", "waiting %(num)s days", days)
+
+
+def _line(task: TaskFacts, status: str, unit: bool, several_plans: bool = False) -> dict:
     return {
-        "url": task_url(base_url, task.id),
+        "url": task_link(task.id),
+        "plan_ref": task.plan_ref if several_plans else "",
         "ref": task.ref,
         "title": task.title,
         "occurrence": task.occurrence_label,
-        "unit": task.unit_name,
-        "plan": f"{task.plan_ref} {task.plan_title}".strip(),
+        "unit": task.unit_name if unit else "",
         "due": day_text(task.due_day),
         "status": status,
     }

@@ -121,14 +121,20 @@ class AsSent:
     source: str  # the raw message, as on the wire
 
 
-SHOWN_HEADERS = ("From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe")
+SHOWN_HEADERS = (
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+)
 
 
-def as_sent(
-    row: OutboxMessage, mail: MailSettings, unsubscribe_url: str | None, now: datetime
-) -> AsSent:
+def as_sent(row: OutboxMessage, mail: MailSettings, now: datetime) -> AsSent:
     """Rebuild ``row`` as the sender puts it on the wire (dated when it was sent, or now)."""
-    message = build_email(row, mail.mail_from, unsubscribe_url, row.sent_at or now)
+    message = build_email(row, mail, row.sent_at or now)
     raw = message.as_bytes()
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     headers = [(name, str(parsed[name])) for name in SHOWN_HEADERS if parsed[name] is not None]

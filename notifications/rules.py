@@ -34,6 +34,11 @@ class Rule(StrEnum):
     RETURNED = "returned"  # at once: a report was returned, to the unit head
 
 
+# What a person's digest setting stops; escalations and returned-report notices go out whatever
+# it says (a mail of escalations alone is not a digest: it has no unsubscribe link).
+SWITCHED_OFF_BY_DIGESTS = frozenset({Rule.OPENING, Rule.BEFORE, Rule.OVERDUE, Rule.REVIEW})
+
+
 @dataclass(frozen=True)
 class TaskFacts:
     """What the rules and the emails need to know about one open task."""
@@ -87,15 +92,14 @@ def due_items(
     if not calendar.is_working_day(today):
         return []
     heads: dict[int, list[Person]] = {}
-    for person in people:
-        if person.role == Role.UNIT_HEAD and person.unit_id is not None and person.email_digests:
-            heads.setdefault(person.unit_id, []).append(person)
     overseers: dict[int, list[Person]] = {}
     reviewers: dict[int, list[Person]] = {}
     for person in people:
+        if person.role == Role.UNIT_HEAD and person.unit_id is not None:
+            heads.setdefault(person.unit_id, []).append(person)
         if person.role in ESCALATED_TO:
             overseers.setdefault(person.organisation_id, []).append(person)
-        if person.role == Role.REVIEWER and person.email_digests:
+        if person.role == Role.REVIEWER:
             reviewers.setdefault(person.organisation_id, []).append(person)
     items: list[Due] = []
     for task in tasks:
@@ -106,7 +110,24 @@ def due_items(
         for head in heads.get(task.unit_id, []):
             items += head_items(task, head, today, calendar)
         items += escalation_items(task, overseers.get(task.organisation_id, []), today)
-    return items
+    switched_off = {person.id for person in people if not person.email_digests}
+    return [
+        item
+        for item in items
+        if not (item.rule in SWITCHED_OFF_BY_DIGESTS and item.recipient_id in switched_off)
+    ]
+
+
+def is_digest(items: list[Due]) -> bool:
+    """Whether the digest setting could have stopped some of ``items``: a mail of escalations
+    alone is not a digest, and offers no way to unsubscribe."""
+    return any(item.rule in SWITCHED_OFF_BY_DIGESTS for item in items)
+
+
+def is_catch_up(item: Due, today: date, calendar: WorkingCalendar) -> bool:
+    """Whether ``item`` comes later than the working day its point was delivered on: after
+    downtime, to a head named since, or to one who switched digests on again."""
+    return today > calendar.next_working_day(item.on_date)
 
 
 def head_items(task: TaskFacts, head: Person, today: date, calendar: WorkingCalendar) -> list[Due]:

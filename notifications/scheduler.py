@@ -32,7 +32,6 @@ from sqlmodel import Session
 from notifications import outbox
 from notifications.lock import SchedulerLock
 from notifications.mailer import SendResult, send_queued
-from notifications.messages import settings_url
 from notifications.settings import NotificationSettings
 from notifications.sweep import SweepResult, queue_returned, run_sweep
 from workflow.clock import Clock
@@ -113,14 +112,7 @@ def send_outbox(jobs: JobContext) -> tuple[int, SendResult]:
 def send_mail(jobs: JobContext) -> SendResult:
     """The outbox over SMTP, by the holder of the lock."""
     settings = jobs.settings
-    return send_queued(
-        jobs.engine,
-        settings.mail,
-        jobs.clock,
-        jobs.lock,
-        settings.calendar,
-        settings_url(settings.base_url),
-    )
+    return send_queued(jobs.engine, settings.mail, jobs.clock, jobs.lock, settings.calendar)
 
 
 def build_scheduler(

@@ -12,7 +12,6 @@ from workflow.working_days import WorkingCalendar, calendar_from_config
 
 @dataclass(frozen=True)
 class NotificationSettings:
-    base_url: str = "http://127.0.0.1:5000"
     mail: MailSettings = field(default_factory=MailSettings)
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     sweep_at: time = time(7, 30)  # the daily sweep, local time
@@ -21,7 +20,6 @@ class NotificationSettings:
     def from_config(cls, config: Mapping) -> NotificationSettings:
         calendar = calendar_from_config(config)
         return cls(
-            base_url=str(config.get("BASE_URL") or cls.base_url),
             mail=MailSettings.from_config(config),
             calendar=calendar,
             sweep_at=time.fromisoformat(str(config.get("REMINDER_TIME") or calendar.opens)),

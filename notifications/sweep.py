@@ -26,6 +26,7 @@ from notifications.rules import (
     Rule,
     TaskFacts,
     due_items,
+    is_digest,
     returned_key,
     returned_notices,
 )
@@ -129,9 +130,10 @@ def _queue_digest(session, settings, now, digest: Digest, tasks, heads) -> Queue
     if not lines:
         savepoint.commit()
         return None
-    rendered = render_digest(user, lines, tasks, heads, digest.day, settings.base_url)
+    as_of = settings.calendar.next_open_instant(now)  # when the digest will be read
+    rendered = render_digest(user, lines, tasks, heads, as_of, settings.calendar)
     key = digest_key(user.id, digest.day, lines)
-    outbox_id = _queue(session, settings, now, user, "digest", key, rendered)
+    outbox_id = _queue(session, settings, now, user, digest_kind(lines), key, rendered)
     if outbox_id is None:
         savepoint.rollback()
         log.warning(
@@ -145,7 +147,12 @@ def _queue_digest(session, settings, now, digest: Digest, tasks, heads) -> Queue
         [{"item_key": line.key} for line in lines],
     )
     savepoint.commit()
-    return _queued(user, "digest", rendered, len(lines))
+    return _queued(user, digest_kind(lines), rendered, len(lines))
+
+
+def digest_kind(lines: list[Due]) -> str:
+    """Only a 'digest' carries an unsubscribe link (``mailer``); 'escalation' cannot be stopped."""
+    return "digest" if is_digest(lines) else "escalation"
 
 
 def _line_row(line: Due, now: datetime) -> dict:
@@ -170,6 +177,7 @@ def queue_returned(session: Session, settings: NotificationSettings, now: dateti
         return result
     users = load_users(session)
     people = [person_of(user) for user in users.values()]
+    as_of = settings.calendar.next_open_instant(now)  # when the notice will be read
     already = set(
         session.scalars(
             select(OutboxMessage.key).where(
@@ -183,7 +191,7 @@ def queue_returned(session: Session, settings: NotificationSettings, now: dateti
         if key in already:
             continue
         user = users[person.id]
-        rendered = render_returned(user, facts, day, settings.base_url, settings.calendar.zone)
+        rendered = render_returned(user, facts, as_of, settings.calendar)
         outbox_id = _queue(session, settings, now, user, "returned", key, rendered)
         if outbox_id is not None:
             item = {

@@ -446,6 +446,19 @@ def grow(session, ward, units: int) -> None:
     session.commit()
 
 
+def return_a_report(session, task, head, reviewer, reason: str = "Thiếu ảnh minh chứng") -> None:
+    """``head`` starts ``task`` on 9 March 2026 and reports it; ``reviewer`` returns it on the
+    10th at 09:00 with ``reason``; committed."""
+    for service, user, when, said in (
+        (start_task, head, "2026-03-09T08:00", ""),
+        (submit_report, head, "2026-03-09T09:00", "Đã đăng tin"),
+        (return_report, reviewer, "2026-03-10T09:00", reason),
+    ):
+        session.refresh(task)
+        service(session, user, task.id, task.version, said, now=at(when))
+        session.commit()
+
+
 def sweep(office, at: str):
     """The daily sweep at ``at`` (local time), as the scheduler runs it."""
     office.at(at)

@@ -7,7 +7,9 @@ from pathlib import Path
 from flask import Flask, abort, current_app
 from flask_wtf.csrf import CSRFProtect
 
+from web.clock import app_clock
 from workflow.clock import DEFAULT_TIMEZONE
+from workflow.tasks.deadlines import days_left
 
 csrf = CSRFProtect()
 
@@ -69,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_login(app)
     csrf.init_app(app)
     pages.init_app(app)
+    app.add_template_global(_days_left, "days_left")
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     blueprints = (tasks, review, dashboard, admin, drafts, inbox, settings, api)
@@ -79,6 +82,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     app.before_request(_refuse_without_secret_key)
     return app
+
+
+def _days_left(due_at, now) -> int:
+    """Task lists count days as the reminder emails do, where the organisation is."""
+    return days_left(due_at, now, app_clock().zone)
 
 
 def _refuse_without_secret_key():

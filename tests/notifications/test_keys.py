@@ -49,7 +49,9 @@ def test_a_second_sweep_the_same_day_sends_the_lines_that_came_since(
     office.open_quarter()
     office.sweep()
     office.send()
-    assert subjects_to(smtp_server, heads["UBND"]) == ["[Giao Việc] 02/01/2026: 1 nhiệm vụ mới"]
+    assert subjects_to(smtp_server, heads["UBND"]) == [
+        "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới của Quý I/2026"
+    ]
 
     edited = tmp_path / "ward.yaml"
     text = SMALL_PLAN.read_text(encoding="utf-8")
@@ -61,7 +63,9 @@ def test_a_second_sweep_the_same_day_sends_the_lines_that_came_since(
     office.sweep()
     office.send()
     received = [m for m in smtp_server.mailbox.take() if m.to == [heads["UBND"].email]]
-    assert [m.subject for m in received] == ["[Giao Việc] 02/01/2026: 1 nhiệm vụ mới"]
+    assert [m.subject for m in received] == [
+        "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới của Quý I/2026"
+    ]
     assert "Số hóa hồ sơ một cửa" in received[0].text
     assert "Cung cấp thông tin chính thống" not in received[0].text  # told already at 07:30
 

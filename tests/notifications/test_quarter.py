@@ -88,9 +88,9 @@ def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
     lan, hung, binh, tuan, khanh = "unit_head1", "unit_head2", "unit_head3", "reviewer5", "leader6"
     assert seen == [
         # Quarter opening on the first working day (1/1 is Tết Dương lịch); Hoa switched off.
-        ("02/01 07:30", lan, "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới"),
-        ("02/01 07:30", hung, "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới"),
-        ("02/01 07:30", binh, "[Giao Việc] 02/01/2026: 1 new task"),
+        ("02/01 07:30", lan, "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới của Quý I/2026"),
+        ("02/01 07:30", hung, "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới của Quý I/2026"),
+        ("02/01 07:30", binh, "[Giao Việc] 02/01/2026: 1 new task of quarter I/2026"),
         # VI.1.7 due Tue 10/02: 14 and 7 days before; 3 days before is a Saturday, moved to
         # Monday 09/02, where the 1-day point also falls: one email.
         ("27/01 07:30", lan, "[Giao Việc] 27/01/2026: 1 nhiệm vụ sắp đến hạn"),
@@ -139,13 +139,14 @@ def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
     task = find_task("VI.1.7", "BXDD")
     for body in (opening.text, opening.html):
         assert "Kính gửi đồng chí Nguyễn Thị Lan" in body
-        assert "Nhiệm vụ của Ban Xây dựng Đảng trong quý I/2026" in body
+        assert "Nhiệm vụ của Ban Xây dựng Đảng trong Quý I/2026" in body
         assert "Hội nghị báo cáo viên" in body and "hạn 10/02/2026" in body
         assert "còn 39 ngày" in body
         assert f"{BASE_URL}/tasks/{task.id}" in body
-        assert "TN-2026 Kế hoạch thử nghiệm năm 2026" in body
+        assert body.count("TN-2026 Kế hoạch thử nghiệm năm 2026") == 1
+        assert "trưởng đơn vị Ban Xây dựng Đảng, đơn vị được giao thực hiện" in body
         assert f"{BASE_URL}/settings/notifications" in body
-    assert opening.message["List-Unsubscribe"] == f"<{BASE_URL}/settings/notifications>"
+    assert opening.message["List-Unsubscribe"].startswith(f"<{BASE_URL}/settings/unsubscribe/")
 
     returned = by_key[("03/03 10:01", lan)]
     assert REASON in returned.text and REASON in returned.html
@@ -153,10 +154,14 @@ def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
 
     grouped = by_key[("23/03 07:30", tuan)].text
     assert "Chi bộ Khu dân cư số 1" in grouped and "Chi bộ Khu dân cư số 2" in grouped
-    assert "Trưởng đơn vị: Lê Văn Bình" in grouped and "Trưởng đơn vị: Phạm Thị Hoa" in grouped
+    assert "* Chi bộ Khu dân cư số 1 · Trưởng đơn vị: Lê Văn Bình" in grouped
+    assert "* Chi bộ Khu dân cư số 2 · Trưởng đơn vị: Phạm Thị Hoa" in grouped
+    assert "với tư cách người duyệt báo cáo" in grouped
     assert "Quán triệt Nghị quyết" in grouped and "đã chờ 12 ngày" in grouped
     leader = by_key[("23/03 07:30", khanh)].text
     assert "quá hạn 8 ngày" in leader and "đã tắt thư nhắc việc" in leader
+    assert "với tư cách lãnh đạo" in leader
+    assert by_key[("23/03 07:30", khanh)].message["List-Unsubscribe"] is None
     assert by_key[("16/03 07:30", binh)].text.startswith("Dear Lê Văn Bình,")
     assert len({m.message["Message-ID"] for m in received}) == len(received)
 

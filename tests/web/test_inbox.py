@@ -6,9 +6,8 @@ import re
 
 from sqlalchemy import update
 
-from tests.conftest import at, csrf, sign_in_on, sweep
+from tests.conftest import at, csrf, return_a_report, sign_in_on, sweep
 from workflow.outbox.models import OutboxMessage
-from workflow.tasks.operations import return_report, start_task, submit_report
 
 
 def menu_badge(page: str) -> str | None:
@@ -21,8 +20,8 @@ def test_a_digest_is_listed_unread_and_opening_it_shows_its_tasks_and_reads_it(
     office, app, make_user
 ):
     """The quarter's list reaches UBND's head on 2 January: the menu shows 1 unread, the list
-    shows the subject in bold, the message links to the task; after opening, nothing is
-    unread."""
+    shows the subject in bold, the message links to the task, and the email's text has working
+    links; after opening, nothing is unread."""
     head = make_user("unit_head", "UBND", full_name="Trần Văn Hùng")
     sweep(office, "2026-01-02T07:30")
     browser = app.test_client()
@@ -31,13 +30,17 @@ def test_a_digest_is_listed_unread_and_opening_it_shows_its_tasks_and_reads_it(
     listing = browser.get("/inbox/").text
     assert menu_badge(listing) == "1"
     assert '<li class="unread">' in listing
-    assert "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới" in listing
+    assert "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới của Quý I/2026" in listing
     message_url = re.search(r'href="(/inbox/\d+)"', listing).group(1)
 
     message = browser.get(message_url).text
     assert "Nhiệm vụ trong thông báo này" in message
     assert re.search(r'<a href="/tasks/\d+"><strong>VI.2.1</strong> Cung cấp thông tin', message)
     assert "Kính gửi đồng chí Trần Văn Hùng" in message
+    task_id = re.search(r'<a href="/tasks/(\d+)"><strong>VI.2.1', message).group(1)
+    link = f"http://localhost/tasks/{task_id}"  # the email's own links, on the address in use
+    assert f'<a href="{link}">{link}</a>' in message
+    assert "{GIAOVIEC_BASE_URL}" not in message
     assert "Email chưa được gửi" in message  # queued, not yet sent
     assert menu_badge(message) is None
 
@@ -69,14 +72,7 @@ def test_a_returned_report_is_a_notification_that_names_the_task_and_the_reason(
 ):
     task = open_tasks("2026-Q1")("VI.2.1", "UBND")
     head, reviewer = make_user("unit_head", "UBND"), make_user("reviewer")
-    for service, user, when, text in (
-        (start_task, head, "2026-03-09T08:00", ""),
-        (submit_report, head, "2026-03-09T09:00", "Đã đăng tin"),
-        (return_report, reviewer, "2026-03-10T09:00", "Thiếu ảnh minh chứng"),
-    ):
-        session.refresh(task)
-        service(session, user, task.id, task.version, text, now=at(when))
-        session.commit()
+    return_a_report(session, task, head, reviewer)
     office.at("2026-03-10T09:01")
     office.send_outbox()  # queues the notice (no mail server here: it stays queued)
     session.execute(update(OutboxMessage).values(sent_at=at("2026-03-10T09:02")))

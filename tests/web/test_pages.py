@@ -63,7 +63,7 @@ def refs_in(fragment: str) -> list[str]:
 def test_the_landing_page_shows_everything_still_owed_overdue_first(
     app, sign_in, make_user, open_tasks, session
 ):
-    """On 1 December, UBND still owes VI.2.1 of Q1 (260 days overdue) and its Q2 tasks, and
+    """On 1 December, UBND still owes VI.2.1 of Q1 (261 days overdue) and its Q2 tasks, and
     has reported and seen approved nothing: all of it is on the landing page, whatever its
     quarter, the overdue first and the oldest first among them, with the days overdue."""
     q1, q2 = open_tasks("2026-Q1"), open_tasks("2026-Q2")
@@ -72,7 +72,7 @@ def test_the_landing_page_shows_everything_still_owed_overdue_first(
     page = sign_in(make_user("unit_head", "UBND")).get("/").text
     needs_me = section(page, "Cần đồng chí xử lý")
     assert refs_in(needs_me) == ["VI.2.1", "VI.2.7", "VI.2.1"]  # 15/03, 20/05, 15/06
-    assert "Quý I/2026" in needs_me and "quá hạn 260 ngày" in needs_me
+    assert "Quý I/2026" in needs_me and "quá hạn 261 ngày" in needs_me  # 15/03 to 01/12
     assert "2026-Q1" not in needs_me
     assert "Đơn vị của đồng chí còn 3 nhiệm vụ phải thực hiện." in page
     assert "Trong đó 3 nhiệm vụ đã quá hạn." in page

@@ -43,8 +43,8 @@ def test_every_signed_in_person_has_the_page_in_vietnamese(app, make_user, role,
     assert '<input checked id="locale-0"' in response.text  # Vietnamese chosen by default
 
 
-def test_the_unsubscribe_link_sends_a_signed_out_visitor_to_sign_in_and_back(client, make_user):
-    """The emails' link points here: sign in, then land on the settings page."""
+def test_the_settings_link_sends_a_signed_out_visitor_to_sign_in_and_back(client, make_user):
+    """The emails' settings link points here: sign in, then land on the settings page."""
     from tests.conftest import PASSWORD
 
     user = make_user("unit_head", "UBND")
@@ -120,4 +120,4 @@ def test_english_chosen_means_an_english_subject(office, app, session, make_user
     assert '<html lang="en">' in browser.get(URL).text
     sweep(office, "2026-01-02T07:30")
     (row,) = outbox(session)
-    assert row.subject == "[Giao Việc] 02/01/2026: 1 new task"
+    assert row.subject == "[Giao Việc] 02/01/2026: 1 new task of quarter I/2026"

@@ -11,7 +11,6 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from notifications.messages import settings_url
 from notifications.preview import as_sent
 from notifications.settings import NotificationSettings
 from web.actions import perform
@@ -55,7 +54,7 @@ def outbox_message(message_id: int):
     return render_template(
         "admin/outbox_message.html",
         row=row,
-        sent=as_sent(row, settings.mail, settings_url(settings.base_url), app_clock().now()),
+        sent=as_sent(row, settings.mail, app_clock().now()),
         status=OutboxStatus(row.status),
         retry_form=RetryForm(),
     )

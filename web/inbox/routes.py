@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from notifications.links import text_as_html
 from web.actions import perform
 from web.clock import app_clock
 from web.database import db_session
@@ -40,13 +41,15 @@ def index():
 @bp.route("/<int:message_id>")
 @login_required
 def message(message_id: int):
-    """The message as it was written, with links to its tasks; opening it marks it read."""
+    """The message as it was written, with links to its tasks and its own links on the address
+    the reader uses; opening it marks it read."""
     user, session = current_user.user, db_session()
     found = inbox_message(session, user, message_id)
     perform(mark_read, user, message_id, app_clock().now())
     return render_template(
         "inbox/message.html",
         message=found,
+        text=text_as_html(found.body_text, request.url_root),
         tasks=message_tasks(session, user, message_id),
     )
 

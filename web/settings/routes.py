@@ -1,5 +1,5 @@
-"""``/settings/notifications`` (where every email's unsubscribe link points) and the preview of
-the next reminders a unit will get."""
+"""``/settings/notifications`` (where every email's settings link points), the one-click
+unsubscribe of the digests' headers, and the preview of the next reminders a unit will get."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from flask_login import current_user, login_required
 from notifications.preview import reminder_preview
 from notifications.rules import ESCALATED_TO, Rule
 from notifications.settings import NotificationSettings
+from notifications.unsubscribe import unsubscribing_user
+from web import csrf
 from web.actions import perform
 from web.clock import app_clock
 from web.database import db_session
 from web.errors import FORM_REFUSED
 from web.settings import bp
 from web.settings.forms import NotificationSettingsForm
-from workflow.accounts.operations import save_notification_settings
+from workflow.accounts.operations import save_notification_settings, set_email_digests
 from workflow.i18n import N_
 from workflow.permissions import Access, may
 
@@ -58,6 +60,18 @@ def _render(form: NotificationSettingsForm):
         gets_escalations=user.role in ESCALATED_TO,
         may_preview=may(user, Access.REMINDER_PREVIEW),
     )
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    """The digests' ``List-Unsubscribe`` link (``notifications.unsubscribe``), no sign-in: the
+    signed token says whose it is. A POST (the mail program's one click, or this page's button)
+    switches digests off; a GET only asks, since mail scanners follow links."""
+    user = unsubscribing_user(db_session(), current_app.config["SECRET_KEY"], token)
+    if request.method == "POST":
+        perform(set_email_digests, user, False)
+    return render_template("settings/unsubscribe.html", user=user, done=request.method == "POST")
 
 
 @bp.route("/preview")

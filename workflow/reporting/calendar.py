@@ -1,15 +1,17 @@
 """A person's tasks as an iCalendar feed behind a secret, revocable link.
 
 One event per task at its due time (Asia/Ho_Chi_Minh), with an alarm for each reminder day of its
-responsibility while it is not yet reported. A unit head or member gets their unit's tasks;
-leaders, reviewers and admins every task of the organisation. The link's token is shown once;
-only its SHA-256 is kept.
+responsibility while it is not yet reported. An alarm rings when the office opens on that day,
+not at the due hour (17:00, when people leave), and on the working day before it when that day
+is a weekend or a holiday (``workflow.working_days``), as the reminder emails do. A unit head or
+member gets their unit's tasks; leaders, reviewers and admins every task of the organisation.
+The link's token is shown once; only its SHA-256 is kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 from sqlmodel import Session, select
@@ -24,8 +26,9 @@ from workflow.plans.models import Plan, Responsibility
 from workflow.plans.schema import reminder_rules
 from workflow.reporting.models import CalendarToken
 from workflow.reporting.quarterly import VI_STATE_LABELS
-from workflow.tasks.deadlines import is_done
+from workflow.tasks.deadlines import days_left, is_done
 from workflow.tasks.models import Task
+from workflow.working_days import WorkingCalendar
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,11 @@ def calendar_tasks(session: Session, user: User) -> list[CalendarTask]:
 
 
 def calendar_feed(
-    organisation: Organisation, tasks: list[CalendarTask], base_url: str, clock: Clock
+    organisation: Organisation,
+    tasks: list[CalendarTask],
+    base_url: str,
+    clock: Clock,
+    working: WorkingCalendar,
 ) -> bytes:
     """The feed as .ics bytes; each task's UID stays the same from one download to the next."""
     calendar = Calendar()
@@ -124,12 +131,23 @@ def calendar_feed(
     calendar.add("x-wr-calname", f"Giao Việc – {organisation.name}")
     calendar.add("x-wr-timezone", str(clock.zone))
     for task in tasks:
-        calendar.add_component(_event(organisation, task, base_url, clock))
+        calendar.add_component(_event(organisation, task, base_url, clock, working))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _event(organisation: Organisation, task: CalendarTask, base_url: str, clock: Clock) -> Event:
+def alarm_day(due_day: date, days_before: int, working: WorkingCalendar) -> date:
+    """The working day the alarm of ``days_before`` the due day rings on."""
+    return working.previous_working_day(due_day - timedelta(days=days_before))
+
+
+def _event(
+    organisation: Organisation,
+    task: CalendarTask,
+    base_url: str,
+    clock: Clock,
+    working: WorkingCalendar,
+) -> Event:
     event = Event()
     event.add("uid", f"task-{task.id}@{organisation.code}.giaoviec")
     event.add("dtstamp", clock.now())
@@ -144,10 +162,20 @@ def _event(organisation: Organisation, task: CalendarTask, base_url: str, clock:
     )
     event.add("url", f"{base_url.rstrip('/')}/tasks/{task.id}")
     if not is_done(task.state):
-        for days in sorted(set(task.before_days), reverse=True):
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Còn {days} ngày: {task.ref} {task.title}")
-            alarm.add("trigger", -timedelta(days=days))
-            event.add_component(alarm)
+        due = working.local_day(task.due_at)
+        for day in sorted({alarm_day(due, days, working) for days in task.before_days}):
+            event.add_component(_alarm(task, day, working))
     return event
+
+
+def _alarm(task: CalendarTask, day: date, working: WorkingCalendar) -> Alarm:
+    rings = working.opening_instant(day)
+    due_text = task.due_at.astimezone(working.zone).strftime("%H:%M %d/%m/%Y")
+    left = days_left(task.due_at, rings, working.zone)
+    when = f"Còn {left} ngày (hạn {due_text})" if left else f"Hạn hôm nay, {due_text}"
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"{when}: {task.ref} {task.title}")
+    # An absolute trigger: a UTC date-time, which RFC 5545 wants marked (the default is a duration)
+    alarm.add("trigger", rings, parameters={"VALUE": "DATE-TIME"})
+    return alarm

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, not_, or_
 
@@ -57,6 +58,13 @@ def is_on_time(first_reported_at: datetime | None, due_at: datetime) -> bool | N
 
 def is_overdue(state: str, due_at: datetime, now: datetime) -> bool:
     return not is_done(state) and passed(due_at, now)
+
+
+def days_left(due_at: datetime, now: datetime, zone: ZoneInfo) -> int:
+    """Days from today to the due day, counted as people count them, by the calendar where the
+    organisation is and whatever the hour: 1 the day before, 0 on the due day, -1 (one day
+    overdue) from the first minute of the day after. Pages and emails say this number."""
+    return (due_at.astimezone(zone).date() - now.astimezone(zone).date()).days
 
 
 def is_due(due_at: datetime, first_reported_at: datetime | None, now: datetime) -> bool:
