@@ -3,6 +3,8 @@ and ``giaoviec report quarterly``."""
 
 from __future__ import annotations
 
+import csv
+import html
 import io
 import re
 
@@ -48,9 +50,31 @@ def test_the_downloaded_report_opens(sign_in, make_user, history):
     document = Document(io.BytesIO(client.get("/exports/quarterly.docx?quarter=2026-Q2").data))
     assert "BÁO CÁO" in [p.text for p in document.paragraphs]
     workbook = load_workbook(io.BytesIO(client.get("/exports/quarterly.xlsx?quarter=2026-Q2").data))
-    assert len(list(workbook["Quý II-2026"].iter_rows(min_row=2))) == 3
+    assert len(list(workbook["Quý II-2026"].iter_rows(min_row=3))) == 3  # below title, header
     content = client.get("/exports/quarterly.csv?quarter=2026-Q2").data
     assert content.startswith(b"\xef\xbb\xbf") and "Cung cấp thông tin" in content.decode()
+
+
+def test_the_report_is_signed_as_chosen_when_downloading(sign_in, make_user, history):
+    """The board's head by default; "signed as the plan" follows the plan file's signer; the
+    pages offer both; a signer that does not exist is refused in Vietnamese."""
+    client = signed_in(sign_in, make_user, "reviewer")
+    page = client.get("/accountability?quarter=2026-Q2").text
+    links = re.findall(r'href="(/exports/quarterly\.docx[^"]*)"', html.unescape(page))
+    assert links == [
+        "/exports/quarterly.docx?quarter=2026-Q2",
+        "/exports/quarterly.docx?quarter=2026-Q2&signer=plan",
+    ]
+
+    def signature(url: str) -> list[str]:
+        document = Document(io.BytesIO(client.get(url).data))
+        return [line for line in document.tables[-2].rows[0].cells[1].text.splitlines() if line]
+
+    assert signature(links[0]) == ["TRƯỞNG BAN", "Phạm Đức Dũng"]  # the board's one head
+    assert signature(links[1]) == ["T/M BAN THƯỜNG VỤ", "…", "…"]  # the plan names nobody
+    refused = client.get("/exports/quarterly.docx?quarter=2026-Q2&signer=ai-do")
+    assert refused.status_code == 400
+    assert "Không có người ký ai-do" in refused.text
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -69,7 +93,7 @@ def test_the_years_workbook_has_a_sheet_per_quarter_with_tasks(sign_in, make_use
         return [
             (ref, unit, state)
             for ref, _title, _phase, unit, _heads, state, *_rest in workbook[sheet].iter_rows(
-                min_row=2, values_only=True
+                min_row=3, values_only=True
             )
         ]
 
@@ -84,6 +108,41 @@ def test_the_years_workbook_has_a_sheet_per_quarter_with_tasks(sign_in, make_use
         ("VI.1.5", "Ban Xây dựng Đảng", "Đã giao"),
         ("VI.2.7", "UBND Phường", "Đang thực hiện"),
     ]
+
+
+def csv_rows(content: bytes, delimiter: str) -> list[list[str]]:
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
+
+
+@pytest.mark.parametrize("page", ["/accountability?quarter=2026-Q2", "/review/?quarter=2026-Q2"])
+def test_the_pages_offer_a_csv_split_by_semicolons(sign_in, make_user, history, page):
+    """Does the link for Excel in Vietnamese give the quarter's tasks split by ``;``, with the
+    same rows as the comma-separated file and the Vietnamese intact?"""
+    client = signed_in(sign_in, make_user, "reviewer")
+    link = re.search(r'href="([^"]+sep=semicolon[^"]*)"', client.get(page).text).group(1)
+    semicolons = csv_rows(client.get(html.unescape(link)).data, ";")
+    commas = csv_rows(client.get("/exports/quarterly.csv?quarter=2026-Q2").data, ",")
+    assert semicolons[0][:3] == ["Mã", "Nhiệm vụ", "Đợt"] and semicolons == commas
+    assert "Cung cấp thông tin chính thống" in [row[1] for row in semicolons]
+
+
+def test_an_unknown_separator_is_refused(sign_in, make_user, history):
+    client = signed_in(sign_in, make_user, "leader")
+    response = client.get("/exports/quarterly.csv?quarter=2026-Q2&sep=tab")
+    assert response.status_code == 400 and "tab" in response.text
+
+
+def test_the_downloaded_workbook_is_titled_with_the_data_cut_off(sign_in, make_user, history):
+    """The history stands at 20 June 2026, noon in Hanoi."""
+    client = signed_in(sign_in, make_user, "leader")
+    workbook = load_workbook(io.BytesIO(client.get("/exports/year.xlsx?year=2026").data))
+    assert workbook["Quý I-2026"]["A1"].value == (
+        "Danh sách nhiệm vụ Quý I/2026 — số liệu đến ngày 20/06/2026"
+    )
+    assert workbook["Tổng hợp theo đơn vị"]["A1"].value == (
+        "Tổng hợp theo đơn vị năm 2026 — số liệu đến ngày 20/06/2026"
+    )
 
 
 def test_a_bad_quarter_is_refused_and_a_bad_format_is_not_found(sign_in, make_user, history):
@@ -157,23 +216,16 @@ def test_a_unit_head_may_not_print_accountability(sign_in, make_user, history):
     assert head.get("/exports/accountability/print?quarter=2026-Q1").status_code == 403
 
 
+def write_report(runner, output, *options: str):
+    """``giaoviec report quarterly`` for Q2 on 20 June at noon, with ``options``, to ``output``."""
+    arguments = ["report", "quarterly", "--quarter", "2026-Q2", *options, "-o", str(output)]
+    return runner.invoke(args=[*arguments, "--now", "2026-06-20T12:00"])
+
+
 @pytest.mark.parametrize("file_format", ["docx", "xlsx", "csv"])
 def test_the_command_writes_a_file_that_opens(runner, history, tmp_path, file_format):
     output = tmp_path / f"report.{file_format}"
-    result = runner.invoke(
-        args=[
-            "report",
-            "quarterly",
-            "--quarter",
-            "2026-Q2",
-            "--format",
-            file_format,
-            "-o",
-            str(output),
-            "--now",
-            "2026-06-20T12:00",
-        ]
-    )
+    result = write_report(runner, output, "--format", file_format)
     assert result.exit_code == 0, result.output
     if file_format == "docx":
         assert "Quý II/2026" in [p.text for p in Document(str(output)).paragraphs]
@@ -181,3 +233,12 @@ def test_the_command_writes_a_file_that_opens(runner, history, tmp_path, file_fo
         assert load_workbook(str(output)).sheetnames[0] == "Quý II-2026"
     else:
         assert output.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_command_writes_a_csv_split_by_semicolons(runner, history, tmp_path):
+    output = tmp_path / "tasks.csv"
+    result = write_report(runner, output, "--format", "csv", "--separator", "semicolon")
+    assert result.exit_code == 0, result.output
+    rows = csv_rows(output.read_bytes(), ";")
+    assert rows[0][:4] == ["Mã", "Nhiệm vụ", "Đợt", "Đơn vị"]
+    assert {row[3] for row in rows[1:]} == {"UBND Phường", "Ban Xây dựng Đảng"}

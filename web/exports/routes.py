@@ -26,6 +26,8 @@ from workflow.reporting.calendar import (
     user_for_calendar_token,
 )
 from workflow.reporting.exports import FORMATS, file_name, quarterly_file, year_workbook
+from workflow.reporting.spreadsheet import csv_separator
+from workflow.working_days import calendar_from_config
 
 
 def _download(content: bytes, mimetype: str, name: str) -> Response:
@@ -38,12 +40,14 @@ def _download(content: bytes, mimetype: str, name: str) -> Response:
 @bp.route("/quarterly.<file_format>")
 @login_required
 def quarterly(file_format: str):
-    """The quarterly report (.docx) or the quarter's tasks (.xlsx, .csv)."""
+    """The quarterly report (.docx; ``signer=plan`` signed as the plan was) or the quarter's
+    tasks (.xlsx, .csv; ``sep=semicolon`` for a CSV split by ``;``)."""
     if file_format not in FORMATS:
         abort(404)
     user, session, clock = current_user.user, db_session(), app_clock()
     organisation = organisation_of(session, user)
     quarter = requested_quarter(request.args, clock.today())
+    separator = csv_separator(request.args.get("sep") or "comma")
     content = quarterly_file(
         session,
         organisation,
@@ -52,6 +56,8 @@ def quarterly(file_format: str):
         clock,
         viewer=user,
         plan_code=request.args.get("plan") or None,
+        separator=separator,
+        signer=request.args.get("signer") or "issuer",
     )
     return _download(content, FORMATS[file_format], file_name(organisation, quarter, file_format))
 
@@ -133,8 +139,10 @@ def calendar_feed_file(token: str):
         calendar_tasks(session, user),
         current_app.config["BASE_URL"],
         app_clock(),
+        calendar_from_config(current_app.config),
     )
-    response = Response(content, mimetype="text/calendar; charset=utf-8")
+    # content_type is sent as given; a mimetype would get a second "; charset=utf-8" appended
+    response = Response(content, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="giaoviec.ics"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -28,6 +28,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
+from workflow.errors import InvalidInput
+from workflow.i18n import N_
 from workflow.periods import Quarter
 from workflow.plans.goals import amount_text, goal_text
 from workflow.reporting.quarterly import (
@@ -69,7 +71,7 @@ def local_day(instant: datetime | date, zone: ZoneInfo) -> str:
 def render_quarterly_docx(report: QuarterlyReport, signer: str = "issuer") -> bytes:
     """The report as .docx bytes, signed as ``signer`` (one of ``SIGNERS``) says."""
     if signer not in SIGNERS:
-        raise ValueError(f"signer must be one of {SIGNERS}")
+        raise InvalidInput(N_("Not a signer: %(value)s. Write issuer or plan."), value=signer)
     by_plan = signer == "plan"
     document = Document()
     _page_setup(document, report, by_plan)
@@ -566,6 +568,8 @@ def signature_lines(report: QuarterlyReport, by_plan: bool) -> tuple[list[str], 
     if by_plan and signer:
         above = [line for line in (signer.get("on_behalf"), signer.get("title")) if line]
         return above, signer.get("name") or FILL
+    if by_plan and report.organisation.kind == "party":  # the plan file names no signer
+        return ["T/M BAN THƯỜNG VỤ", FILL], FILL
     if report.organisation.kind == "government":
         return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], FILL
     if report.organisation.kind != "party":

@@ -34,19 +34,22 @@ def quarterly_file(
     *,
     viewer: User | None = None,
     plan_code: str | None = None,
+    separator: str = ",",
+    signer: str = "issuer",
 ) -> bytes:
-    """The report (``docx``) or the quarter's tasks (``xlsx``, ``csv``) as bytes; ``viewer``
-    must be a leader, reviewer or admin (the command line passes none)."""
+    """The report (``docx``, signed as ``signer`` says) or the quarter's tasks (``xlsx``,
+    ``csv`` split by ``separator``) as bytes; ``viewer`` must be a leader, reviewer or admin
+    (the command line passes none)."""
     clock = clock.stopped_at(clock.now())  # one instant for the whole file
     report = quarterly_report(
         session, organisation, quarter, clock, viewer=viewer, plan_code=plan_code
     )
     if file_format == "docx":
-        return render_quarterly_docx(report)
+        return render_quarterly_docx(report, signer)
     if file_format == "csv":
-        return tasks_csv(report.lines, clock.zone)
+        return tasks_csv(report.lines, clock.zone, separator)
     summary = accountability_by_unit(session, organisation, quarter, clock.now(), viewer=viewer)
-    return tasks_workbook([(quarter, report.lines)], summary, clock.zone)
+    return tasks_workbook([(quarter, report.lines)], summary, quarter, clock.now(), clock.zone)
 
 
 def year_workbook(
@@ -70,4 +73,4 @@ def year_workbook(
         if lines:
             sheets.append((quarter, lines))
     summary = accountability_by_unit(session, organisation, year, clock.now(), viewer=viewer)
-    return tasks_workbook(sheets, summary, clock.zone)
+    return tasks_workbook(sheets, summary, year, clock.now(), clock.zone)

@@ -30,6 +30,7 @@ from workflow.plans.goals import meets
 from workflow.plans.models import Plan, Responsibility, Section, Target
 from workflow.tasks.deadlines import (
     DeadlineStatus,
+    days_left,
     deadline_status,
     is_on_time,
     overdue_clause,
@@ -432,13 +433,8 @@ def _line(row, heads: dict[int, list[str]], now: datetime, zone: ZoneInfo) -> Ta
         return_reason=reason or "",
         report_text=text or "",
         status=status,
-        days_late=max(_days_after(task.due_at, late_at, zone), 0) if late_at else 0,
+        days_late=max(-days_left(task.due_at, late_at, zone), 0) if late_at else 0,
     )
-
-
-def _days_after(due_at: datetime, instant: datetime, zone: ZoneInfo) -> int:
-    """Calendar days from the due day to ``instant``'s day, where the organisation is."""
-    return (instant.astimezone(zone).date() - due_at.astimezone(zone).date()).days
 
 
 def _targets(session: Session, plan: Plan, quarter: Quarter) -> list[TargetResult]:

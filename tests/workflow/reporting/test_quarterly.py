@@ -19,7 +19,7 @@ from sqlmodel import select
 from tests.conftest import HISTORY_NOW, Q1, Q2, ROOT, VIET_HUNG_PLAN, at
 from workflow.accounts.models import User
 from workflow.clock import Clock
-from workflow.errors import NotAllowed
+from workflow.errors import InvalidInput, NotAllowed
 from workflow.organisations.queries import find_unit
 from workflow.periods import Quarter
 from workflow.plans.models import Target
@@ -411,7 +411,7 @@ def test_the_viet_hung_plan_signed_by_the_board_or_by_the_standing_committee(ses
         "PHÓ BÍ THƯ THƯỜNG TRỰC",
         "Lê Đức Toàn",
     ]
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         render_quarterly_docx(report, signer="anyone")
 
 
