@@ -39,6 +39,7 @@ from workflow.reporting.quarterly import (
     TargetResult,
     TaskLine,
 )
+from workflow.reporting.safe_text import xml_safe
 from workflow.tasks.deadlines import DeadlineStatus
 
 FONT = "Times New Roman"
@@ -138,7 +139,7 @@ def _page_numbers(section) -> None:
 
 def _run(paragraph: Paragraph, text: str, *, bold=False, italic=False, underline=False, size=None):
     """Add ``text``; each ``FILL`` becomes a highlighted "…" of its own for the office."""
-    pieces = text.split(FILL)
+    pieces = xml_safe(text).split(FILL)
     for index, piece in enumerate(pieces):
         for chunk, highlight in ((piece, False), ("…", True)):
             if (highlight and index == len(pieces) - 1) or not chunk:

@@ -24,6 +24,7 @@ from workflow.errors import InvalidInput
 from workflow.i18n import N_
 from workflow.periods import Period, Quarter
 from workflow.reporting.quarterly import TaskLine
+from workflow.reporting.safe_text import csv_safe, looks_like_formula, xml_safe
 
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
 PERCENT_FORMAT = "0.0%"
@@ -122,7 +123,10 @@ def _sheet(workbook: Workbook, name: str, title: str, columns, rows, zone: ZoneI
     sheet.append([title])
     sheet.append([header for header, _value in columns])
     for row in rows:
-        sheet.append([local_naive(value(row), zone) for _header, value in columns])
+        sheet.append([_cell_value(value(row), zone) for _header, value in columns])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and looks_like_formula(cell.value):
+                cell.data_type = "s"  # openpyxl would store "=..." as a formula: keep it text
     last_column = get_column_letter(len(columns))
     sheet.merge_cells(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
     sheet.cell(TITLE_ROW, 1).font = Font(bold=True, size=13)
@@ -133,6 +137,11 @@ def _sheet(workbook: Workbook, name: str, title: str, columns, rows, zone: ZoneI
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{sheet.max_row}"
     _print_setup(sheet)
+
+
+def _cell_value(value: object, zone: ZoneInfo) -> object:
+    value = local_naive(value, zone)
+    return xml_safe(value) if isinstance(value, str) else value
 
 
 def _formats_and_widths(sheet: Worksheet, columns) -> None:
@@ -193,4 +202,6 @@ def tasks_csv(lines: Sequence[TaskLine], zone: ZoneInfo, separator: str = ",") -
 def _csv_value(value: object) -> object:
     if isinstance(value, datetime):
         return value.strftime(CSV_DATE_FORMAT)
+    if isinstance(value, str):
+        return csv_safe(value)
     return "" if value is None else value
