@@ -25,8 +25,60 @@ _CORE_SCALARS = {
 }
 
 
+# What a plan file may hold: a real plan nests a few levels and repeats a text with an alias
+# now and then; a file past these is an attack (a "billion laughs" of nested aliases takes
+# gigabytes once expanded) or a mistake, refused before it costs anything.
+MAX_CHARACTERS = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_EXPANDED_NODES = 200_000  # the file's nodes with every alias counted as what it repeats
+
+
 class PlanYamlLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 core scalars: no timestamps, no sexagesimal numbers, no yes/no."""
+    """SafeLoader with YAML 1.2 core scalars (no timestamps, no sexagesimal numbers, no
+    yes/no), bounded in depth and in what its aliases expand to."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._weights: dict[int, int] = {}  # node id: the nodes it stands for, expanded
+        self._open: set[str] = set()  # anchors of the collections being composed
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            if event.anchor in self._open:
+                raise YamlSyntaxError(event.start_mark.line + 1, RECURSIVE_ALIAS)
+            return super().compose_node(parent, index)
+        mark = self.peek_event().start_mark
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise YamlSyntaxError(mark.line + 1, TOO_DEEP, {"depth": MAX_DEPTH})
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        weight = 1 + sum(self._weights.get(id(child), 1) for child in _children(node))
+        if weight > MAX_EXPANDED_NODES:
+            raise YamlSyntaxError(mark.line + 1, TOO_LARGE_EXPANDED)
+        self._weights[id(node)] = weight
+        return node
+
+    def compose_sequence_node(self, anchor):
+        return self._composing(super().compose_sequence_node, anchor)
+
+    def compose_mapping_node(self, anchor):
+        return self._composing(super().compose_mapping_node, anchor)
+
+    def _composing(self, compose, anchor):
+        """Compose a collection, known as open while its items are read (an alias to it from
+        inside would make a file without end)."""
+        if anchor is None:
+            return compose(anchor)
+        self._open.add(anchor)
+        try:
+            return compose(anchor)
+        finally:
+            self._open.discard(anchor)
 
 
 PlanYamlLoader.yaml_implicit_resolvers = {
@@ -62,6 +114,13 @@ SYNTAX_PROBLEMS = (
     ("expected <block end>", N_("not valid YAML: the indentation does not match the lines above")),
     ("expected <block mapping key>", N_("not valid YAML: the indentation does not match")),
 )
+TOO_LONG = N_("not valid YAML: a plan file may be at most %(mb)s MB")
+RECURSIVE_ALIAS = N_("not valid YAML: a *name refers to the list or fields it is inside")
+TOO_DEEP = N_("not valid YAML: nested more than %(depth)s levels deep")
+TOO_LARGE_EXPANDED = N_("not valid YAML: its *names repeat too much text (more than a plan holds)")
+UNREADABLE_CHARACTER = N_(
+    "not valid YAML: a character that a text file cannot hold (a control character)"
+)
 UNCLOSED_QUOTE = N_("not valid YAML: the quote opened on this line is not closed on it")
 SYNTAX_ERROR = N_("not valid YAML: the text cannot be read as a plan file here")
 
@@ -83,8 +142,15 @@ class LocatedYaml:
 
 
 def read_yaml(text: str) -> LocatedYaml:
-    """Parse ``text``; raises ``YamlSyntaxError`` with the line of the first syntax error."""
-    loader = PlanYamlLoader(text)
+    """Parse ``text``; raises ``YamlSyntaxError`` with the line of the first syntax error, or
+    of where the file goes past what a plan may hold."""
+    if len(text) > MAX_CHARACTERS:
+        raise YamlSyntaxError(1, TOO_LONG, {"mb": MAX_CHARACTERS >> 20})
+    try:
+        loader = PlanYamlLoader(text)  # reads the whole text: a NUL is refused here
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise YamlSyntaxError(line, UNREADABLE_CHARACTER) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -98,6 +164,12 @@ def read_yaml(text: str) -> LocatedYaml:
     if node is not None:
         _index(node, (), located)
     return located
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return node.value if isinstance(node, yaml.SequenceNode) else []
 
 
 def _syntax_error(text: str, error: yaml.MarkedYAMLError) -> YamlSyntaxError:

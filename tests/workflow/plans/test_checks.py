@@ -42,6 +42,19 @@ UNIT_CB1 = "{code: CB1, name: Chi bộ Khu dân cư số 1,"
 UNIT_CB2 = "{code: CB2, name: Chi bộ Khu dân cư số 2,"
 GROUP_TCD = "  - {code: TCD, name: Các tổ chức Đảng trực thuộc, members: [CB1, CB2]}\n"
 
+END = len(VALID.splitlines())  # the last line of the valid plan
+
+
+def alias_bomb(levels: int = 8) -> str:
+    """A "billion laughs": each level repeats the one before nine times (9**8 strings)."""
+    text = "x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    previous = "a"
+    for name in "bcdefghi"[:levels]:
+        text += f"x-{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
+        previous = name
+    return text
+
+
 # (id, plan text with one mistake, line to fix, field, a phrase of the message)
 MISTAKES = [
     # The file itself
@@ -70,6 +83,21 @@ MISTAKES = [
         edited(("  title: Kế hoạch thử nghiệm năm 2026\n", "  title: *title\n")),
         6, "-", "a *name refers to no &name",
     ),
+    mistake("yaml-alias-bomb", VALID + alias_bomb(), END + 6, "-", "repeat too much text"),
+    mistake("yaml-recursive-alias", VALID + "x-self: &me [1, *me]\n", END + 1, "-", "inside"),
+    mistake(
+        "yaml-nested-1000-levels",
+        VALID + "x-deep: " + "[" * 1000 + "]" * 1000 + "\n",
+        END + 1,
+        "-",
+        "nested more than 64 levels",
+    ),
+    mistake(
+        "yaml-raw-nul",
+        edited(("  title: Kế hoạch thử nghiệm năm 2026\n", "  title: Kế hoạch\x00 2026\n")),
+        6, "-", "a character that a text file cannot hold",
+    ),
+    mistake("yaml-too-long", VALID + "#" * (2 << 20), 1, "-", "at most 2 MB"),
     mistake(
         "yaml-tab-indent",
         edited(("    section: VI.4\n", "\tsection: VI.4\n")),
