@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         inbox,
         pages,
         review,
+        security,
         settings,
         storage,
         tasks,
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_login(app)
     csrf.init_app(app)
     pages.init_app(app)
+    security.init_app(app)
     app.add_template_global(_days_left, "days_left")
     errors.init_app(app)
     app.register_blueprint(auth.bp)

@@ -154,6 +154,7 @@ def test_the_report_and_its_evidence_are_shown_inline(session, sign_in, make_use
     download = client.get(link)
     assert download.status_code == 200 and download.data == PDF
     assert "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["Cache-Control"] == "private, no-store"  # never in a shared cache
     download.close()
 
 
