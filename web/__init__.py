@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         i18n,
         inbox,
         pages,
+        refused_input,
         review,
         security,
         settings,
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     pages.init_app(app)
     security.init_app(app)
+    refused_input.init_app(app)
     app.add_template_global(_days_left, "days_left")
     errors.init_app(app)
     app.register_blueprint(auth.bp)

@@ -11,6 +11,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
+from web.database import rollback
 from web.i18n import error_message
 from workflow.errors import (
     IllegalTransition,
@@ -82,7 +83,9 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, message: str, code: str | None = None):
-    """The error as JSON for the API, as a page for people."""
+    """The error as JSON for the API, as a page for people. What the request did is rolled
+    back first (an error commits nothing), so a failed flush cannot break the error page too."""
+    rollback()
     if wants_json():
         return jsonify({"error": {"code": code or str(status), "message": message}}), status
     title = TITLES.get(status, TITLES[500])()

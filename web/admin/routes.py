@@ -99,7 +99,7 @@ def new_user():
             create_user,
             actor,
             **wanted,
-            full_name=form.full_name.data,
+            full_name=form.full_name.data or "",
             password=form.password.data,
             now=app_clock().now(),
         )
