@@ -21,7 +21,8 @@ DEFAULTS = {
     "NOW": None,
     "BASE_URL": "http://127.0.0.1:5000",
     "UPLOAD_DIR": None,
-    "MAX_UPLOAD_MB": 20,
+    "MAX_UPLOAD_MB": 20,  # one evidence file
+    "MAX_REQUEST_MB": 50,  # a whole request: a report with all its files
     "REVIEW_PAGE_SIZE": 10,  # reports per page of the review queue
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

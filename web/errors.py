@@ -102,7 +102,9 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         message = {
             413: lambda: gettext(
-                "A file may be at most %(mb)s MB.", mb=app.config["MAX_UPLOAD_MB"]
+                "A file may be at most %(mb)s MB, and a report's files %(total)s MB together.",
+                mb=app.config["MAX_UPLOAD_MB"],
+                total=app.config["MAX_REQUEST_MB"],
             ),
             409: lambda: gettext(
                 "Someone else changed this task in the meantime. Reload it and try again."

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from werkzeug.datastructures import FileStorage
 
-from workflow.tasks.evidence import MAX_FILES, EvidenceStore, Upload
+from workflow.tasks.evidence import EvidenceStore, Upload
 
 MEGABYTE = 1 << 20
 
@@ -15,10 +15,9 @@ MEGABYTE = 1 << 20
 def init_app(app: Flask) -> None:
     if not app.config["UPLOAD_DIR"]:
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
-    # Several files a request; each is checked against its own limit by the store.
-    app.config["MAX_CONTENT_LENGTH"] = int(
-        (float(app.config["MAX_UPLOAD_MB"]) * MAX_FILES + 1) * MEGABYTE
-    )
+    # Each file is checked against its own limit by the store; a request (a report with its
+    # files) against the whole, so no one can send hundreds of megabytes in one go.
+    app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_REQUEST_MB"]) * MEGABYTE)
 
 
 def evidence_store() -> EvidenceStore:

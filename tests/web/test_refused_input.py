@@ -81,3 +81,18 @@ def test_an_error_after_a_failed_flush_is_still_answered(app, ward, make_user):
             session.flush()
         page, status = render_error(500, "Hệ thống gặp sự cố")
         assert status == 500 and "Hệ thống gặp sự cố" in page
+
+
+def test_a_request_body_past_the_whole_limit_is_refused(app, sign_in, make_user, open_tasks):
+    """50 MB for a report and all its files by default; past it, a plain answer."""
+    assert app.config["MAX_CONTENT_LENGTH"] == 50 << 20
+    app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # the same rule, smaller, to keep the test light
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    client = sign_in(make_user("unit_head", "UBND"))
+    page = client.get(f"/tasks/{task.id}").text
+    response = client.post(
+        f"/tasks/{task.id}/report",
+        data={"csrf_token": csrf(page), "version": "1", "text": "x" * (1 << 20)},
+    )
+    assert response.status_code == 413
+    assert "50 MB" in response.text  # the configured whole, as the office set it

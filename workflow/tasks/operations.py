@@ -36,7 +36,21 @@ MISSING_COMMENT = {
 
 # Figures are kept as Numeric(12, 2): ten digits before the decimal point, two after.
 FIGURE_LIMIT = Decimal(10) ** 10
+# The most a person may write (README, "Limits"): a comment or a reason, a report's text, its
+# links. Generous for any real report, and a bound on what a page and the .docx must hold.
 COMMENT_LIMIT = 5000
+REPORT_TEXT_LIMIT = 20_000
+LINKS_LIMIT = 20
+LINK_LENGTH_LIMIT = 2000
+
+# What an event's text may hold at most, and what a longer one is told (None: any other event).
+TEXT_LIMITS = {
+    TaskEvent.REPORT: (
+        REPORT_TEXT_LIMIT,
+        N_("A report's text may be at most %(count)s characters."),
+    ),
+    None: (COMMENT_LIMIT, N_("A reason may be at most %(count)s characters.")),
+}
 
 
 @dataclass
@@ -134,6 +148,9 @@ def _transition(
     comment = (comment or "").strip()
     if event in COMMENT_REQUIRED and not comment:
         raise InvalidInput(MISSING_COMMENT[event])
+    limit, too_long = TEXT_LIMITS.get(event, TEXT_LIMITS[None])
+    if len(comment) > limit:
+        raise InvalidInput(too_long, count=limit)
     if check_input is not None:
         check_input(task)
     from_state = task.state
@@ -170,7 +187,13 @@ def _transition(
 
 def _clean_links(links: list[str]) -> list[str]:
     cleaned = [link.strip() for link in links if link and link.strip()]
+    if len(cleaned) > LINKS_LIMIT:
+        raise InvalidInput(N_("A report may carry at most %(count)s links."), count=LINKS_LIMIT)
     for link in cleaned:
+        if len(link) > LINK_LENGTH_LIMIT:
+            raise InvalidInput(
+                N_("A link may be at most %(count)s characters."), count=LINK_LENGTH_LIMIT
+            )
         if not link.lower().startswith(("http://", "https://")):
             raise InvalidInput(
                 N_("A link must start with http:// or https://: %(link)s"), link=link

@@ -132,6 +132,50 @@ def test_a_link_must_be_a_web_address(session, cell, link):
     assert counts(session, task.id) == before
 
 
+@pytest.mark.parametrize(
+    ("text", "links", "refusal"),
+    [
+        ("x" * 20_001, [], "A report's text may be at most 20000 characters."),
+        ("Báo cáo", [f"https://thunghiem.vn/{n}" for n in range(21)], "at most 20 links"),
+        ("Báo cáo", ["https://thunghiem.vn/" + "a" * 2000], "A link may be at most 2000"),
+    ],
+    ids=["text-over-20000", "21-links", "link-over-2000"],
+)
+def test_a_report_past_its_limits_is_refused_and_nothing_saved(session, cell, text, links, refusal):
+    task, head = cell
+    before = counts(session, task.id)
+    with pytest.raises(InvalidInput) as refused:
+        operations.submit_report(
+            session, head, task.id, task.version, text, links=links, now=real_now()
+        )
+    session.rollback()
+    assert refusal in str(refused.value)
+    assert counts(session, task.id) == before
+
+
+def test_a_report_at_its_limits_is_taken(session, cell):
+    task, head = cell
+    links = [f"https://thunghiem.vn/{n:04}" + "a" * 1975 for n in range(20)]
+    assert {len(link) for link in links} == {2000}
+    operations.submit_report(
+        session, head, task.id, task.version, "x" * 20_000, links=links, now=real_now()
+    )
+    session.commit()
+
+
+def test_a_reason_past_5000_characters_is_refused(session, cell, make_user):
+    task, head = cell
+    operations.submit_report(session, head, task.id, task.version, "Đã làm", now=real_now())
+    session.commit()
+    session.refresh(task)
+    reviewer = make_user("reviewer")
+    with pytest.raises(InvalidInput, match="A reason may be at most 5000 characters"):
+        operations.return_report(
+            session, reviewer, task.id, task.version, "x" * 5001, now=real_now()
+        )
+    session.rollback()
+
+
 def test_web_addresses_in_capitals_are_links_too(session, cell):
     """Is "HTTPS://..." accepted as a link?"""
     task, head = cell
