@@ -209,6 +209,10 @@ def measure(session: Session, counter: StatementCounter, read, repeat: int = 3):
     return best, statements
 
 
+# Whoever reads the plan overview: a leader sees every unit's progress (never saved).
+LEADER = User(username="lanhdao", email="", password_hash="!", role="leader", organisation_id=0)
+
+
 def main(sizes: list[int]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
@@ -223,7 +227,7 @@ def main(sizes: list[int]) -> None:
                 "by unit, quarter": lambda: accountability_by_unit(session, org, QUARTERS[2], NOW),
                 "by unit, year": lambda: accountability_by_unit(session, org, YEAR, NOW),
                 "rates by quarter": lambda: rates_by_quarter(session, org, YEAR, NOW),
-                "plan overview": lambda: plan_overview(session, org, NOW),
+                "plan overview": lambda: plan_overview(session, org, NOW, LEADER),
             }
             print(
                 f"SQLite, the Việt Hưng plan: each unit owes {PER_QUARTER} of its duties a quarter"

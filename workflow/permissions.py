@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import exists, false, or_
+from sqlalchemy import exists, false, or_, true
 from sqlmodel import select
 
 from workflow.accounts.models import User
@@ -42,7 +42,7 @@ class Access(StrEnum):
     """Something a user may open, other than a task (tasks follow ``visible_tasks_clause``)."""
 
     ACCOUNTABILITY = "accountability"  # figures by unit, the tasks behind them, the print view
-    PLAN_PROGRESS = "plan_progress"  # links from the plan overview to the tasks behind it
+    PLAN_PROGRESS = "plan_progress"  # every unit's progress on the plan overview, with links
     REPORTS = "reports"  # the quarterly report and the spreadsheets
     REVIEW_QUEUE = "review_queue"  # every reported task with its report
     ADMINISTRATION = "administration"  # users, units, plan files, opening quarters
@@ -108,6 +108,17 @@ def visible_tasks_clause(user: User):
     if user.unit_id is None:
         return false()
     return in_organisation & or_(Task.unit_id == user.unit_id, coordinates_clause(user.unit_id))
+
+
+def progress_tasks_clause(user: User):
+    """SQL condition: the tasks whose progress ``user`` sees on the plan overview. The
+    organisation-wide roles see every unit's; anyone else their own unit's only, so one unit's
+    standing is not shown to the heads of the others."""
+    if may(user, Access.PLAN_PROGRESS):
+        return true()
+    if not user.active or user.unit_id is None:
+        return false()
+    return Task.unit_id == user.unit_id
 
 
 def feed_tasks_clause(user: User):

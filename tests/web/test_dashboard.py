@@ -27,6 +27,13 @@ def text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
+def overview_row(page: str, ref: str) -> list[str]:
+    """The plan overview's quarter cells of responsibility ``ref``, as text."""
+    row = re.search(rf'<td class="ref">{re.escape(ref)}</td>(.*?)</tr>', page, re.S).group(1)
+    cells = re.findall(r'<td class="figure"[^>]*>(.*?)</td>', row, re.S)
+    return [text(cell).replace(" / ", "/") for cell in cells]
+
+
 def table_rows(page: str) -> dict[str, list[str]]:
     """The accountability table: each unit's cells as text, by unit code, in page order."""
     return {
@@ -122,12 +129,16 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, ward, path):
 def test_only_those_who_may_see_task_lists_get_links_from_the_plan(
     client, sign_in, make_user, history
 ):
-    """A unit head sees the counts (VI.4.1 in Q1: 1 of 2 approved, 1 overdue) without links."""
+    """UBND's head sees UBND's own counts, without links, and nothing of the chi bộ's
+    VI.4.1; the leader sees VI.4.1 in Q1 (1 of 2 approved, 1 overdue) with its links."""
     head = signed_in(sign_in, make_user, "unit_head").get("/plan").text
-    assert "1/2" in text(head) and '<span class="badge tone-red">' in head
+    assert overview_row(head, "VI.4.1") == ["—", "—", "—", "—"]
+    assert overview_row(head, "VI.2.7")[1] == "0/1 1 quá hạn"
+    assert "Số liệu là của các nhiệm vụ của đơn vị đồng chí." in head
     assert "/accountability/tasks" not in head
     client.post("/logout", data={"csrf_token": csrf(head)})
     leader = signed_in(sign_in, make_user, "leader").get("/plan").text
+    assert overview_row(leader, "VI.4.1")[0] == "1/2 1 quá hạn"
     links = [
         dict(parse_qsl(urlsplit(html.unescape(href)).query))
         for href in re.findall(r'href="(/accountability/tasks\?[^"]+)"', leader)

@@ -120,6 +120,6 @@ def plan_page():
     user, session = current_user.user, db_session()
     return render_template(
         "dashboard/plan.html",
-        plans=plan_overview(session, organisation_of(session, user), app_clock().now()),
+        plans=plan_overview(session, organisation_of(session, user), app_clock().now(), user),
         links=may(user, Access.PLAN_PROGRESS),
     )

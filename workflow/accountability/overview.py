@@ -9,8 +9,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from workflow.accountability.measures import MEASURES, count_where
+from workflow.accounts.models import User
 from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter, quarters_between
+from workflow.permissions import progress_tasks_clause
 from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit, Section
 from workflow.tasks.models import Task
 
@@ -49,10 +51,11 @@ class PlanOverview:
 
 
 def plan_overview(
-    session: Session, organisation: Organisation, now: datetime
+    session: Session, organisation: Organisation, now: datetime, viewer: User
 ) -> list[PlanOverview]:
     """Every plan of ``organisation``: its sections and live responsibilities in plan order,
-    each with its lead units and its progress in each quarter. Five statements in all."""
+    each with its lead units and its progress in each quarter, counted over the tasks
+    ``viewer`` may see the progress of (``progress_tasks_clause``). Five statements in all."""
     plans = session.exec(
         select(Plan).where(Plan.organisation_id == organisation.id).order_by(Plan.code)
     ).all()
@@ -83,7 +86,7 @@ def plan_overview(
             count_where(MEASURES["approved"](now)),
             count_where(MEASURES["overdue"](now)),
         )
-        .where(Task.plan_id.in_(plan_ids))
+        .where(Task.plan_id.in_(plan_ids), progress_tasks_clause(viewer))
         .group_by(Task.responsibility_id, Task.period)
     ):
         progress.setdefault(responsibility_id, {})[period] = Progress(

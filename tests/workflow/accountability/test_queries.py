@@ -222,7 +222,7 @@ def test_rates_by_quarter_for_the_organisation_and_each_unit(session, ward, hist
 def test_the_plan_overview_follows_the_plan(session, ward, history):
     """Sections and responsibilities in plan order (a section with no responsibility of its
     own, "VI", left out), lead units, and approved / due / overdue for each quarter."""
-    (overview,) = plan_overview(session, ward, HISTORY_NOW)
+    (overview,) = plan_overview(session, ward, HISTORY_NOW, history.reviewer)
     assert overview.plan.code == "TN-2026"
     assert [str(q) for q in overview.quarters] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
     assert [(s.ref, [r.ref for r in s.responsibilities]) for s in overview.sections] == [
@@ -264,7 +264,7 @@ def statements(engine):
         event.remove(engine, "before_cursor_execute", count)
 
 
-def read_everything(session, ward, engine) -> list[int]:
+def read_everything(session, ward, engine, viewer) -> list[int]:
     """How many statements each aggregate takes, read in a fresh transaction."""
     session.commit()
     counted = []
@@ -272,7 +272,7 @@ def read_everything(session, ward, engine) -> list[int]:
         lambda: accountability_by_unit(session, ward, 2026, HISTORY_NOW),
         lambda: accountability_by_unit(session, ward, Q1, HISTORY_NOW),
         lambda: rates_by_quarter(session, ward, 2026, HISTORY_NOW),
-        lambda: plan_overview(session, ward, HISTORY_NOW),
+        lambda: plan_overview(session, ward, HISTORY_NOW, viewer),
         lambda: tasks_behind(session, ward, 2026, "overdue", HISTORY_NOW),
     ):
         with statements(engine) as seen:
@@ -283,10 +283,10 @@ def read_everything(session, ward, engine) -> list[int]:
 
 def test_the_number_of_statements_does_not_grow_with_the_data(db, session, ward, history):
     """Small ward, then forty more units and their tasks and events: the same statements."""
-    small = read_everything(session, ward, db)
+    small = read_everything(session, ward, db, history.reviewer)
     grow(session, ward, 40)
     assert session.exec(select(func.count()).select_from(Task)).one() == 7 + 40 * 6
-    big = read_everything(session, ward, db)
+    big = read_everything(session, ward, db, history.reviewer)
     assert small == big
     assert big == [2, 2, 1, 5, 1]
 
