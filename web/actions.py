@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TypeVar
 
 from flask_babel import gettext
@@ -22,6 +23,7 @@ from workflow.accounts.models import User
 from workflow.errors import WorkflowError
 from workflow.i18n import N_
 from workflow.tasks.evidence import Upload
+from workflow.tasks.extensions import DECISIONS, ask_extension
 from workflow.tasks.models import Task
 from workflow.tasks.operations import COMMENTED_ACTIONS, submit_report
 from workflow.tasks.review import task_name
@@ -42,7 +44,9 @@ def perform(service: Callable[..., Result], *args, **kwargs) -> Result:
 
 @dataclass(frozen=True)
 class TaskAction:
-    """One event asked for on a task, with what it carries; ``comment`` is a report's text."""
+    """One event asked for on a task, with what it carries; ``comment`` is a report's text, or
+    the reason for an extension or for refusing one; ``due_date`` the day an extension asks
+    for."""
 
     event: TaskEvent
     version: int
@@ -50,11 +54,28 @@ class TaskAction:
     links: list[str] = field(default_factory=list)
     figures: Mapping[int, object] = field(default_factory=dict)
     files: list[Upload] = field(default_factory=list)
+    due_date: date | None = None
 
 
 def act_on_task(user: User, task_id: int, action: TaskAction) -> Task:
     """Fire ``action`` on the task through the one service behind its event."""
-    now = app_clock().now()
+    clock = app_clock()
+    now = clock.now()
+    if action.event is TaskEvent.ASK_EXTENSION:
+        perform(
+            ask_extension,
+            user,
+            task_id,
+            action.version,
+            action.due_date,
+            action.comment,
+            clock=clock,
+        )
+        return db_session().get(Task, task_id)
+    if action.event in DECISIONS:
+        service = DECISIONS[action.event]
+        perform(service, user, task_id, action.version, action.comment, clock=clock)
+        return db_session().get(Task, task_id)
     if action.event is TaskEvent.REPORT:
         report = perform(
             submit_report,
@@ -80,6 +101,11 @@ CONFIRMATIONS = {
     TaskEvent.APPROVE: N_("The report of %(ref)s (%(unit)s) is approved."),
     TaskEvent.RETURN: N_("The report of %(ref)s (%(unit)s) is returned for more work."),
     TaskEvent.REOPEN: N_("The task is open again."),
+    TaskEvent.ASK_EXTENSION: N_(
+        "Your request for an extension was sent; Ban Xây dựng Đảng will decide on it."
+    ),
+    TaskEvent.GRANT_EXTENSION: N_("The extension of %(ref)s (%(unit)s) is granted."),
+    TaskEvent.REFUSE_EXTENSION: N_("The extension of %(ref)s (%(unit)s) is refused."),
 }
 
 

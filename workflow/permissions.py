@@ -8,7 +8,8 @@ Three questions, each answered only here:
   ``visible_tasks_clause`` says it in SQL, so every list and page filters in the database.
 - **Which events may a user fire on a task?** ``EVENT_GRANTS``: the roles, and whether the task
   must be of the user's own unit. Whether the task's state allows the event is the machine's
-  question (``workflow.tasks.machine``), not this module's.
+  question (``workflow.tasks.machine``), or for a deadline extension the rules of
+  ``workflow.tasks.extensions``, not this module's.
 - **Which pages, exports, feeds and administration may a user open?** ``GRANTS``, by ``Access``.
 
 Every answer starts from the same fact: an inactive user may nothing.
@@ -156,6 +157,10 @@ EVENT_GRANTS = {
     TaskEvent.APPROVE: EventGrant(frozenset({Role.REVIEWER}), own_unit_only=False),
     TaskEvent.RETURN: EventGrant(frozenset({Role.REVIEWER}), own_unit_only=False),
     TaskEvent.REOPEN: EventGrant(frozenset({Role.REVIEWER, Role.ADMIN}), own_unit_only=False),
+    # A deadline extension: the head of the task's own unit asks, Ban Xây dựng Đảng decides.
+    TaskEvent.ASK_EXTENSION: EventGrant(frozenset({Role.UNIT_HEAD}), own_unit_only=True),
+    TaskEvent.GRANT_EXTENSION: EventGrant(frozenset({Role.REVIEWER}), own_unit_only=False),
+    TaskEvent.REFUSE_EXTENSION: EventGrant(frozenset({Role.REVIEWER}), own_unit_only=False),
 }
 
 
@@ -188,5 +193,6 @@ def require_fire(user: User, event: TaskEvent, task_unit_id: int) -> None:
 
 
 def events_for(user: User, state: TaskState | str, task_unit_id: int) -> list[TaskEvent]:
-    """What ``user`` may do to a task now: the buttons a page offers, the API's ``actions``."""
+    """What ``user`` may do to a task's state now: the buttons a page offers, the API's
+    ``actions`` (with the extension's events, ``workflow.tasks.extensions``, beside them)."""
     return [event for event in events_from(state) if may_fire(user, event, task_unit_id)]

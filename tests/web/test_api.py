@@ -669,7 +669,7 @@ BAD_BODIES = [
         "unknown field",
         "reviewer",
         {"event": "return", "version": 1, "reason": "Thiếu ảnh"},
-        "Unknown field reason; use: event, version, comment, links, figures.",
+        "Unknown field reason; use: event, version, comment, links, figures, due_date.",
     ),
     (
         "links on a start",
@@ -868,6 +868,7 @@ def figures(unit, unit_name, heads=(), **counts) -> dict:
         "approved": 0,
         "returned": 0,
         "overdue_now": 1,
+        "extended": 0,
         "last_activity": None,
     } | counts
 
@@ -964,3 +965,192 @@ def test_a_whole_year_can_be_asked_for(caller, q1):
         ("CB2", 1),
         ("UBND", 1),
     ]
+
+
+# --- Deadline extensions through the same events endpoint -------------------------------------
+
+BEFORE_Q1_DUE = "2026-03-10T09:00"  # VI.2.1 of Q1 is due 15/03/2026 17:00 (10:00 UTC)
+
+
+@pytest.fixture
+def extension_case(app, caller, q1):
+    """UBND's VI.2.1 on 10 March, its head and a reviewer calling in English."""
+    set_clock(app, BEFORE_Q1_DUE)
+    task = q1("VI.2.1", "UBND")
+    return task, caller("unit_head", "UBND", locale="en"), caller("reviewer", locale="en")
+
+
+def test_a_unit_head_asks_for_an_extension_and_a_reviewer_grants_it(
+    caller, session, extension_case
+):
+    """ask_extension carries the new day and the reason; the task's state stays, its version
+    moves on; the reviewer is offered the decision, and a grant moves the due time."""
+    task, head, reviewer = extension_case
+    assert "ask_extension" in head.get(f"/tasks/{task.id}").get_json()["actions"]
+    response = head.fire(task, "ask_extension", "Chờ số liệu", due_date="2026-03-31")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["state"], body["version"], body["due"]) == (
+        "assigned",
+        2,
+        "2026-03-15T10:00:00+00:00",
+    )
+    [request] = body["extensions"]
+    assert request | {"id": 0, "asked_at": None} == {
+        "id": 0,
+        "status": "pending",
+        "asked_by": head.user.username,
+        "asked_at": None,
+        "due_when_asked": "2026-03-15T10:00:00+00:00",
+        "proposed_due": "2026-03-31T10:00:00+00:00",
+        "reason": "Chờ số liệu",
+        "decided_by": None,
+        "decided_at": None,
+        "refusal_reason": None,
+    }
+    assert body["actions"] == ["start"]  # no second request while one waits
+    # (the quarter was opened by the real clock, after the 10 March of the app's)
+    assert [h["event"] for h in body["history"]] == ["ask_extension", "open"]
+    assert body["extensions_allowed"] == 1 and body["extended_from"] is None
+
+    reread(session, task)
+    seen = reviewer.get(f"/tasks/{task.id}").get_json()
+    assert seen["actions"] == ["grant_extension", "refuse_extension"]
+    granted = reviewer.fire(task, "grant_extension").get_json()
+    assert (granted["due"], granted["extended_from"]) == (
+        "2026-03-31T10:00:00+00:00",
+        "2026-03-15T10:00:00+00:00",
+    )
+    assert granted["extensions"][0]["status"] == "granted"
+    assert granted["extensions"][0]["decided_by"] == reviewer.user.username
+    decision = next(h for h in granted["history"] if h["event"] == "grant_extension")
+    assert (decision["by"], decision["from"], decision["to"]) == (
+        reviewer.user.username,
+        "assigned",
+        "assigned",
+    )
+    assert decision["comment"] == "15/03/2026 17:00 → 31/03/2026 17:00"
+
+
+EXTENSION_REFUSALS = [
+    ("no day", {"comment": "Lý do"}, 400, "invalid_input", "Choose the new due date."),
+    (
+        "a day that is not a date",
+        {"comment": "Lý do", "due_date": "31/03/2026"},
+        400,
+        "invalid_input",
+        "due_date must be a date written YYYY-MM-DD",
+    ),
+    (
+        "no reason",
+        {"due_date": "2026-03-31"},
+        400,
+        "invalid_input",
+        "Give the reason for asking for an extension.",
+    ),
+    (
+        "not later",
+        {"comment": "Lý do", "due_date": "2026-03-15"},
+        400,
+        "invalid_input",
+        "The new due date must be after the current one, 15/03/2026.",
+    ),
+    (
+        "after the plan",
+        {"comment": "Lý do", "due_date": "2027-01-01"},
+        400,
+        "invalid_input",
+        "may not be after the plan ends, on 31/12/2026.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "message"),
+    [case[1:] for case in EXTENSION_REFUSALS],
+    ids=[case[0] for case in EXTENSION_REFUSALS],
+)
+def test_a_request_for_an_extension_is_refused_in_the_user_s_language(
+    session, extension_case, body, status, code, message
+):
+    task, head, _reviewer = extension_case
+    response = head.fire(task, "ask_extension", **body)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+    assert message in response.get_json()["error"]["message"]
+    assert reread(session, task).version == 1
+
+
+def test_due_date_goes_with_a_request_only(session, extension_case):
+    task, head, _reviewer = extension_case
+    response = head.fire(task, "start", due_date="2026-03-31")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == "due_date goes with ask_extension only."
+
+
+def test_the_extension_s_conflicts_are_409_with_codes_of_their_own(app, session, extension_case):
+    """One waiting already; a decision on nothing waiting; the due time passed."""
+    task, head, reviewer = extension_case
+    assert reviewer.fire(task, "refuse_extension", "x").get_json()["error"]["code"] == (
+        "already_decided"
+    )
+    head.fire(task, "ask_extension", "Lý do", due_date="2026-03-31")
+    again = head.fire(reread(session, task), "ask_extension", "Lý do", due_date="2026-04-05")
+    assert again.status_code == 409
+    assert again.get_json()["error"] == {
+        "code": "extension_refused",
+        "message": "A request for an extension of this task is already waiting for a decision.",
+    }
+    refused = reviewer.fire(task, "refuse_extension", " ")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["message"] == "Give the reason for refusing the extension."
+    assert reviewer.fire(task, "refuse_extension", "Không đủ căn cứ").status_code == 200
+    set_clock(app, "2026-03-15T17:01")
+    late = head.fire(reread(session, task), "ask_extension", "Lý do", due_date="2026-03-31")
+    assert late.status_code == 409
+    assert "has passed" in late.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("actor", "event", "status"),
+    [
+        ("UBND member", "ask_extension", 403),
+        ("BXDD head", "ask_extension", 403),
+        ("reviewer", "ask_extension", 403),
+        ("UBND head", "grant_extension", 403),
+        ("admin", "grant_extension", 403),
+        ("leader", "refuse_extension", 403),
+    ],
+)
+def test_who_may_ask_and_decide_through_the_api(
+    session, caller, extension_case, actor, event, status
+):
+    task, head, _reviewer = extension_case
+    if event != "ask_extension":
+        head.fire(task, "ask_extension", "Lý do", due_date="2026-03-31")
+        reread(session, task)
+    body = {"due_date": "2026-03-31"} if event == "ask_extension" else {}
+    response = caller(*ACTORS[actor]).fire(task, event, "Lý do", **body)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == "not_allowed"
+
+
+def test_another_unit_s_task_is_not_found_for_an_extension(app, caller, q1):
+    set_clock(app, "2026-02-01T09:00")
+    lone = q1("VI.1.7", "BXDD")
+    response = caller("unit_head", "UBND").fire(lone, "ask_extension", "x", due_date="2026-02-20")
+    assert response.status_code == 404
+
+
+def test_the_accountability_figures_count_extended_tasks(app, session, caller, extension_case):
+    task, head, reviewer = extension_case
+    head.fire(task, "ask_extension", "Lý do", due_date="2026-03-31")
+    reviewer.fire(reread(session, task), "grant_extension")
+    set_clock(app, "2026-04-10T09:00")
+    units = caller("leader").get("/accountability", quarter="2026-Q1").get_json()["units"]
+    assert {unit["unit"]: unit["extended"] for unit in units} == {
+        "BXDD": 0,
+        "CB1": 0,
+        "CB2": 0,
+        "UBND": 1,
+    }

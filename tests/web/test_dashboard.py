@@ -219,6 +219,7 @@ def test_a_row_in_full(sign_in, make_user, history):
         "Báo cáo đúng hạn": "0",
         "Tỷ lệ báo cáo": "50%",
         "Đã duyệt": "0",
+        "Gia hạn": "0",
         "Hoạt động gần nhất": "09:00 18/06/2026",  # shown in Hà Nội time
     }
 

@@ -22,7 +22,7 @@ from workflow.tasks.states import TaskEvent, TaskState
 
 FILTERS = ("quarter", "unit", "state", "overdue", "status", "q")
 BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
-EVENT_FIELDS = ("event", "version", "comment", "links", "figures")
+EVENT_FIELDS = ("event", "version", "comment", "links", "figures", "due_date")
 REPORT_ONLY = ("links", "figures")
 
 
@@ -75,12 +75,15 @@ def event_request(body: object) -> TaskAction:
     for name in REPORT_ONLY:
         if name in body and event is not TaskEvent.REPORT:
             raise InvalidInput(N_("%(name)s goes with a report only."), name=name)
+    if "due_date" in body and event is not TaskEvent.ASK_EXTENSION:
+        raise InvalidInput(N_("due_date goes with ask_extension only."))
     return TaskAction(
         event=event,
         version=version,
         comment=_text(body.get("comment", "")),
         links=_links(body.get("links", [])),
         figures=_figures(body.get("figures", {})),
+        due_date=_day(body.get("due_date")),
     )
 
 
@@ -100,6 +103,20 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidInput(N_("comment must be a string."))
     return value
+
+
+def _day(value: object) -> date | None:
+    """The new due date of an extension, ``YYYY-MM-DD``; missing, the engine says so."""
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            N_("due_date must be a date written YYYY-MM-DD, e.g. 2026-03-31.")
+        ) from None
 
 
 def _links(value: object) -> list[str]:

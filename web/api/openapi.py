@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from workflow.accounts.roles import Role
 from workflow.tasks.deadlines import DeadlineStatus
-from workflow.tasks.states import OPENED, RESCHEDULED, TaskEvent, TaskState
+from workflow.tasks.states import OPENED, RESCHEDULED, ExtensionStatus, TaskEvent, TaskState
 
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 
@@ -65,7 +65,9 @@ SCHEMAS = {
                         **STRING,
                         "description": "Stable, for programs: e.g. invalid_input, "
                         "unauthenticated, csrf_failed, not_allowed, not_found, "
-                        "illegal_transition, stale_version",
+                        "illegal_transition, stale_version; for an extension also "
+                        "extension_refused (one waits already, the plan's limit is reached, "
+                        "the due time has passed) and already_decided",
                     },
                     "message": {**STRING, "description": "For people, in the user's language"},
                 }
@@ -119,6 +121,11 @@ SCHEMAS = {
                             "description": "tasks whose report was returned at least once",
                         },
                         "overdue_now": INTEGER,
+                        "extended": {
+                            **INTEGER,
+                            "description": "tasks whose due date was extended at least once "
+                            "(gia hạn); on time is judged against the date granted",
+                        },
                         "last_activity": nullable(INSTANT),
                     },
                     [
@@ -138,6 +145,7 @@ SCHEMAS = {
                         "approved",
                         "returned",
                         "overdue_now",
+                        "extended",
                         "last_activity",
                     ],
                 ),
@@ -174,6 +182,20 @@ SCHEMAS = {
             "files": {"type": "array", "items": ref("File")},
         }
     ),
+    "Extension": obj(
+        {
+            "id": INTEGER,
+            "status": {"type": "string", "enum": [s.value for s in ExtensionStatus]},
+            "asked_by": {**STRING, "description": "User name of the unit head who asked"},
+            "asked_at": INSTANT,
+            "due_when_asked": INSTANT,
+            "proposed_due": {**INSTANT, "description": "The due time asked for (ISO 8601, UTC)"},
+            "reason": STRING,
+            "decided_by": nullable({**STRING, "description": "User name; null while pending"}),
+            "decided_at": nullable(INSTANT),
+            "refusal_reason": nullable(STRING),
+        }
+    ),
     "HistoryEntry": obj(
         {
             "by": nullable({**STRING, "description": "User name; null for the system"}),
@@ -184,7 +206,11 @@ SCHEMAS = {
             },
             "from": nullable(STATE),
             "to": STATE,
-            "comment": STRING,
+            "comment": {
+                **STRING,
+                "description": "For the extension's events: the due times from and to "
+                "(dd/mm/yyyy HH:MM, local), then the reason given, on the next line",
+            },
         }
     ),
     "Task": obj(
@@ -210,6 +236,18 @@ SCHEMAS = {
                 "items": EVENT,
                 "description": "The events the caller may fire now",
             },
+            "extended_from": nullable(
+                {**INSTANT, "description": "The due time before the first extension granted"}
+            ),
+            "extensions_allowed": {
+                **INTEGER,
+                "description": "How many extensions the task's plan allows",
+            },
+            "extensions": {
+                "type": "array",
+                "items": ref("Extension"),
+                "description": "Requests for an extension (đề nghị gia hạn), oldest first",
+            },
             "reports": {"type": "array", "items": ref("Report")},
             "history": {
                 "type": "array",
@@ -225,7 +263,7 @@ SCHEMAS = {
             "comment": {
                 **STRING,
                 "description": "The report's text for report; the reason, required, for "
-                "return and reopen; optional otherwise",
+                "return, reopen, ask_extension and refuse_extension; optional otherwise",
             },
             "links": {
                 "type": "array",
@@ -236,6 +274,12 @@ SCHEMAS = {
                 "type": "object",
                 "additionalProperties": {"type": "number"},
                 "description": "Report only: figures reached, by target id",
+            },
+            "due_date": {
+                "type": "string",
+                "format": "date",
+                "description": "ask_extension only, required there: the new due day, "
+                "YYYY-MM-DD; the task is then due that day at the hour it is due now",
             },
         },
         required=["event", "version"],
@@ -253,7 +297,9 @@ RESPONSES = {
     "NotAllowed": error_response("The caller's role or unit does not allow this"),
     "NotFound": error_response("No such task, or the caller may not see it"),
     "Conflict": error_response(
-        "illegal_transition: not from the task's state; stale_version: reload and try again"
+        "illegal_transition: not from the task's state; stale_version: reload and try again; "
+        "extension_refused: no extension may be asked for (or granted) now; already_decided: "
+        "no request for an extension is waiting"
     ),
 }
 
@@ -343,10 +389,17 @@ PATHS = {
     "/tasks/{task_id}/events": {
         "post": {
             "operationId": "fireEvent",
-            "summary": "Start, report, approve, return or reopen a task",
+            "summary": "Start, report, approve, return or reopen a task; ask for, grant or "
+            "refuse an extension of its due date",
             "description": "Unit heads and members start their unit's tasks; unit heads report; "
-            "reviewers approve and return; reviewers and admins reopen. A browser session "
-            "must send its CSRF token in X-CSRFToken; a Bearer token needs none.",
+            "reviewers approve and return; reviewers and admins reopen. A unit head asks for "
+            "an extension of their unit's open task before its due time has passed "
+            "(ask_extension, with due_date and the reason as comment), at most as many times "
+            "as the plan allows and one request at a time; a reviewer grants it "
+            "(grant_extension: the task is then due at the time asked for) or refuses it "
+            "(refuse_extension, the reason as comment). The extension's events do not change "
+            "the task's state. A browser session must send its CSRF token in X-CSRFToken; a "
+            "Bearer token needs none.",
             "parameters": [TASK_ID],
             "security": [{"bearerAuth": []}, {"sessionCookie": [], "csrfToken": []}],
             "requestBody": {

@@ -56,7 +56,7 @@ def tasks():
 @bp.get("/tasks/<int:task_id>")
 def task(task_id: int):
     session, user = db_session(), api_user()
-    return jsonify(task_json(task_detail(session, user, task_id), user, app_clock().now()))
+    return jsonify(task_json(task_detail(session, user, task_id), user, app_clock()))
 
 
 @bp.post("/tasks/<int:task_id>/events")
@@ -65,4 +65,4 @@ def fire_event(task_id: int):
     wanted = event_request(request.get_json(force=True, silent=True))
     user = api_user()
     act_on_task(user, task_id, wanted)
-    return jsonify(task_json(task_detail(db_session(), user, task_id), user, app_clock().now()))
+    return jsonify(task_json(task_detail(db_session(), user, task_id), user, app_clock()))

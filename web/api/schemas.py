@@ -8,11 +8,13 @@ from datetime import datetime
 
 from workflow.accountability.figures import UnitAccountability, UnitRoles
 from workflow.accounts.models import User
+from workflow.clock import Clock
 from workflow.organisations.models import Unit
 from workflow.periods import Quarter
 from workflow.permissions import events_for
+from workflow.tasks.extensions import extension_events_for
 from workflow.tasks.models import Report, TaskEventRecord
-from workflow.tasks.queries import TaskDetail, TaskRow
+from workflow.tasks.queries import ExtensionRecord, TaskDetail, TaskRow
 
 
 def instant(value: datetime | None) -> str | None:
@@ -30,13 +32,15 @@ def user_json(user: User, unit: Unit | None) -> dict:
     }
 
 
-def task_json(detail: TaskDetail, viewer: User, now: datetime) -> dict:
-    """A task with its plan text, units, what ``viewer`` may do now, reports and history."""
-    task, responsibility = detail.task, detail.responsibility
+def task_json(detail: TaskDetail, viewer: User, clock: Clock) -> dict:
+    """A task with its plan text, units, what ``viewer`` may do now, reports, requests for an
+    extension and history."""
+    task, responsibility, now = detail.task, detail.responsibility, clock.now()
     row = TaskRow.of(
         task, responsibility.ref, responsibility.title, detail.unit.code, detail.unit.name, now
     )
     actions = events_for(viewer, task.state, task.unit_id)
+    actions += extension_events_for(viewer, task, detail.extensions, clock)
     return {
         **row.as_json(),
         "plan": detail.plan.code,
@@ -50,6 +54,9 @@ def task_json(detail: TaskDetail, viewer: User, now: datetime) -> dict:
         "first_reported_at": instant(task.first_reported_at),
         "reviewed_at": instant(task.reviewed_at),
         "actions": [event.value for event in actions],
+        "extended_from": instant(detail.extensions.extended_from),
+        "extensions_allowed": detail.extensions.allowed,
+        "extensions": [_extension_json(record) for record in detail.extensions.records],
         "reports": [_report_json(report, detail) for report in detail.reports],
         "history": [_history_json(record, actor) for record, actor in detail.history],
     }
@@ -69,6 +76,22 @@ def _report_json(report: Report, detail: TaskDetail) -> dict:
             {"filename": f.filename, "content_type": f.content_type, "size": f.size}
             for f in detail.files.get(report.id, [])
         ],
+    }
+
+
+def _extension_json(record: ExtensionRecord) -> dict:
+    request = record.request
+    return {
+        "id": request.id,
+        "status": request.status,
+        "asked_by": record.asked_by.username,
+        "asked_at": instant(request.asked_at),
+        "due_when_asked": instant(request.due_when_asked),
+        "proposed_due": instant(request.proposed_due),
+        "reason": request.reason,
+        "decided_by": record.decided_by.username if record.decided_by else None,
+        "decided_at": instant(request.decided_at),
+        "refusal_reason": request.refusal_reason or None,
     }
 
 
@@ -108,6 +131,7 @@ def accountability_json(
                 "approved": row.approved,
                 "returned": row.returned,
                 "overdue_now": row.overdue,
+                "extended": row.extended,
                 "last_activity": row.last_activity.isoformat() if row.last_activity else None,
             }
             for row in rows

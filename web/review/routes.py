@@ -1,4 +1,5 @@
-"""The review queue: reported tasks with their evidence, approved or returned from one page.
+"""The review queue: reported tasks with their evidence, approved or returned from one page,
+and above them the requests for an extension waiting for a decision.
 
 A refusal shows the queue again with the message, the reason typed and the selection ticked;
 the refused action was rolled back before the queue is read again (``web.actions``).
@@ -18,18 +19,21 @@ from web.i18n import error_message
 from web.periods import parse_quarter
 from web.review import bp
 from web.review.forms import BulkApproveForm, DecisionForm
-from workflow.errors import WorkflowError
+from web.tasks.forms import ExtensionDecisionForm
+from workflow.errors import InvalidFields, WorkflowError
 from workflow.tasks.review import (
     approve_reports,
     queue_choices,
     queue_size,
     review_queue,
     task_name,
+    waiting_extensions,
 )
 from workflow.tasks.states import TaskEvent
 
 FILTERS = ("quarter", "unit", "section", "q", "page")
 DECISIONS = (TaskEvent.APPROVE, TaskEvent.RETURN)
+EXTENSION_DECISIONS = (TaskEvent.GRANT_EXTENSION, TaskEvent.REFUSE_EXTENSION)
 
 
 @bp.route("/")
@@ -64,6 +68,38 @@ def decide(task_id: int, event: str):
     flash(confirmation(event, task_id), "success")
     # Back where the reviewer was: at the report after the one decided.
     anchor = f"task-{form.following.data}" if form.following.data else None
+    return redirect(url_for("review.queue", **_filters(), _anchor=anchor), 303)
+
+
+@bp.route("/extensions/<int:task_id>/<event>", methods=["POST"])
+@login_required
+def decide_extension(task_id: int, event: str):
+    """Grant a request for an extension, or refuse it with a reason, and come back to the
+    queue; a reason left out is asked for beside its field."""
+    if event not in EXTENSION_DECISIONS:
+        abort(400)
+    event = TaskEvent(event)
+    form = ExtensionDecisionForm()
+    if not form.validate():
+        abort(400)
+    try:
+        act_on_task(current_user.user, task_id, form.action(event))
+    except InvalidFields as error:
+        return _render_queue(
+            extension_typed={task_id: form.reason.data},
+            extension_problems={task_id: error_message(error)},
+            status=status_of(error, form=True),
+        )
+    except WorkflowError as error:
+        message = _naming_the_task(task_id, error_message(error))
+        flash(message, "error")
+        return _render_queue(
+            extension_typed={task_id: form.reason.data},
+            extension_refused={task_id: message},
+            status=status_of(error, form=True),
+        )
+    flash(confirmation(event, task_id), "success")
+    anchor = f"extension-{form.following.data}" if form.following.data else "extensions"
     return redirect(url_for("review.queue", **_filters(), _anchor=anchor), 303)
 
 
@@ -119,8 +155,12 @@ def _render_queue(
     selected=frozenset(),
     bulk_comment: str = "",
     status: int = 200,
+    extension_typed=None,
+    extension_refused=None,
+    extension_problems=None,
 ):
-    user, session, now = current_user.user, db_session(), app_clock().now()
+    user, session, clock = current_user.user, db_session(), app_clock()
+    now = clock.now()
     filters = _filters()
     narrowed = {
         "quarter": parse_quarter(filters["quarter"]) if "quarter" in filters else None,
@@ -147,5 +187,9 @@ def _render_queue(
         selected=selected,
         bulk_comment=bulk_comment,
         approvable=[item for item in items if TaskEvent.APPROVE in item.actions],
+        extensions=waiting_extensions(session, user, clock, **narrowed),
+        extension_typed=extension_typed or {},
+        extension_refused=extension_refused or {},
+        extension_problems=extension_problems or {},
         now=now,
     ), status

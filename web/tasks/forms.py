@@ -7,12 +7,15 @@ pages and the API.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import Field, IntegerField, SearchField, SelectField, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import DateInput
 
 from web.actions import TaskAction
 from web.storage import uploads
@@ -68,9 +71,62 @@ class CommentForm(FlaskForm):
     text = TextAreaField(default="")
 
 
+class DayField(Field):
+    """A day, as a date input sends it (``2026-03-31``) or as a person types it where there is
+    no date picker (``31/03/2026``); empty is None, and the engine says it is missing."""
+
+    widget = DateInput()
+
+    def _value(self) -> str:
+        return self.data.isoformat() if self.data else (self.raw_data or [""])[0]
+
+    def process_formdata(self, valuelist) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                self.data = datetime.strptime(text, pattern).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(_l("Write the date as dd/mm/yyyy, e.g. 31/03/2026."))
+
+
+class ExtensionRequestForm(FlaskForm):
+    """A request for a later due date: the version seen, the new day and the reason."""
+
+    version = IntegerField(validators=[InputRequired()])
+    due_date = DayField(_l("New due date"))
+    reason = TextAreaField(_l("Reason for the extension"), default="")
+
+    def action(self, event: TaskEvent) -> TaskAction:
+        day: date | None = self.due_date.data
+        return TaskAction(event, self.version.data, self.reason.data or "", due_date=day)
+
+
+class ExtensionDecisionForm(FlaskForm):
+    """Grant the waiting request, or refuse it with a reason."""
+
+    version = IntegerField(validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason for refusing"), default="")
+    following = IntegerField(validators=[Optional()])  # the review queue's next item
+
+    def action(self, event: TaskEvent) -> TaskAction:
+        return TaskAction(event, self.version.data, self.reason.data or "")
+
+
 def action_form(event: TaskEvent) -> ActionForm:
     """The form that carries ``event``, read from the request."""
     return ReportForm() if event is TaskEvent.REPORT else ActionForm()
+
+
+def extension_form(event: TaskEvent) -> ExtensionRequestForm | ExtensionDecisionForm:
+    """The form that carries an extension's ``event``, read from the request."""
+    if event is TaskEvent.ASK_EXTENSION:
+        return ExtensionRequestForm()
+    return ExtensionDecisionForm()
 
 
 class SearchForm(FlaskForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -10,11 +11,11 @@ from flask_login import current_user, login_required
 from web.actions import act_on_task, confirmation, perform
 from web.clock import app_clock
 from web.database import db_session
-from web.errors import status_of
-from web.i18n import error_message
+from web.errors import FORM_REFUSED, status_of
+from web.i18n import error_message, show_beside_fields
 from web.storage import evidence_store
 from web.tasks import bp
-from web.tasks.forms import CommentForm, TaskFilterForm, action_form
+from web.tasks.forms import CommentForm, TaskFilterForm, action_form, extension_form
 from web.tasks.kept_files import (
     held_names,
     hold_after_refusal,
@@ -22,14 +23,21 @@ from web.tasks.kept_files import (
     release_held,
 )
 from workflow.accounts.roles import Role
-from workflow.errors import NotFound, WorkflowError
+from workflow.errors import InvalidFields, NotFound, WorkflowError
 from workflow.organisations.queries import organisation_of
-from workflow.permissions import events_for
+from workflow.permissions import events_for, may_fire
 from workflow.tasks.deadlines import DeadlineStatus
 from workflow.tasks.evidence import evidence_file
+from workflow.tasks.extensions import ExtensionRefused, extension_events_for, refusal_to_ask
 from workflow.tasks.operations import comment_on_task
 from workflow.tasks.queries import list_tasks, task_detail, task_quarters
-from workflow.tasks.states import TaskEvent, TaskState
+from workflow.tasks.states import (
+    EXTENSION_EVENTS,
+    EXTENSION_HISTORY_LABELS,
+    ExtensionStatus,
+    TaskEvent,
+    TaskState,
+)
 
 HOME_OF = {Role.REVIEWER: "review.queue", Role.LEADER: "dashboard.accountability"}
 NEEDS_ME = (TaskState.RETURNED, TaskState.ASSIGNED, TaskState.IN_PROGRESS)
@@ -81,6 +89,8 @@ def act(task_id: int, event: str):
         event = TaskEvent(event)
     except ValueError:
         abort(400)
+    if event in EXTENSION_EVENTS:
+        return _extension_event(task_id, event)
     form, user = action_form(event), current_user.user
     if not form.validate():
         abort(400)
@@ -99,6 +109,30 @@ def act(task_id: int, event: str):
     release_held(user, kept)
     flash(confirmation(event, task_id), "success")
     return redirect(url_for("tasks.task_page", task_id=task_id), 303)
+
+
+def _extension_event(task_id: int, event: TaskEvent):
+    """Ask for an extension, or grant or refuse it. A mistake in the input is said beside its
+    field, with what was typed kept; any other refusal as the other events say it."""
+    form, user = extension_form(event), current_user.user
+    if not form.validate() and form.version.errors:
+        abort(400)
+    typed = request.form.to_dict()
+    shown = {event.value: form}
+    if form.errors:  # a day that is not a date: nothing is asked of the engine
+        return _render_task(task_id, typed=typed, status=FORM_REFUSED, extension_forms=shown)
+    try:
+        act_on_task(user, task_id, form.action(event))
+    except NotFound:
+        raise
+    except InvalidFields as error:
+        show_beside_fields(form, error.problems)
+        return _render_task(task_id, typed=typed, status=FORM_REFUSED, extension_forms=shown)
+    except WorkflowError as error:
+        flash(error_message(error), "error")
+        return _render_task(task_id, typed=typed, status=status_of(error, form=True))
+    flash(confirmation(event, task_id), "success")
+    return redirect(url_for("tasks.task_page", task_id=task_id, _anchor="extension"), 303)
 
 
 @bp.route("/tasks/<int:task_id>/comments", methods=["POST"])
@@ -132,12 +166,13 @@ def download(file_id: int):
     return response
 
 
-def _render_task(task_id: int, typed=None, status: int = 200):
+def _render_task(task_id: int, typed=None, status: int = 200, extension_forms=None):
     """The task page; a task the user may not see is not found (``task_detail`` says so).
 
     A returned task offers only reporting again (starting it again would change nothing), its
-    form filled with the returned report: text, links, and files kept unless unticked."""
-    user = current_user.user
+    form filled with the returned report: text, links, and files kept unless unticked. The head
+    of the task's unit sees the request for an extension, or why none can be asked for now."""
+    user, clock = current_user.user, app_clock()
     detail = task_detail(db_session(), user, task_id)
     events = events_for(user, detail.task.state, detail.task.unit_id)
     returned = detail.task.state == TaskState.RETURNED
@@ -156,12 +191,29 @@ def _render_task(task_id: int, typed=None, status: int = 200):
         "tasks/task.html",
         detail=detail,
         events=events,
-        now=app_clock().now(),
+        now=clock.now(),
         typed=typed,
         kept=kept,
         kept_names=_kept_names(detail, user, kept),
         last_return=_last_return(detail) if returned else None,
+        extension_events=extension_events_for(user, detail.task, detail.extensions, clock),
+        ask_refusal=_ask_refusal(detail, user, clock),
+        extension_forms=extension_forms or {},
+        extension_labels=EXTENSION_HISTORY_LABELS,
+        extension_status=lambda status: ExtensionStatus(status).label,
+        first_extension_day=clock.local_day(detail.task.due_at) + timedelta(days=1),
     ), status
+
+
+def _ask_refusal(detail, user, clock) -> dict | None:
+    """Why the head of the task's unit cannot ask for an extension now (``why`` and the
+    message), when it is worth saying: a task reported or approved needs none."""
+    if not may_fire(user, TaskEvent.ASK_EXTENSION, detail.task.unit_id):
+        return None
+    refusal = refusal_to_ask(detail.task, detail.extensions, clock)
+    if not isinstance(refusal, ExtensionRefused):
+        return None
+    return {"why": refusal.why, "message": error_message(refusal)}
 
 
 def _last_return(detail):

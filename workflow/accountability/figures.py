@@ -45,6 +45,7 @@ UNIT_FIGURES = (
     "approved",
     "returned",
     "overdue",
+    "extended",
 )
 
 
@@ -66,6 +67,7 @@ class UnitAccountability(Rates):
     approved: int
     returned: int  # tasks whose report was returned at least once
     overdue: int
+    extended: int  # tasks whose due date was extended at least once
     last_activity: datetime | None
 
     @property

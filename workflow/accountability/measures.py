@@ -20,8 +20,8 @@ from workflow.tasks.deadlines import (
     overdue_clause,
     status_clause,
 )
-from workflow.tasks.models import Task, TaskEventRecord
-from workflow.tasks.states import TaskEvent
+from workflow.tasks.models import DeadlineExtension, Task, TaskEventRecord
+from workflow.tasks.states import ExtensionStatus, TaskEvent
 
 
 def period_clause(period: Period):
@@ -35,6 +35,14 @@ def returned_clause():
     """SQL: the task's report was returned at least once."""
     return exists().where(
         TaskEventRecord.task_id == Task.id, TaskEventRecord.event == TaskEvent.RETURN.value
+    )
+
+
+def extended_clause():
+    """SQL: the task's due date was extended at least once (an extension granted)."""
+    return exists().where(
+        DeadlineExtension.task_id == Task.id,
+        DeadlineExtension.status == ExtensionStatus.GRANTED.value,
     )
 
 
@@ -52,6 +60,9 @@ MEASURES: dict[str, Callable[[datetime], object]] = {
     "approved": lambda now: completed_clause(),
     "returned": lambda now: returned_clause(),
     "overdue": overdue_clause,
+    # Extended tasks are counted apart; whether they were on time is judged against the due
+    # time granted, like any other (it is the task's ``due_at``).
+    "extended": lambda now: extended_clause(),
 }
 MEASURE_LABELS = {
     "expected": N_("Tasks owed"),
@@ -65,6 +76,7 @@ MEASURE_LABELS = {
     "approved": N_("Approved"),
     "returned": N_("Returned"),
     "overdue": N_("Not completed, overdue"),
+    "extended": N_("Extended"),
 }
 
 
@@ -104,5 +116,6 @@ UNIT_COLUMNS = (
     _figure("on_time", False),
     Column("reporting_rate", N_("Reporting rate"), None, False),
     _figure("approved", False),
+    _figure("extended", False),
     Column("last_activity", N_("Last activity"), None, False),
 )

@@ -17,8 +17,10 @@ from workflow.accounts.roles import Role
 from workflow.clock import Clock
 from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter
+from workflow.plans.models import Plan
 from workflow.plans.opening import open_quarter
 from workflow.plans.store import load_plan
+from workflow.tasks.extensions import ask_extension, grant_extension, refuse_extension
 from workflow.tasks.models import Task
 from workflow.tasks.operations import approve_report, return_report, start_task, submit_report
 
@@ -76,7 +78,7 @@ def prepare_demo(session: Session, definition: dict, clock: Clock) -> list[DemoA
         opened = clock.instant(max(quarter.first_day, plan_start), time())
         open_quarter(session, organisation, quarter, clock.stopped_at(opened))
     if first_time:
-        _replay(session, organisation, now)
+        _replay(session, organisation, clock)
     return [
         DemoAccount(u.username, u.role, code or "")
         for u, code in session.exec(
@@ -124,11 +126,13 @@ def _accounts(session: Session, organisation: Organisation, now: datetime) -> No
         )
 
 
-def _replay(session: Session, organisation: Organisation, now: datetime) -> None:
+def _replay(session: Session, organisation: Organisation, clock: Clock) -> None:
     """Act out each task's history with the services, as the people would have."""
+    now = clock.now()
     heads = {u.unit_id: u for u in session.exec(select(User).where(User.role == Role.UNIT_HEAD))}
     reviewer = session.exec(select(User).where(User.role == Role.REVIEWER)).first()
     tasks = session.exec(select(Task).order_by(Task.id)).all()
+    extended = {"granted": False, "refused": False}
     for task in tasks:
         luck = random.Random(task.id).random()
         head = heads.get(task.unit_id)
@@ -155,6 +159,12 @@ def _replay(session: Session, organisation: Organisation, now: datetime) -> None
         if luck < 0.12:
             continue  # started, not reported: overdue
         late = luck > 0.88
+        if late and not extended["granted"]:
+            # Asked three days before the due date for a week more, granted the next day: the
+            # report four days after the old date is on time against the new one.
+            extended["granted"] = _extension(session, clock, head, reviewer, task, granted=True)
+        elif not late and luck >= 0.28 and not extended["refused"]:
+            extended["refused"] = _extension(session, clock, head, reviewer, task, granted=False)
         reported = due + timedelta(days=4) if late else due - timedelta(days=5)
         _act(
             reported,
@@ -184,6 +194,44 @@ def _replay(session: Session, organisation: Organisation, now: datetime) -> None
                 "Đã bổ sung số liệu và hình ảnh minh chứng theo yêu cầu.",
             )
         _act(reported + timedelta(days=6), approve_report, session, reviewer, task, "")
+
+
+def _extension(
+    session: Session, clock: Clock, head: User, reviewer: User, task: Task, *, granted: bool
+) -> bool:
+    """A request for a week more (granted) or ten days more (refused), a few days before the
+    due date; False when the plan would end before the day asked for."""
+    days = 7 if granted else 10
+    asked_at = task.due_at - timedelta(days=3 if granted else 8)
+    day = clock.local_day(task.due_at) + timedelta(days=days)
+    if day > session.get(Plan, task.plan_id).period_end:
+        return False
+    session.refresh(task)
+    ask_extension(
+        session,
+        head,
+        task.id,
+        task.version,
+        day,
+        "Đơn vị đang chờ số liệu tổng hợp từ các tổ dân phố; đề nghị gia hạn để báo cáo đầy đủ."
+        if granted
+        else "Đơn vị đang tổ chức hội nghị, đề nghị lùi thời hạn báo cáo.",
+        clock=clock.stopped_at(asked_at),
+    )
+    session.refresh(task)
+    decided = clock.stopped_at(asked_at + timedelta(days=1))
+    if granted:
+        grant_extension(session, reviewer, task.id, task.version, clock=decided)
+    else:
+        refuse_extension(
+            session,
+            reviewer,
+            task.id,
+            task.version,
+            "Thời hạn theo kế hoạch đủ để thực hiện; đề nghị đơn vị báo cáo đúng hạn.",
+            clock=decided,
+        )
+    return True
 
 
 def _act(at: datetime, action, session: Session, user: User, task: Task, text: str = ""):

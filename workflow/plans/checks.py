@@ -200,6 +200,7 @@ class _Normaliser:
             "defaults": {
                 "report_due": _due_rule(self.plan.defaults.report_due),
                 "reminders": self.plan.defaults.reminders.model_dump(),
+                "extensions_per_task": self.plan.defaults.extensions_per_task,
             },
             "units": self._units(),
             "sections": sections,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from workflow.plans.schema import DEFAULT_REMINDERS
+from workflow.plans.schema import DEFAULT_EXTENSIONS_PER_TASK, DEFAULT_REMINDERS
 
 _UNIT_FIELDS = ("code", "name", "short_name", "aliases", "kind", "head_title", "holder", "example")
 _GROUP_FIELDS = ("code", "name", "short_name", "aliases", "members", "members_later", "note")
@@ -31,7 +31,7 @@ def file_form(definition: dict) -> dict:
         "milestones": [
             _kept(m, ("code", "name", "date", "time", "note")) for m in milestones.values()
         ],
-        "defaults": defaults,
+        "defaults": _defaults(defaults),
         "units": [_kept(u, _UNIT_FIELDS) for u in definition["units"] if not u["is_group"]],
         "groups": [_kept(u, _GROUP_FIELDS) for u in definition["units"] if u["is_group"]],
         "sections": [dict(s) for s in definition["sections"]],
@@ -58,9 +58,19 @@ def file_form(definition: dict) -> dict:
             duty = common | {"title": item["title"], "text": item["text"]} | roles
             duty["cadence"] = _cadence(item["cadence"], milestones)
             data["responsibilities"].append(_kept(duty | own | _extras(item), None))
-    if data["defaults"]["reminders"] == DEFAULT_REMINDERS:
-        data["defaults"] = {"report_due": defaults["report_due"]}
     return {key: value for key, value in data.items() if value != []}
+
+
+def _defaults(defaults: dict) -> dict:
+    """The plan's defaults, less those equal to the standard ones (the due day is always
+    written: it is what a reader looks for first)."""
+    kept = {"report_due": defaults["report_due"]}
+    if defaults["reminders"] != DEFAULT_REMINDERS:
+        kept["reminders"] = defaults["reminders"]
+    extensions = defaults.get("extensions_per_task", DEFAULT_EXTENSIONS_PER_TASK)
+    if extensions != DEFAULT_EXTENSIONS_PER_TASK:
+        kept["extensions_per_task"] = extensions
+    return kept
 
 
 def _kept(item: dict, fields: tuple[str, ...] | None) -> dict:

@@ -218,9 +218,22 @@ def reminder_rules(details: Mapping) -> dict:
     return {**DEFAULT_REMINDERS, **(details.get("reminders") or {})}
 
 
+# How many times a task's due date may be extended (gia hạn) when a plan does not say.
+DEFAULT_EXTENSIONS_PER_TASK = 1
+
+
 class DefaultsDef(Strict):
     report_due: DueRuleDef = DueRuleDef()
     reminders: ReminderRulesDef = ReminderRulesDef()
+    # Extensions Ban Xây dựng Đảng may grant on one task; 0: none may be asked for.
+    extensions_per_task: int = Field(default=DEFAULT_EXTENSIONS_PER_TASK, ge=0, le=10)
+
+
+def extensions_per_task(definition: Mapping) -> int:
+    """The extensions a loaded plan allows per task; a plan loaded before the setting existed
+    allows the default."""
+    defaults = definition.get("defaults") or {}
+    return defaults.get("extensions_per_task", DEFAULT_EXTENSIONS_PER_TASK)
 
 
 class UnitDef(Strict):

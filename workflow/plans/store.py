@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, delete, func, select
 
 from workflow.clock import Clock
 from workflow.collation import fold
@@ -29,8 +29,8 @@ from workflow.plans.models import (
 )
 from workflow.plans.schedule import PlanTime, Slot, schedule
 from workflow.tasks.deadlines import DONE_STATES
-from workflow.tasks.models import Task, TaskEventRecord
-from workflow.tasks.states import RESCHEDULED
+from workflow.tasks.models import DeadlineExtension, Task, TaskEventRecord
+from workflow.tasks.states import RESCHEDULED, ExtensionStatus
 
 
 @dataclass
@@ -289,7 +289,8 @@ def reschedule(
     moved, a due day changed), recording each move in the task's history; how many moved.
 
     A task keeps its slot: the same quarter and phase; a duty owed once (or a phase with a date)
-    may move to another quarter with its deadline.
+    may move to another quarter with its deadline. An extension granted stands: a task is due at
+    the later of the plan's due time and the one granted.
     """
     plan_time = PlanTime.of(plan.definition)
     by_id = {r.id: r for r in responsibilities if not r.retired}
@@ -303,13 +304,16 @@ def reschedule(
     slots = {
         rid: schedule(r.cadence, r.details["report_due"], plan_time) for rid, r in by_id.items()
     }
+    granted = _granted_dues(session, plan)
     now, moved = clock.now(), 0
     for task in tasks:
         slot = _slot_of(task, slots[task.responsibility_id])
         if slot is None:
             continue
-        due = clock.instant(slot.due.date(), slot.due.time())
-        if (due, slot.approximate, str(slot.period)) == (
+        due, approximate = clock.instant(slot.due.date(), slot.due.time()), slot.approximate
+        if task.id in granted and granted[task.id] > due:
+            due, approximate = granted[task.id], False
+        if (due, approximate, str(slot.period)) == (
             task.due_at,
             task.due_approximate,
             task.period,
@@ -325,12 +329,27 @@ def reschedule(
                 comment=f"{_local(task.due_at, clock)} → {_local(due, clock)}",
             )
         )
-        task.due_at, task.due_approximate, task.period = due, slot.approximate, str(slot.period)
+        task.due_at, task.due_approximate, task.period = due, approximate, str(slot.period)
         task.updated_at = now
         session.add(task)
         moved += 1
     session.flush()
     return moved
+
+
+def _granted_dues(session: Session, plan: Plan) -> dict[int, datetime]:
+    """The latest due time granted by an extension, for each task of ``plan`` that has one."""
+    return dict(
+        session.exec(
+            select(DeadlineExtension.task_id, func.max(DeadlineExtension.proposed_due))
+            .join(Task, Task.id == DeadlineExtension.task_id)
+            .where(
+                Task.plan_id == plan.id,
+                DeadlineExtension.status == ExtensionStatus.GRANTED.value,
+            )
+            .group_by(DeadlineExtension.task_id)
+        ).all()
+    )
 
 
 def _slot_of(task: Task, slots: list[Slot]) -> Slot | None:

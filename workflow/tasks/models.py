@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Numeric, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Index,
+    Numeric,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from workflow.db.types import in_check, instant_field
-from workflow.tasks.states import TaskState
+from workflow.tasks.states import ExtensionStatus, TaskState
 
 
 class Task(SQLModel, table=True):
@@ -101,3 +110,36 @@ class Comment(SQLModel, table=True):
     author_id: int = Field(foreign_key="app_user.id")
     at: datetime = instant_field()
     text: str = Field(sa_type=Text)
+
+
+PENDING_ONLY = text("status = 'pending'")
+
+
+class DeadlineExtension(SQLModel, table=True):
+    """A unit head's request to move a task's due time (đề nghị gia hạn), and the reviewer's
+    decision. A task has at most one request waiting: the partial unique index says so to the
+    database, so of two requests sent at once exactly one is kept."""
+
+    __tablename__ = "deadline_extension"
+    __table_args__ = (
+        CheckConstraint(in_check("status", ExtensionStatus), name="ck_deadline_extension_status"),
+        Index(
+            "uq_deadline_extension_pending",
+            "task_id",
+            unique=True,
+            sqlite_where=PENDING_ONLY,
+            postgresql_where=PENDING_ONLY,
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    asked_by_id: int = Field(foreign_key="app_user.id")
+    asked_at: datetime = instant_field()
+    due_when_asked: datetime = instant_field()  # the task's due time when it was asked for
+    proposed_due: datetime = instant_field()  # the due time asked for
+    reason: str = Field(sa_type=Text)
+    status: str = Field(default=ExtensionStatus.PENDING.value, max_length=16)
+    decided_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = instant_field(nullable=True, default=None)
+    refusal_reason: str = Field(default="", sa_type=Text)

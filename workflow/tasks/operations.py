@@ -159,13 +159,36 @@ def _transition(
         raise IllegalTransition(
             state=TaskState(task.state).label, event=event.label, labels=("state", "event")
         )
-    values = {"state": stateful.state, "version": Task.version + 1, "updated_at": at}
+    values = {"state": stateful.state}
     if event is TaskEvent.REPORT and task.first_reported_at is None:
         values["first_reported_at"] = at
     if event is TaskEvent.APPROVE:
         values["reviewed_at"] = at
+    record_step(session, user, task, event, version, at, comment, stateful.state, values)
+    session.flush()
+    session.refresh(task)
+    return task
+
+
+def record_step(
+    session: Session,
+    user: User,
+    task: Task,
+    event: TaskEvent,
+    version: int,
+    at: datetime,
+    comment: str,
+    to_state: str,
+    values: dict,
+) -> None:
+    """One step of a task: its next version with ``values``, by compare-and-set on the
+    version the user saw (``StaleVersion`` if someone else moved it first), and the step in
+    its history. Every action on a task ends here."""
+    from_state = task.state  # read first: the update below refreshes the row in the session
     changed = session.execute(
-        update(Task).where(Task.id == task.id, Task.version == version).values(**values)
+        update(Task)
+        .where(Task.id == task.id, Task.version == version)
+        .values(version=Task.version + 1, updated_at=at, **values)
     ).rowcount
     if changed != 1:
         raise StaleVersion()
@@ -176,13 +199,10 @@ def _transition(
             at=at,
             event=event.value,
             from_state=from_state,
-            to_state=stateful.state,
+            to_state=to_state,
             comment=comment,
         )
     )
-    session.flush()
-    session.refresh(task)
-    return task
 
 
 def _clean_links(links: list[str]) -> list[str]:

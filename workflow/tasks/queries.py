@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, func, true
@@ -23,6 +23,7 @@ from workflow.plans.models import (
     Target,
     TargetResponsibility,
 )
+from workflow.plans.schema import extensions_per_task
 from workflow.tasks.deadlines import (
     DeadlineStatus,
     completed_clause,
@@ -30,7 +31,16 @@ from workflow.tasks.deadlines import (
     overdue_clause,
     status_clause,
 )
-from workflow.tasks.models import Comment, Report, ReportFile, TargetFigure, Task, TaskEventRecord
+from workflow.tasks.models import (
+    Comment,
+    DeadlineExtension,
+    Report,
+    ReportFile,
+    TargetFigure,
+    Task,
+    TaskEventRecord,
+)
+from workflow.tasks.states import ExtensionStatus
 
 
 def visible_task(session: Session, user: User, task_id: int) -> Task:
@@ -194,6 +204,54 @@ def task_history(session: Session, task: Task) -> list[tuple[TaskEventRecord, Us
     )
 
 
+@dataclass(frozen=True)
+class ExtensionRecord:
+    """A request for an extension, with who asked and who decided (None: not yet)."""
+
+    request: DeadlineExtension
+    asked_by: User
+    decided_by: User | None
+
+
+@dataclass(frozen=True)
+class TaskExtensions:
+    """A task's requests for an extension, oldest first, and how many its plan allows."""
+
+    records: list[ExtensionRecord]
+    allowed: int
+
+    @property
+    def pending(self) -> ExtensionRecord | None:
+        waiting = [r for r in self.records if r.request.status == ExtensionStatus.PENDING]
+        return waiting[0] if waiting else None
+
+    @property
+    def granted(self) -> list[ExtensionRecord]:
+        return [r for r in self.records if r.request.status == ExtensionStatus.GRANTED]
+
+    @property
+    def extended_from(self) -> datetime | None:
+        """The due time before the first extension granted; None if none was."""
+        granted = self.granted
+        return granted[0].request.due_when_asked if granted else None
+
+
+def task_extensions(session: Session, task: Task, plan: Plan) -> TaskExtensions:
+    """The requests for an extension of ``task``, in one statement."""
+    asker, decider = aliased(User), aliased(User)
+    rows = session.exec(
+        select(DeadlineExtension, asker, decider)
+        .join(asker, asker.id == DeadlineExtension.asked_by_id)
+        .outerjoin(decider, decider.id == DeadlineExtension.decided_by_id)
+        .where(DeadlineExtension.task_id == task.id)
+        .order_by(DeadlineExtension.asked_at, DeadlineExtension.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    return TaskExtensions(
+        [ExtensionRecord(*row) for row in rows], extensions_per_task(plan.definition)
+    )
+
+
 @dataclass
 class TaskDetail:
     """Everything the task page shows."""
@@ -211,6 +269,7 @@ class TaskDetail:
     figures: dict[int, list[tuple[Target, TargetFigure]]]  # by report id
     targets: list[Target]  # the targets this task reports
     comments: list[tuple[Comment, User, Unit | None]]
+    extensions: TaskExtensions = field(default_factory=lambda: TaskExtensions([], 0))
 
 
 def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
@@ -223,6 +282,7 @@ def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
         .where(ResponsibilityUnit.responsibility_id == responsibility.id)
         .order_by(ResponsibilityUnit.position)
     ).all()
+    plan = session.get(Plan, task.plan_id)
     reports = list(
         session.exec(select(Report).where(Report.task_id == task.id).order_by(Report.submitted_at))
     )
@@ -244,7 +304,7 @@ def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
         task=task,
         responsibility=responsibility,
         unit=session.get(Unit, task.unit_id),
-        plan=session.get(Plan, task.plan_id),
+        plan=plan,
         lead=[unit for unit, role in units if role == "lead"],
         coordinating=[unit for unit, role in units if role == "coordinating"],
         others={
@@ -265,6 +325,7 @@ def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
                 .order_by(Comment.at, Comment.id)
             )
         ),
+        extensions=task_extensions(session, task, plan),
     )
 
 

@@ -1,8 +1,9 @@
-"""Ban Xây dựng Đảng's review queue: every reported task with its report inline, and approving
-several reports at once.
+"""Ban Xây dựng Đảng's review queue: every reported task with its report inline, approving
+several reports at once, and the requests for an extension waiting for a decision.
 
 The queue is read in a fixed number of statements whatever its length: the tasks with their
-latest report in one, then the files, the figures and the last return of all of them, one each."""
+latest report in one, then the files, the figures and the last return of all of them, one each;
+the requests for an extension in one more."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import false, func, or_
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
+from workflow.clock import Clock
 from workflow.errors import InvalidInput, WorkflowError
 from workflow.i18n import N_
 from workflow.organisations.models import Unit
@@ -25,10 +27,18 @@ from workflow.permissions import (
     visible_tasks_clause,
 )
 from workflow.plans.models import Plan, Responsibility, Section, Target
-from workflow.tasks.models import Report, ReportFile, TargetFigure, Task, TaskEventRecord
+from workflow.tasks.extensions import decisions_for
+from workflow.tasks.models import (
+    DeadlineExtension,
+    Report,
+    ReportFile,
+    TargetFigure,
+    Task,
+    TaskEventRecord,
+)
 from workflow.tasks.operations import approve_report
-from workflow.tasks.queries import TaskRow, latest_report_id, words_clause
-from workflow.tasks.states import TaskEvent, TaskState
+from workflow.tasks.queries import ExtensionRecord, TaskRow, latest_report_id, words_clause
+from workflow.tasks.states import ExtensionStatus, TaskEvent, TaskState
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,16 @@ class QueueItem:
     figures: list[tuple[Target, TargetFigure]] = field(default_factory=list)
     last_return: LastReturn | None = None
     actions: list[TaskEvent] = field(default_factory=list)  # what the viewer may do now
+
+
+@dataclass
+class WaitingExtension:
+    """A request for an extension waiting for the reviewer, with its task."""
+
+    task: TaskRow
+    section_ref: str
+    record: ExtensionRecord
+    actions: list[TaskEvent] = field(default_factory=list)  # grant, refuse: what the viewer may
 
 
 @dataclass(frozen=True)
@@ -126,6 +146,60 @@ def review_queue(
         for task_id, last_return in _last_returns(session, list(by_task)).items():
             by_task[task_id].last_return = last_return
     return items
+
+
+def waiting_extensions(
+    session: Session,
+    user: User,
+    clock: Clock,
+    quarter: Quarter | None = None,
+    unit_code: str | None = None,
+    section: str | None = None,
+    search: str = "",
+) -> list[WaitingExtension]:
+    """Every request for an extension waiting for a decision on a task ``user`` may review or
+    oversee, oldest first, narrowed as the queue is; in one statement."""
+    require(user, Access.REVIEW_QUEUE)
+    query = _narrowed(
+        select(
+            Task,
+            Responsibility.ref,
+            Responsibility.title,
+            Responsibility.section_ref,
+            Unit.code,
+            Unit.name,
+            DeadlineExtension,
+            User,
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Unit, Unit.id == Task.unit_id)
+        .join(DeadlineExtension, DeadlineExtension.task_id == Task.id)
+        .join(User, User.id == DeadlineExtension.asked_by_id)
+        .where(
+            visible_tasks_clause(user),
+            DeadlineExtension.status == ExtensionStatus.PENDING.value,
+        ),
+        quarter,
+        unit_code,
+        section,
+        search,
+    )
+    rows = session.exec(
+        query.order_by(DeadlineExtension.asked_at, DeadlineExtension.id).execution_options(
+            populate_existing=True
+        )
+    ).all()
+    now = clock.now()
+    return [
+        WaitingExtension(
+            task=TaskRow.of(task, ref, title, code, name, now),
+            section_ref=section_ref,
+            record=ExtensionRecord(request, asker, None),
+            actions=decisions_for(user, task, request, clock),
+        )
+        for task, ref, title, section_ref, code, name, request, asker in rows
+    ]
 
 
 def queue_size(
@@ -233,6 +307,18 @@ def _tasks_query(
         .outerjoin(User, User.id == Report.author_id)
         .where(visible_tasks_clause(user), Task.state == TaskState.REPORTED.value)
     )
+    query = _narrowed(query, quarter, unit_code, section, search)
+    # Rows are re-read even if the session holds them: a refused bulk approval rolls back.
+    return query.order_by(
+        func.coalesce(Report.submitted_at, Task.updated_at), Task.id
+    ).execution_options(populate_existing=True)
+
+
+def _narrowed(
+    query, quarter: Quarter | None, unit_code: str | None, section: str | None, search: str
+):
+    """``query`` (of tasks joined to their unit and responsibility) narrowed by the queue's
+    filters."""
     if quarter is not None:
         query = query.where(Task.period == str(quarter))
     if unit_code:
@@ -245,11 +331,7 @@ def _tasks_query(
                 Responsibility.section_ref.startswith(f"{section}.", autoescape=True),
             )
         )
-    query = query.where(words_clause(search))
-    # Rows are re-read even if the session holds them: a refused bulk approval rolls back.
-    return query.order_by(
-        func.coalesce(Report.submitted_at, Task.updated_at), Task.id
-    ).execution_options(populate_existing=True)
+    return query.where(words_clause(search))
 
 
 def _queue_item(viewer, now, task, ref, title, section, unit_code, unit_name, report, *author):

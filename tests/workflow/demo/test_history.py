@@ -1,6 +1,7 @@
 """The demo: the Việt Hưng plan with a realistic year behind it, ready for a newcomer."""
 
 import time
+from datetime import timedelta
 
 from sqlmodel import func, select
 
@@ -9,7 +10,7 @@ from workflow.accounts.models import User
 from workflow.clock import Clock
 from workflow.demo.history import prepare_demo
 from workflow.plans.checks import read_plan
-from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.models import DeadlineExtension, Task, TaskEventRecord
 
 
 def test_the_demo_has_accounts_and_a_history_with_every_kind_of_outcome(session):
@@ -67,3 +68,28 @@ def test_the_demo_counts_days_in_ha_noi_not_in_utc(session):
     prepare_demo(session, read_plan(VIET_HUNG_PLAN), Clock.at("2026-04-01T06:30"))
     session.commit()
     assert "2026-Q2" in set(session.exec(select(Task.period)).all())
+
+
+def test_the_demo_shows_one_extension_granted_and_one_refused(session):
+    """The granted one moved its task's due date a week, and the report that came four days
+    after the plan's date is on time against the new one; the refused one moved nothing."""
+    prepare_demo(session, read_plan(VIET_HUNG_PLAN), Clock.at("2026-06-20T09:00"))
+    session.commit()
+    extensions = session.exec(select(DeadlineExtension).order_by(DeadlineExtension.id)).all()
+    assert sorted(e.status for e in extensions) == ["granted", "refused"]
+    granted = next(e for e in extensions if e.status == "granted")
+    refused = next(e for e in extensions if e.status == "refused")
+    extended = session.get(Task, granted.task_id)
+    assert extended.due_at == granted.proposed_due == granted.due_when_asked + timedelta(days=7)
+    assert granted.due_when_asked < extended.first_reported_at <= extended.due_at
+    assert refused.refusal_reason
+    assert session.get(Task, refused.task_id).due_at == refused.due_when_asked
+    events = session.exec(
+        select(TaskEventRecord.event).where(TaskEventRecord.event.like("%_extension"))
+    ).all()
+    assert sorted(events) == [
+        "ask_extension",
+        "ask_extension",
+        "grant_extension",
+        "refuse_extension",
+    ]
