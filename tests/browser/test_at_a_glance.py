@@ -100,3 +100,21 @@ def test_the_plan_overview_on_a_phone_names_each_quarter_beside_its_figure(
     assert wider_than_the_window(page) <= 0
     expect(page.locator("tr.section", has_text="I.1. Mục tiêu chung")).to_have_count(0)
     screenshot("plan-390")
+
+
+def test_a_leader_on_a_phone_reads_each_unit_as_a_card(page: Page, live_server, screenshot):
+    """At 390 px the accountability table becomes one card per unit, each figure named; the
+    other columns still open on demand."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "lanhdao", "vi")
+    page.goto(f"{live_server}/accountability")
+    card = page.locator("#unit-UBND")
+    expect(card).to_contain_text("UBND Phường")
+    owed = card.locator("td[data-label='Nhiệm vụ được giao']")
+    label = owed.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Nhiệm vụ được giao: "'
+    assert wider_than_the_window(page) <= 0
+    expect(card.locator("td.more").first).to_be_hidden()
+    screenshot("accountability-390")
+    page.get_by_label(re.compile("Hiện tất cả các cột")).check()
+    expect(card.locator("td.more").first).to_be_visible()
