@@ -23,7 +23,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from workflow.i18n import N_
+from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter
+from workflow.plans.models import Plan, Responsibility, Target
 
 UNIT_KINDS = (
     "party_committee",  # Đảng ủy, Thường trực Đảng ủy
@@ -37,20 +39,44 @@ UNIT_KINDS = (
     "other",
 )
 
+
+def column_length(model, name: str) -> int:
+    """How many characters ``model``'s column ``name`` holds: the one place a plan field's
+    limit comes from, so a file that validates also loads (PostgreSQL refuses longer text)."""
+    return model.__table__.c[name].type.length
+
+
+def fits(model, name: str, required: bool = False):
+    """Text that fits ``model``'s column ``name``; ``required`` text may not be empty."""
+    return Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True,
+            min_length=1 if required else 0,
+            max_length=column_length(model, name),
+        ),
+    ]
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Code = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64
+        strip_whitespace=True,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$",
+        max_length=column_length(Organisation, "code"),
     ),
 ]
 Ref = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-/_]*$", max_length=32
+        strip_whitespace=True,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-/_]*$",
+        max_length=column_length(Responsibility, "ref"),
     ),
 ]
-UnitName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+UnitName = fits(Unit, "name", required=True)
+ShortName = fits(Unit, "short_name")
 
 
 def _quarter(value: str) -> str:
@@ -144,9 +170,9 @@ ISSUER_KINDS = ("party", "government", "front", "mass_organisation", "election")
 
 class OrganisationDef(Strict):
     code: Code
-    name: Text
+    name: fits(Organisation, "name", required=True)
     kind: Literal[ISSUER_KINDS]
-    place: str = ""
+    place: fits(Organisation, "place") = ""
 
 
 class PeriodDef(Strict):
@@ -162,10 +188,10 @@ class SignerDef(Strict):
 
 class PlanInfoDef(Strict):
     code: Code
-    number: str | None = None
-    symbol: str | None = None
+    number: fits(Plan, "number") | None = None
+    symbol: fits(Plan, "symbol") | None = None
     title: Text
-    issuing_body: Text
+    issuing_body: fits(Plan, "issuing_body", required=True)
     issued_on: date | None = None
     period: PeriodDef
     source: str = ""
@@ -239,18 +265,18 @@ def extensions_per_task(definition: Mapping) -> int:
 class UnitDef(Strict):
     code: Code
     name: UnitName
-    short_name: str = ""
+    short_name: ShortName = ""
     aliases: list[UnitName] = []
     kind: Literal[UNIT_KINDS]
-    head_title: str = ""
-    holder: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
+    head_title: fits(Unit, "head_title") = ""
+    holder: fits(Unit, "holder") = ""
     example: bool = False  # not named by the plan: invented for the demo
 
 
 class GroupDef(Strict):
     code: Code
     name: UnitName
-    short_name: str = ""
+    short_name: ShortName = ""
     aliases: list[UnitName] = []
     members: list[UnitName] = []
     members_later: bool = False  # "các đồng chí Phó Chủ tịch": the admin names them
@@ -370,7 +396,7 @@ class TargetDef(Strict):
     title: Text
     text: Text
     figure: Decimal | None = None
-    unit: str = "%"
+    unit: fits(Target, "unit_of_measure") = "%"
     comparator: Literal["=", ">", ">=", "<", "<="] | None = None
     measure: str = ""
     reported_in: list[Ref] = []

@@ -98,6 +98,42 @@ MISTAKES = [
         6, "-", "a character that a text file cannot hold",
     ),
     mistake("yaml-too-long", VALID + "#" * (2 << 20), 1, "-", "at most 2 MB"),
+    # Longer than the database holds (PostgreSQL would refuse it at load)
+    mistake(
+        "organisation-name-over-255",
+        edited(("name: Đảng bộ phường Thử Nghiệm,", f"name: {'Đ' * 256},")),
+        3, "organisation.name", "at most 255 characters",
+    ),
+    mistake(
+        "place-over-128",
+        edited(("place: Thử Nghiệm}", f"place: {'T' * 129}}}")),
+        3, "organisation.place", "at most 128 characters",
+    ),
+    mistake(
+        "plan-number-over-32",
+        edited(("  code: TN-2026\n", f"  code: TN-2026\n  number: '{'1' * 33}'\n")),
+        6, "plan.number", "at most 32 characters",
+    ),
+    mistake(
+        "plan-symbol-over-64",
+        edited(("  code: TN-2026\n", f"  code: TN-2026\n  symbol: {'K' * 65}\n")),
+        6, "plan.symbol", "at most 64 characters",
+    ),
+    mistake(
+        "short-name-over-128",
+        edited(("short_name: UBND Phường,", f"short_name: {'U' * 129},")),
+        13, "units[UBND].short_name", "at most 128 characters",
+    ),
+    mistake(
+        "head-title-over-128",
+        edited(("head_title: Trưởng Ban}", f"head_title: {'T' * 129}}}")),
+        12, "units[BXDD].head_title", "at most 128 characters",
+    ),
+    mistake(
+        "target-unit-over-16",
+        edited(("figure: 100, comparator", f"figure: 100, unit: {'x' * 17}, comparator")),
+        55, "targets[I.2.4].unit", "at most 16 characters",
+    ),
     mistake(
         "yaml-tab-indent",
         edited(("    section: VI.4\n", "\tsection: VI.4\n")),
@@ -406,3 +442,20 @@ def test_an_unquoted_time_is_a_time_not_a_number():
     """YAML 1.1 reads 17:00 as the number 1020; is a plan's unquoted 17:00 still five o'clock?"""
     plan = parse_plan(edited(('time: "17:00"', "time: 17:00")), "plan.yaml")
     assert plan["defaults"]["report_due"]["time"] == "17:00"
+
+
+def test_a_plan_at_every_column_limit_validates_and_loads(load, tmp_path):
+    """The limits are the columns' own: text exactly as long as each column holds loads, on
+    SQLite and on PostgreSQL (which refuses a character more)."""
+    text = edited(
+        ("name: Đảng bộ phường Thử Nghiệm,", f"name: {'Đ' * 255},"),
+        ("place: Thử Nghiệm}", f"place: {'T' * 128}}}"),
+        ("  code: TN-2026\n", f"  code: TN-2026\n  number: '{'1' * 32}'\n  symbol: {'K' * 64}\n"),
+        ("short_name: UBND Phường,", f"short_name: {'U' * 128},"),
+        ("head_title: Trưởng Ban}", f"head_title: {'T' * 128}}}"),
+        ("figure: 100, comparator", f"figure: 100, unit: {'x' * 16}, comparator"),
+    )
+    path = tmp_path / "limits.yaml"
+    path.write_text(text, encoding="utf-8")
+    organisation = load(path)
+    assert organisation.name == "Đ" * 255 and organisation.place == "T" * 128
