@@ -22,7 +22,9 @@ class Account(UserMixin):
         self.user = user
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        """The user and their session version: a cookie made before the version last moved
+        (a password change, a reset, signing out) no longer signs anyone in."""
+        return f"{self.user.id}.{self.user.session_version}"
 
     @property
     def is_active(self) -> bool:
@@ -30,11 +32,14 @@ class Account(UserMixin):
 
 
 @login_manager.user_loader
-def load_account(user_id: str) -> Account | None:
-    if not user_id.isdigit():
+def load_account(session_id: str) -> Account | None:
+    user_id, _dot, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
         return None
     user = db_session().get(User, int(user_id))
-    return Account(user) if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return Account(user)
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,7 +14,7 @@ from web.auth.account import Account
 from web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from web.database import db_session
 from web.i18n import LOCALES, error_message
-from workflow.accounts.operations import change_password, set_language
+from workflow.accounts.operations import change_password, end_sessions, set_language
 from workflow.accounts.passwords import check_password
 from workflow.errors import WorkflowError
 
@@ -51,6 +51,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Signing out ends every session of the person, a copied cookie's too."""
+    if current_user.is_authenticated:
+        perform(end_sessions, current_user.user)
     logout_user()
     flash(gettext("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -66,6 +69,9 @@ def password():
         except WorkflowError as error:
             flash(error_message(error), "error")
         else:
+            # Every other session ended; this one goes on, remembered if it was.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(Account(current_user.user), remember=remembered in request.cookies)
             flash(gettext("Your password was changed."), "success")
             return redirect(url_for("tasks.my_work"))
     return render_template("auth/password.html", form=form)

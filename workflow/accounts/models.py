@@ -28,6 +28,9 @@ class User(SQLModel, table=True):
     active: bool = True
     locale: str = Field(default="vi", max_length=8)
     email_digests: bool = True  # reminder digests by email; escalations cannot be switched off
+    # Part of every session and remember-me cookie: raising it ends them all (a new password,
+    # an admin's reset, signing out), since a cookie copied before still carries the old one.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = instant_field()
 
 

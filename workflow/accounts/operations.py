@@ -117,6 +117,13 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     if not password_matches(user, current):
         raise InvalidInput(N_("The current password is wrong."))
     user.password_hash = hash_password(new)
+    end_sessions(session, user)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every session and remember-me cookie of ``user`` stops working, on every device (the
+    page that asked signs in again at once if it should stay signed in); flushes only."""
+    user.session_version += 1
     session.add(user)
     session.flush()
 
@@ -198,8 +205,7 @@ def reset_password(session: Session, actor: User, user_id: int, password: str) -
     require(actor, Access.ADMINISTRATION)
     user = managed_user(session, actor, user_id)
     user.password_hash = hash_password(password)
-    session.add(user)
-    session.flush()
+    end_sessions(session, user)
     return user
 
 
