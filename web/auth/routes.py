@@ -12,10 +12,12 @@ from web.actions import perform
 from web.auth import bp
 from web.auth.account import Account
 from web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from web.clock import app_clock
 from web.database import db_session
 from web.i18n import LOCALES, error_message
 from workflow.accounts.operations import change_password, end_sessions, set_language
 from workflow.accounts.passwords import check_password
+from workflow.accounts.throttle import SignInLocked, record_attempt, refuse_if_locked
 from workflow.errors import WorkflowError
 
 
@@ -37,7 +39,14 @@ def login():
         return redirect(url_for("tasks.my_work"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = check_password(db_session(), form.username.data, form.password.data)
+        name, address, now = form.username.data, request.remote_addr or "", app_clock().now()
+        try:
+            perform(refuse_if_locked, name, address, now)
+        except SignInLocked as locked:
+            flash(error_message(locked), "error")
+            return render_template("auth/login.html", form=form), 429
+        user = check_password(db_session(), name, form.password.data)
+        perform(record_attempt, name, address, user is not None, now)
         if user is None:
             flash(gettext("Wrong user name or password."), "error")
         else:

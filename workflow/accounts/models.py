@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
 from workflow.accounts.roles import Role
@@ -45,3 +45,19 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = instant_field()
     last_used_at: datetime | None = instant_field(nullable=True, default=None)
     revoked_at: datetime | None = instant_field(nullable=True, default=None)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One try at signing in, kept in the database so every worker counts the same tries."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)  # as typed, folded to lower case, cut to the column
+    address: str = Field(max_length=64)  # the client's IP address
+    at: datetime = instant_field()
+    succeeded: bool

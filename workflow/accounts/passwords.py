@@ -5,6 +5,8 @@ away. Forms show the same minimum length (``MIN_PASSWORD_LENGTH``) that the engi
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,8 +31,15 @@ def password_matches(user: User, password: str) -> bool:
 
 
 def check_password(session: Session, username: str, password: str) -> User | None:
-    """The active user with this name and password, or None (signing in)."""
+    """The active user with this name and password, or None (signing in). A name that does
+    not exist costs the same hashing as a wrong password, so the time taken tells nothing."""
     user = session.exec(select(User).where(User.username == username.strip())).first()
-    if user is None or not user.active or not password_matches(user, password):
+    if user is None or not user.active:
+        check_password_hash(_decoy_hash(), password)
         return None
-    return user
+    return user if password_matches(user, password) else None
+
+
+@cache
+def _decoy_hash() -> str:
+    return generate_password_hash("not anyone's password")
