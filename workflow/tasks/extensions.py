@@ -221,11 +221,7 @@ def grant_extension(
 ) -> DeadlineExtension:
     """The reviewer grants the waiting request: the task is due at the time asked for."""
     now = clock.now()
-    task = visible_task(session, user, task_id)
-    require_fire(user, TaskEvent.GRANT_EXTENSION, task.unit_id)
-    request = _waiting_request(session, task)
-    if version != task.version:
-        raise StaleVersion()
+    task, request = _deciding(session, user, task_id, version, TaskEvent.GRANT_EXTENSION)
     comment = (comment or "").strip()
     if len(comment) > COMMENT_LIMIT:
         raise InvalidFields({"reason": _too_long()})
@@ -246,16 +242,26 @@ def grant_extension(
     return request
 
 
+def _deciding(
+    session: Session, user: User, task_id: int, version: int, event: TaskEvent
+) -> tuple[Task, DeadlineExtension]:
+    """The task and its waiting request, after the checks every decision makes in the
+    module's order: the task is there for ``user``, they may decide, a request waits, and
+    they saw the task's latest version."""
+    task = visible_task(session, user, task_id)
+    require_fire(user, event, task.unit_id)
+    request = _waiting_request(session, task)
+    if version != task.version:
+        raise StaleVersion()
+    return task, request
+
+
 def refuse_extension(
     session: Session, user: User, task_id: int, version: int, reason: str, *, clock: Clock
 ) -> DeadlineExtension:
     """The reviewer refuses the waiting request, saying why; the due date stays."""
     now = clock.now()
-    task = visible_task(session, user, task_id)
-    require_fire(user, TaskEvent.REFUSE_EXTENSION, task.unit_id)
-    request = _waiting_request(session, task)
-    if version != task.version:
-        raise StaleVersion()
+    task, request = _deciding(session, user, task_id, version, TaskEvent.REFUSE_EXTENSION)
     reason = (reason or "").strip()
     problem = _reason_problem(reason, N_("Give the reason for refusing the extension."))
     if problem is not None:
