@@ -50,6 +50,9 @@ class Access(StrEnum):
     PLAN_DRAFTS = "plan_drafts"  # drafting a plan from its document, checking and publishing it
     OUTBOX = "outbox"  # the organisation's emails, as sent
     REMINDER_PREVIEW = "reminder_preview"  # the next reminders about a unit's tasks
+    TARGETS = "targets"  # the plan's targets, the ward's figures, one's own unit's
+    TARGET_BREAKDOWN = "target_breakdown"  # every unit's figures for the targets
+    EXPLANATION_REQUESTS = "explanation_requests"  # asking a unit to explain a missed target
 
 
 GRANTS: dict[Access, frozenset[Role]] = {
@@ -62,6 +65,10 @@ GRANTS: dict[Access, frozenset[Role]] = {
     Access.PLAN_DRAFTS: frozenset({Role.ADMIN, Role.REVIEWER}),
     Access.OUTBOX: frozenset({Role.ADMIN}),
     Access.REMINDER_PREVIEW: ORGANISATION_WIDE | {Role.UNIT_HEAD},
+    Access.TARGETS: ORGANISATION_WIDE | {Role.UNIT_HEAD, Role.MEMBER},
+    Access.TARGET_BREAKDOWN: ORGANISATION_WIDE,
+    # The Standing Committee (leaders) and Ban Xây dựng Đảng ask; the unit answers with a report.
+    Access.EXPLANATION_REQUESTS: frozenset({Role.LEADER, Role.REVIEWER}),
 }
 
 
@@ -138,6 +145,12 @@ def previewable_units_clause(user: User):
     if user.role in ORGANISATION_WIDE:
         return (Unit.organisation_id == user.organisation_id) & (Unit.is_group == false())
     return Unit.id == user.unit_id
+
+
+def may_report_figure(user: User, unit_id: int) -> bool:
+    """Whether ``user`` may enter a target figure for ``unit_id`` on the target's page: its head,
+    as for the report that would otherwise carry it."""
+    return may_fire(user, TaskEvent.REPORT, unit_id)
 
 
 # Tasks: acting on them

@@ -26,6 +26,7 @@ from workflow.plans.queries import loaded_plans
 from workflow.plans.store import load_plan
 from workflow.reporting.exports import quarterly_file
 from workflow.reporting.quarterly import quarterly_report
+from workflow.targets.queries import plans_with_targets
 from workflow.tasks.review import queue_choices, review_queue
 
 Q1 = Quarter(2026, 1)
@@ -51,6 +52,11 @@ EXPECTED = {
     Access.PLAN_DRAFTS: {"admin", "reviewer"},
     Access.OUTBOX: {"admin"},
     Access.REMINDER_PREVIEW: WARD_WIDE | {"unit_head"},
+    # Everyone sees the targets and the ward's figures; each unit's figures are the ward-wide
+    # roles' (a unit head sees their own); leaders and Ban Xây dựng Đảng ask for explanations.
+    Access.TARGETS: WARD_WIDE | {"unit_head", "member"},
+    Access.TARGET_BREAKDOWN: WARD_WIDE,
+    Access.EXPLANATION_REQUESTS: {"leader", "reviewer"},
 }
 
 # What each access opens in the engine: a call refused (NotAllowed) to whoever may not.
@@ -74,6 +80,7 @@ OPENS = {
         lambda s, ward, user: loaded_plans(s, user),
     ],
     Access.OUTBOX: [lambda s, ward, user: admin_messages(s, user)],
+    Access.TARGETS: [lambda s, ward, user: plans_with_targets(s, user)],
     Access.PLAN_DRAFTS: [
         lambda s, ward, user: drafts_of(s, user),
         lambda s, ward, user: plans_to_copy(s, user),

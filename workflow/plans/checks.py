@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from workflow.i18n import N_
+from workflow.periods import Quarter
 from workflow.plans.cadences import CadenceReader
 from workflow.plans.models import RESPONSIBILITY_ROLES
 from workflow.plans.schema import SHAPE_MESSAGES, DueRuleDef, PlanFileDef
@@ -367,6 +368,26 @@ class _Normaliser:
                 seen.setdefault(code, role)
         return roles
 
+    def _target_progress(self, path: tuple, target) -> None:
+        """What a target's progress is measured against: only for a target with a figure, and
+        milestones only for quarters of the plan."""
+        if target.figure is None:
+            for key in ("baseline", "milestones", "at_risk_within"):
+                if getattr(target, key):
+                    self.problems.add(
+                        (*path, key),
+                        N_("a baseline, milestones and an at-risk margin need a figure"),
+                    )
+            return
+        for quarter in target.milestones:
+            q = Quarter.parse(quarter)
+            if q.last_day < self.start or q.first_day > self.end:
+                self.problems.add(
+                    (*path, "milestones", quarter),
+                    N_("%(quarter)s is outside the plan's period"),
+                    {"quarter": quarter},
+                )
+
     def _targets(self, responsibilities: dict[str, dict]) -> list[dict]:
         result, refs = [], set()
         for index, target in enumerate(self.plan.targets):
@@ -380,6 +401,7 @@ class _Normaliser:
                 self.problems.add(
                     path, N_("a figure and a comparator go together: give both or neither")
                 )
+            self._target_progress(path, target)
             reported_by: list[str] = []
             for n, ref in enumerate(target.reported_in):
                 if ref not in responsibilities:
@@ -399,6 +421,9 @@ class _Normaliser:
                     "unit": target.unit,
                     "comparator": target.comparator,
                     "measure": target.measure,
+                    "baseline": _number(target.baseline),
+                    "milestones": {q: _number(v) for q, v in sorted(target.milestones.items())},
+                    "at_risk_within": _number(target.at_risk_within),
                     "reported_in": target.reported_in,
                     "reported_by": reported_by,
                     "note": target.note,

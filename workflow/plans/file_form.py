@@ -76,7 +76,7 @@ def _defaults(defaults: dict) -> dict:
 def _kept(item: dict, fields: tuple[str, ...] | None) -> dict:
     """``item`` without what is empty or false (the file's defaults)."""
     keys = fields or tuple(item)
-    return {k: item[k] for k in keys if k in item and item[k] not in (None, "", [], False)}
+    return {k: item[k] for k in keys if k in item and item[k] not in (None, "", [], {}, False)}
 
 
 def _extras(item: dict) -> dict:
@@ -88,7 +88,7 @@ def _target(target: dict) -> dict:
     if target["target"] is not None:
         kept |= {"figure": target["target"], "comparator": target["comparator"]}
     kept |= {"unit": target["unit"], "measure": target["measure"]}
-    return kept | _kept(target, ("reported_in", "note"))
+    return kept | _kept(target, ("baseline", "milestones", "at_risk_within", "reported_in", "note"))
 
 
 def _cadence(cadence: dict, milestones: dict[str, dict]) -> object:

@@ -97,6 +97,12 @@ class Target(SQLModel, table=True):
     unit_of_measure: str = Field(default="", max_length=16)
     comparator: str | None = Field(default=None, max_length=2)
     measure: str = Field(default="", sa_type=Text)
+    # where the figure stood when the plan began, what it should have reached by the end of
+    # each quarter ({"Q1": 40, ...}), and how far from that a figure is still "at risk" rather
+    # than off track: the inputs of ``workflow.targets.status``
+    baseline: Decimal | None = Field(default=None, sa_type=Numeric(12, 2))
+    milestones: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at_risk_within: Decimal | None = Field(default=None, sa_type=Numeric(12, 2))
     position: int = 0
     retired: bool = False
 

@@ -399,6 +399,9 @@ class TargetDef(Strict):
     unit: fits(Target, "unit_of_measure") = "%"
     comparator: Literal["=", ">", ">=", "<", "<="] | None = None
     measure: str = ""
+    baseline: Decimal | None = None
+    milestones: dict[QuarterName, Decimal] = {}
+    at_risk_within: Decimal | None = Field(default=None, ge=0)
     reported_in: list[Ref] = []
     note: str = ""
 

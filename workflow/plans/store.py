@@ -230,6 +230,9 @@ def _targets(
             "unit_of_measure": item["unit"],
             "comparator": item["comparator"],
             "measure": item["measure"],
+            "baseline": item.get("baseline"),
+            "milestones": item.get("milestones", {}),
+            "at_risk_within": item.get("at_risk_within"),
             "position": position,
             "retired": False,
         }
@@ -298,6 +301,7 @@ def reschedule(
         select(Task).where(
             Task.plan_id == plan.id,
             Task.responsibility_id.in_(list(by_id)),
+            Task.kind == "duty",  # an explanation is due when the leader said
             ~Task.state.in_(DONE_STATES),
         )
     ).all()

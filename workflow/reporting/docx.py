@@ -40,6 +40,7 @@ from workflow.reporting.quarterly import (
     TaskLine,
 )
 from workflow.reporting.safe_text import xml_safe
+from workflow.targets.status import TargetStatus
 from workflow.tasks.deadlines import DeadlineStatus
 
 FONT = "Times New Roman"
@@ -477,16 +478,31 @@ def _shortcomings(document, report: QuarterlyReport) -> None:
 # III. Targets
 
 
+# What the report calls each standing of a target (``workflow.targets.status``).
+VI_TARGET_STATUS = {
+    TargetStatus.ON_TRACK: "Đạt tiến độ",
+    TargetStatus.AT_RISK: "Có nguy cơ không đạt",
+    TargetStatus.MISSED: "Không đạt",
+    TargetStatus.NOT_YET: "Chưa có số liệu",
+}
+
+
 def target_results(target: TargetResult) -> tuple[str, str]:
-    """The figures the units reported (or a plain "none"), and how many reached the goal."""
+    """The figures the units reported (or a plain "none"), and the verdict: the ward's figure
+    against what the quarter expected, and how many units reached the goal."""
+    unit = target.unit_of_measure
+    expected = f"mốc quý: {amount_text(target.expected, unit)}"
     if not target.figures:
-        return "Chưa có đơn vị báo cáo số liệu", "—"
+        return "Chưa có đơn vị báo cáo số liệu", f"{VI_TARGET_STATUS[target.status]} ({expected})"
     figures = "\n".join(
-        f"{f.unit_name}: {amount_text(f.value, target.unit_of_measure)}"
-        + ("" if f.approved else " (chưa duyệt)")
+        f"{f.unit_name}: {amount_text(f.value, unit)}" + ("" if f.approved else " (chưa duyệt)")
         for f in target.figures
     )
-    return figures, f"{target.reached}/{len(target.figures)} đơn vị đạt"
+    verdict = (
+        f"{VI_TARGET_STATUS[target.status]}: {amount_text(target.value, unit)} ({expected});"
+        f" {target.reached}/{len(target.figures)} đơn vị đạt"
+    )
+    return figures, verdict
 
 
 def _targets(document, report: QuarterlyReport) -> None:

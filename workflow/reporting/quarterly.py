@@ -27,7 +27,9 @@ from workflow.organisations.queries import unit_heads
 from workflow.periods import Quarter
 from workflow.permissions import Access, require_viewer
 from workflow.plans.goals import meets
-from workflow.plans.models import Plan, Responsibility, Section, Target
+from workflow.plans.models import Plan, Responsibility, Section
+from workflow.targets.progress import targets_progress
+from workflow.targets.status import TargetStatus
 from workflow.tasks.deadlines import (
     DeadlineStatus,
     days_left,
@@ -35,8 +37,8 @@ from workflow.tasks.deadlines import (
     is_on_time,
     overdue_clause,
 )
-from workflow.tasks.models import Report, TargetFigure, Task, TaskEventRecord
-from workflow.tasks.queries import PLAN_ORDER, latest_report_id
+from workflow.tasks.models import Report, Task, TaskEventRecord
+from workflow.tasks.queries import PLAN_ORDER
 from workflow.tasks.states import TaskEvent, TaskState
 
 # The statuses and states as an official Vietnamese document writes them, whatever the reader's
@@ -125,6 +127,9 @@ class TargetResult:
     unit_of_measure: str
     comparator: str | None
     figures: tuple[ReportedFigure, ...]
+    value: Decimal | None  # the ward's (``workflow.targets.status.combined``)
+    expected: Decimal  # by the end of the quarter
+    status: TargetStatus
 
     def meets(self, value: Decimal) -> bool:
         return meets(self.comparator, value, self.figure)
@@ -328,7 +333,7 @@ def quarterly_report(
         ),
         lines=[line for line in lines if line.period == str(quarter)],
         overdue_before=[line for line in lines if line.period != str(quarter)],
-        targets=_targets(session, plan, quarter),
+        targets=_targets(session, plan, quarter, clock.today()),
         next_phases=_phases(session, plan, quarter.next()),
     )
 
@@ -437,42 +442,31 @@ def _line(row, heads: dict[int, list[str]], now: datetime, zone: ZoneInfo) -> Ta
     )
 
 
-def _targets(session: Session, plan: Plan, quarter: Quarter) -> list[TargetResult]:
-    """Each target with a figure, and the figures of the quarter's latest reports (two
-    statements)."""
-    targets = session.exec(
-        select(Target)
-        .where(
-            Target.plan_id == plan.id,
-            Target.retired == False,  # noqa: E712
-            Target.figure.is_not(None),
+def _targets(session: Session, plan: Plan, quarter: Quarter, today) -> list[TargetResult]:
+    """Each target with a figure, the units' latest figures of the quarter and where the
+    target stands (``workflow.targets.progress``)."""
+    results = []
+    for progress in targets_progress(session, plan, [quarter], today):
+        standing = progress.at(quarter)
+        target = progress.target
+        results.append(
+            TargetResult(
+                ref=target.ref,
+                title=target.title,
+                figure=Decimal(target.figure),
+                unit_of_measure=target.unit_of_measure,
+                comparator=target.comparator,
+                figures=tuple(
+                    ReportedFigure(u.unit_name, Decimal(u.figure.value), u.approved)
+                    for u in standing.units
+                    if u.figure is not None
+                ),
+                value=standing.value,
+                expected=standing.assessment.expected,
+                status=standing.assessment.status,
+            )
         )
-        .order_by(Target.position)
-    ).all()
-    latest = latest_report_id()
-    figures: dict[int, list[ReportedFigure]] = {}
-    for target_id, value, short_name, name, state in session.exec(
-        select(TargetFigure.target_id, TargetFigure.value, Unit.short_name, Unit.name, Task.state)
-        .join(Report, Report.id == TargetFigure.report_id)
-        .join(Task, Task.id == Report.task_id)
-        .join(Unit, Unit.id == Task.unit_id)
-        .where(Task.plan_id == plan.id, Task.period == str(quarter), Report.id == latest)
-        .order_by(Unit.code, Task.id)
-    ):
-        figures.setdefault(target_id, []).append(
-            ReportedFigure(short_name or name, Decimal(value), state == TaskState.REVIEWED.value)
-        )
-    return [
-        TargetResult(
-            ref=target.ref,
-            title=target.title,
-            figure=Decimal(target.figure),
-            unit_of_measure=target.unit_of_measure,
-            comparator=target.comparator,
-            figures=tuple(figures.get(target.id, ())),
-        )
-        for target in targets
-    ]
+    return results
 
 
 def _phases(session: Session, plan: Plan, quarter: Quarter) -> list[Phase]:

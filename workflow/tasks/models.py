@@ -34,6 +34,11 @@ class Task(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")
     responsibility_id: int = Field(foreign_key="responsibility.id", index=True)
+    # a duty of the plan, or an explanation a leader asked of a unit about a target that is off
+    # track (yêu cầu giải trình, ``target_id``): numbered -1, -2… in ``occurrence`` so it never
+    # meets a phase of the duty it is filed under
+    kind: str = Field(default="duty", max_length=16)
+    target_id: int | None = Field(default=None, foreign_key="target.id")
     unit_id: int = Field(foreign_key="unit.id", index=True)
     period: str = Field(max_length=8)  # 2026-Q3
     occurrence: int = 0  # which phase (đợt) of the responsibility, 0 when there is one
@@ -90,16 +95,29 @@ class ReportFile(SQLModel, table=True):
 
 
 class TargetFigure(SQLModel, table=True):
-    """A figure reached for a target, as reported with a report."""
+    """A figure a unit reached for a target by the end of a quarter: with a task's report
+    (``report_id``) or on the target's page (no report; ``source`` and ``evidence_link`` say
+    where it comes from). ``count`` over ``total`` when the unit counted both. The latest figure
+    of a unit for a target and a quarter is the one that counts (``workflow.targets``)."""
 
     __tablename__ = "target_figure"
-    __table_args__ = (UniqueConstraint("report_id", "target_id"),)
+    __table_args__ = (
+        UniqueConstraint("report_id", "target_id"),
+        Index("ix_target_figure_target_period", "target_id", "period", "unit_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(foreign_key="report.id", index=True)
+    report_id: int | None = Field(default=None, foreign_key="report.id", index=True)
     target_id: int = Field(foreign_key="target.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    period: str = Field(max_length=8)  # 2026-Q3
+    reported_by: int = Field(foreign_key="app_user.id")
+    reported_at: datetime = instant_field()
     value: Decimal = Field(sa_type=Numeric(12, 2))
-    note: str = Field(default="", sa_type=Text)
+    count: Decimal | None = Field(default=None, sa_type=Numeric(12, 2))
+    total: Decimal | None = Field(default=None, sa_type=Numeric(12, 2))
+    source: str = Field(default="", sa_type=Text)
+    evidence_link: str = Field(default="", sa_type=Text)
 
 
 class Comment(SQLModel, table=True):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -21,6 +21,7 @@ from workflow.errors import IllegalTransition, InvalidInput, StaleVersion
 from workflow.i18n import N_
 from workflow.permissions import require_fire
 from workflow.plans.models import Target, TargetResponsibility
+from workflow.targets.numbers import parse_figure
 from workflow.tasks.evidence import EvidenceStore, Upload
 from workflow.tasks.machine import COMMENT_REQUIRED, fire
 from workflow.tasks.models import Comment, Report, TargetFigure, Task, TaskEventRecord
@@ -34,8 +35,6 @@ MISSING_COMMENT = {
 }
 
 
-# Figures are kept as Numeric(12, 2): ten digits before the decimal point, two after.
-FIGURE_LIMIT = Decimal(10) ** 10
 # The most a person may write (README, "Limits"): a comment or a reason, a report's text, its
 # links. Generous for any real report, and a bound on what a page and the .docx must hold.
 COMMENT_LIMIT = 5000
@@ -85,7 +84,7 @@ def submit_report(
     checked: dict = {}
 
     def check_input(task: Task) -> None:
-        checked["links"] = _clean_links(links or [])
+        checked["links"] = clean_links(links or [])
         checked["figures"] = _check_figures(session, task, figures or {})
 
     task = _transition(session, user, task_id, TaskEvent.REPORT, version, text, now, check_input)
@@ -99,7 +98,17 @@ def submit_report(
     session.add(report)
     session.flush()
     for target_id, value in checked["figures"].items():
-        session.add(TargetFigure(report_id=report.id, target_id=target_id, value=value))
+        session.add(
+            TargetFigure(
+                report_id=report.id,
+                target_id=target_id,
+                unit_id=task.unit_id,
+                period=task.period,
+                reported_by=user.id,
+                reported_at=now,
+                value=value,
+            )
+        )
     session.flush()
     if files:
         if store is None:
@@ -205,7 +214,7 @@ def record_step(
     )
 
 
-def _clean_links(links: list[str]) -> list[str]:
+def clean_links(links: list[str]) -> list[str]:
     cleaned = [link.strip() for link in links if link and link.strip()]
     if len(cleaned) > LINKS_LIMIT:
         raise InvalidInput(N_("A report may carry at most %(count)s links."), count=LINKS_LIMIT)
@@ -235,25 +244,12 @@ def _check_figures(session: Session, task: Task, figures: dict) -> dict[int, Dec
     )
     checked = {}
     for target_id, raw in figures.items():
-        if raw is None or str(raw).strip() == "":
+        value = parse_figure(raw)
+        if value is None:
             continue
         if int(target_id) not in allowed:
             raise InvalidInput(N_("This task does not report that target."))
-        try:
-            value = Decimal(str(raw).strip().replace(",", "."))
-        except InvalidOperation:
-            raise InvalidInput(
-                N_("A target figure must be a number: %(value)s"), value=str(raw)
-            ) from None
-        if not value.is_finite() or value < 0:
-            raise InvalidInput(N_("A target figure must be a number: %(value)s"), value=str(raw))
-        if value >= FIGURE_LIMIT:
-            raise InvalidInput(
-                N_("A target figure must be less than %(limit)s: %(value)s"),
-                limit=f"{FIGURE_LIMIT:,}",
-                value=str(raw),
-            )
-        checked[int(target_id)] = value.quantize(Decimal("0.01"))
+        checked[int(target_id)] = value
     return checked
 
 

@@ -341,6 +341,26 @@ MISTAKES = [
         edited(("reported_in: [VI.4.1]", "reported_in: [VI.4.9]")),
         55, "targets[I.2.4].reported_in[1]", "VI.4.9 is not a responsibility of this plan",
     ),
+    mistake(
+        "milestone-outside-the-plan",
+        edited(("reported_in: [VI.4.1]", "milestones: {2027-Q1: 50}, reported_in: [VI.4.1]")),
+        55, "targets[I.2.4].milestones.2027-Q1", "2027-Q1 is outside the plan's period",
+    ),
+    mistake(
+        "milestone-not-a-number",
+        edited(("reported_in: [VI.4.1]", "milestones: {2026-Q2: nửa}, reported_in: [VI.4.1]")),
+        55, "targets[I.2.4].milestones.2026-Q2", "must be a number",
+    ),
+    mistake(
+        "negative-margin",
+        edited(("reported_in: [VI.4.1]", "at_risk_within: -1, reported_in: [VI.4.1]")),
+        55, "targets[I.2.4].at_risk_within", "must be at least 0",
+    ),
+    mistake(
+        "baseline-without-figure",
+        edited((', figure: 100, comparator: "="', ", baseline: 40")),
+        55, "targets[I.2.4].baseline", "need a figure",
+    ),
 ]  # fmt: skip
 
 

@@ -100,7 +100,7 @@ def test_the_reviewer_who_decided_is_named(session, ward, history):
 
 
 def test_a_constant_number_of_statements(session, ward, history, db):
-    """Eight statements, whatever the number of tasks and events."""
+    """Nine statements, whatever the number of tasks and events."""
     statements = []
 
     def listener(connection, cursor, statement, *args):
@@ -113,7 +113,7 @@ def test_a_constant_number_of_statements(session, ward, history, db):
         quarterly_report(session, ward, Q2, Clock.at(HISTORY_NOW))
     finally:
         event.remove(db, "before_cursor_execute", listener)
-    assert len(statements) == 16
+    assert len(statements) == 18
 
 
 def test_only_leaders_reviewers_and_admins_may_gather_it(session, ward, history):
@@ -339,7 +339,8 @@ def test_the_appendix_lists_every_task_on_landscape_pages(session, ward, history
 
 
 def test_targets_show_the_reported_figures_or_say_none_was(session, ward, open_tasks, make_user):
-    """Q1: CB1 reports 97,5% against 100%, not yet approved; in Q2 nobody reports a figure."""
+    """Q1: CB1 reports 97,5% against 100%, not yet approved: within a tenth of the goal while
+    the plan runs, the target is at risk; in Q2 nobody reports a figure."""
     task = open_tasks("2026-Q1")("VI.4.1", "CB1")
     head = make_user("unit_head", "CB1")
     target = session.exec(select(Target).where(Target.ref == "I.2.4")).one()
@@ -362,7 +363,7 @@ def test_targets_show_the_reported_figures_or_say_none_was(session, ward, open_t
         "I.2.4. Đảng phí trực tuyến",
         "100%",
         "Chi bộ Khu dân cư số 1: 97,5% (chưa duyệt)",
-        "0/1 đơn vị đạt",
+        "Có nguy cơ không đạt: 97,5% (mốc quý: 100%); 0/1 đơn vị đạt",
     ]
     open_tasks("2026-Q2")
     document = docx_of(session, ward, Q2)[1]
