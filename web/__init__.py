@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
         settings,
         storage,
+        targets,
         tasks,
     )
     from web.auth.account import init_app as init_login
@@ -79,7 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(_days_left, "days_left")
     errors.init_app(app)
     app.register_blueprint(auth.bp)
-    blueprints = (tasks, review, dashboard, admin, drafts, inbox, settings, api)
+    blueprints = (tasks, review, dashboard, targets, admin, drafts, inbox, settings, api)
     for blueprint in (room.bp for room in blueprints):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports.bp)

@@ -16,6 +16,7 @@ from workflow.accounts.models import ApiToken
 from workflow.accounts.tokens import issue_token
 from workflow.organisations.models import Unit
 from workflow.plans.models import Target
+from workflow.targets.figures import FigureEntry, enter_figure
 from workflow.tasks.operations import (
     approve_report,
     reopen_task,
@@ -1154,3 +1155,57 @@ def test_the_accountability_figures_count_extended_tasks(app, session, caller, e
         "CB2": 0,
         "UBND": 1,
     }
+
+
+# --- Targets -----------------------------------------------------------------------------
+
+
+def test_the_targets_by_quarter_and_by_unit(app, caller, q1, session):
+    """CB1 counted 45 of 50 members paying online, CB2 nothing: on 5 April the ward stands at
+    90% of 100% (at risk), CB1 at risk, CB2 missed; a unit head sees only their own line."""
+    cb1 = caller("unit_head", "CB1")
+    target = session.exec(select(Target).where(Target.ref == "I.2.4")).one()
+    enter_figure(
+        session,
+        cb1.user,
+        target.id,
+        FigureEntry("2026-Q1", count="45", total="50", source="Sổ thu đảng phí"),
+        now=at("2026-04-05T09:00"),
+        today=at("2026-04-05T09:00").date(),
+    )
+    session.commit()
+    set_clock(app, "2026-04-05T10:00")
+    response = caller("leader").get("/targets", year="2026")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["plan"], body["year"]) == ("TN-2026", 2026)
+    (found,) = body["targets"]
+    assert {k: found[k] for k in ("ref", "figure", "comparator", "unit_of_measure", "status")} == {
+        "ref": "I.2.4",
+        "figure": 100.0,
+        "comparator": "=",
+        "unit_of_measure": "%",
+        "status": "not_yet",  # Q2 has begun and nobody reported it yet
+    }
+    first = found["quarters"][0]
+    assert (first["quarter"], first["value"], first["expected"], first["status"]) == (
+        "2026-Q1",
+        90.0,
+        100.0,
+        "at_risk",
+    )
+    assert [
+        (u["unit"], u["value"], u["count"], u["total"], u["status"]) for u in first["units"]
+    ] == [
+        ("CB1", 90.0, 45.0, 50.0, "at_risk"),
+        ("CB2", None, None, None, "missed"),
+    ]
+    own = cb1.get("/targets").get_json()["targets"][0]["quarters"][0]
+    assert [u["unit"] for u in own["units"]] == ["CB1"] and own["value"] == 90.0
+
+
+def test_the_targets_refuse_what_they_do_not_know(caller, q1):
+    leader = caller("leader")
+    assert leader.get("/targets", year="26").status_code == 400
+    assert leader.get("/targets", quarter="2026-Q1").get_json()["error"]["code"] == "invalid_input"
+    assert leader.get("/targets", plan="NO-SUCH").status_code == 404

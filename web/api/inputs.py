@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from web.actions import TaskAction
-from web.periods import parse_quarter, requested_period
+from web.periods import parse_quarter, parse_year, requested_period
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation
@@ -133,6 +133,13 @@ def _figures(value: object) -> dict[int, str | int | float]:
         if isinstance(figure, bool) or not isinstance(figure, str | int | float):
             raise InvalidInput(N_("figures must be an object from target ids to numbers."))
     return {int(key): figure for key, figure in value.items()}
+
+
+def targets_request(args: Mapping[str, str], today: date) -> tuple[str | None, int]:
+    """``plan=CODE`` (the latest plan when none is given) and ``year=2026`` (today's year)."""
+    _refuse_unknown(args, ("plan", "year"), N_("Unknown parameter %(name)s; use: %(names)s."))
+    year = parse_year(args["year"]) if args.get("year") else today.year
+    return args.get("plan") or None, year
 
 
 def accountability_period(args: Mapping[str, str], today: date) -> Period:

@@ -8,6 +8,7 @@ and check every answer they receive against the schema documented for it.
 from __future__ import annotations
 
 from workflow.accounts.roles import Role
+from workflow.targets.status import TargetStatus
 from workflow.tasks.deadlines import DeadlineStatus
 from workflow.tasks.states import OPENED, RESCHEDULED, ExtensionStatus, TaskEvent, TaskState
 
@@ -56,6 +57,14 @@ TASK_SUMMARY = {
     "version": {**INTEGER, "description": "Send it back with an event: a stale one is refused"},
 }
 
+NUMBER = {"type": "number"}
+TARGET_STATUS = {
+    "type": "string",
+    "enum": [s.value for s in TargetStatus],
+    "description": "on_track (green), at_risk (amber), missed (red), not_yet: nothing reported "
+    "for a quarter still running; the rules: workflow/targets/status.py",
+}
+
 SCHEMAS = {
     "Error": obj(
         {
@@ -87,6 +96,67 @@ SCHEMAS = {
     ),
     "TaskSummary": obj(TASK_SUMMARY),
     "TaskList": obj({"tasks": {"type": "array", "items": ref("TaskSummary")}}),
+    "Targets": obj(
+        {
+            "plan": nullable({**STRING, "description": "The plan's code; null: none has targets"}),
+            "year": INTEGER,
+            "targets": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "ref": STRING,
+                        "title": STRING,
+                        "figure": NUMBER,
+                        "comparator": {"type": "string", "enum": ["=", ">", ">=", "<", "<="]},
+                        "unit_of_measure": STRING,
+                        "baseline": nullable(NUMBER),
+                        "status": nullable({**TARGET_STATUS, "description": "latest quarter's"}),
+                        "quarters": {
+                            "type": "array",
+                            "description": "The plan's quarters of the year begun so far",
+                            "items": obj(
+                                {
+                                    "quarter": {**STRING, "pattern": QUARTER_PATTERN},
+                                    "value": nullable({**NUMBER, "description": "the ward's"}),
+                                    "expected": {**NUMBER, "description": "by quarter's end"},
+                                    "status": TARGET_STATUS,
+                                    "units": {
+                                        "type": "array",
+                                        "description": "Every reporting unit (a unit head: "
+                                        "their own)",
+                                        "items": obj(
+                                            {
+                                                "unit": STRING,
+                                                "unit_name": STRING,
+                                                "value": nullable(NUMBER),
+                                                "count": nullable(NUMBER),
+                                                "total": nullable(NUMBER),
+                                                "source": STRING,
+                                                "with_report": {"type": "boolean"},
+                                                "approved": {"type": "boolean"},
+                                                "status": TARGET_STATUS,
+                                            }
+                                        ),
+                                    },
+                                }
+                            ),
+                        },
+                        "explanations": {
+                            "type": "array",
+                            "items": obj(
+                                {
+                                    "task_id": INTEGER,
+                                    "quarter": {**STRING, "pattern": QUARTER_PATTERN},
+                                    "state": STATE,
+                                    "due": INSTANT,
+                                }
+                            ),
+                        },
+                    }
+                ),
+            },
+        }
+    ),
     "Accountability": obj(
         {
             "period": {**STRING, "description": "2026-Q1, or a year: 2026"},
@@ -356,6 +426,20 @@ PATHS = {
             "responses": {
                 "200": ok("Accountability"),
                 **refusals("BadRequest", "Unauthenticated", "NotAllowed"),
+            },
+        }
+    },
+    "/targets": {
+        "get": {
+            "operationId": "targets",
+            "summary": "The plan's targets by quarter and by unit, with their status",
+            "parameters": [
+                query("plan", STRING, "A plan's code; the latest plan with targets by default"),
+                query("year", {**STRING, "pattern": r"^\d{4}$"}, "e.g. 2026; this year by default"),
+            ],
+            "responses": {
+                "200": ok("Targets"),
+                **refusals("BadRequest", "Unauthenticated", "NotFound"),
             },
         }
     },

@@ -8,14 +8,15 @@ from flask import jsonify, request
 from web.actions import act_on_task
 from web.api import bp
 from web.api.auth import api_user
-from web.api.inputs import accountability_period, event_request, task_filters
+from web.api.inputs import accountability_period, event_request, targets_request, task_filters
 from web.api.openapi import DOCUMENT
-from web.api.schemas import accountability_json, task_json, user_json
+from web.api.schemas import accountability_json, targets_json, task_json, user_json
 from web.clock import app_clock
 from web.database import db_session
 from workflow.accountability.queries import accountability_by_unit, roles_apart
 from workflow.organisations.models import Unit
 from workflow.organisations.queries import organisation_of
+from workflow.targets.queries import plan_targets
 from workflow.tasks.queries import list_tasks, task_detail
 
 
@@ -41,6 +42,15 @@ def accountability():
     rows = accountability_by_unit(session, organisation, period, clock.now(), viewer=user)
     roles = roles_apart(session, organisation, period, viewer=user)
     return jsonify(accountability_json(period, rows, roles))
+
+
+@bp.get("/targets")
+def targets():
+    """The plan's targets quarter by quarter: the ward's figure and status, and the units'."""
+    session, user, today = db_session(), api_user(), app_clock().today()
+    plan_code, year = targets_request(request.args, today)
+    found = plan_targets(session, user, today, plan_code, year)
+    return jsonify(targets_json(found, year))
 
 
 @bp.get("/tasks")

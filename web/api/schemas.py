@@ -12,6 +12,7 @@ from workflow.clock import Clock
 from workflow.organisations.models import Unit
 from workflow.periods import Quarter
 from workflow.permissions import events_for
+from workflow.targets.queries import PlanTargets
 from workflow.tasks.extensions import extension_events_for
 from workflow.tasks.models import Report, TaskEventRecord
 from workflow.tasks.queries import ExtensionRecord, TaskDetail, TaskRow
@@ -146,5 +147,62 @@ def accountability_json(
                 "takes_part": row.takes_part,
             }
             for row in roles
+        ],
+    }
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def targets_json(found: PlanTargets, year: int) -> dict:
+    """Each target of the plan with its goal and, quarter by quarter, where the ward and each
+    unit the caller may see stand (``workflow.targets.status``)."""
+    return {
+        "plan": found.plan.code if found.plan else None,
+        "year": year,
+        "targets": [
+            {
+                "ref": p.target.ref,
+                "title": p.target.title,
+                "figure": _number(p.target.figure),
+                "comparator": p.target.comparator or "=",
+                "unit_of_measure": p.target.unit_of_measure,
+                "baseline": _number(p.target.baseline),
+                "status": p.latest.assessment.status.value if p.latest else None,
+                "quarters": [
+                    {
+                        "quarter": str(q.quarter),
+                        "value": _number(q.value),
+                        "expected": _number(q.assessment.expected),
+                        "status": q.assessment.status.value,
+                        "units": [
+                            {
+                                "unit": u.unit_code,
+                                "unit_name": u.unit_name,
+                                "value": _number(u.figure.value) if u.figure else None,
+                                "count": _number(u.figure.count) if u.figure else None,
+                                "total": _number(u.figure.total) if u.figure else None,
+                                "source": (u.figure.source if u.figure else "") or "",
+                                "with_report": bool(u.figure and u.figure.report_id),
+                                "approved": u.approved,
+                                "status": u.assessment.status.value,
+                            }
+                            for u in q.units
+                        ],
+                    }
+                    for q in p.quarters
+                ],
+                "explanations": [
+                    {
+                        "task_id": t.id,
+                        "quarter": t.period,
+                        "state": t.state,
+                        "due": instant(t.due_at),
+                    }
+                    for t in p.explanations
+                ],
+            }
+            for p in found.targets
         ],
     }

@@ -26,6 +26,7 @@ from workflow.accounts.roles import Role
 from workflow.errors import InvalidFields, NotFound, WorkflowError
 from workflow.organisations.queries import organisation_of
 from workflow.permissions import events_for, may_fire
+from workflow.targets.explanations import explanation_request
 from workflow.tasks.deadlines import DeadlineStatus
 from workflow.tasks.evidence import evidence_file
 from workflow.tasks.extensions import ExtensionRefused, extension_events_for, refusal_to_ask
@@ -174,6 +175,7 @@ def _render_task(task_id: int, typed=None, status: int = 200, extension_forms=No
     of the task's unit sees the request for an extension, or why none can be asked for now."""
     user, clock = current_user.user, app_clock()
     detail = task_detail(db_session(), user, task_id)
+    explanation = explanation_request(db_session(), detail.task)
     events = events_for(user, detail.task.state, detail.task.unit_id)
     returned = detail.task.state == TaskState.RETURNED
     if returned:
@@ -190,6 +192,7 @@ def _render_task(task_id: int, typed=None, status: int = 200, extension_forms=No
     return render_template(
         "tasks/task.html",
         detail=detail,
+        explanation=explanation,
         events=events,
         now=clock.now(),
         typed=typed,

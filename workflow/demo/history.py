@@ -15,6 +15,7 @@ from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
 from workflow.accounts.roles import Role
 from workflow.clock import Clock
+from workflow.demo.targets import demo_targets
 from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter
 from workflow.plans.models import Plan
@@ -79,6 +80,7 @@ def prepare_demo(session: Session, definition: dict, clock: Clock) -> list[DemoA
         open_quarter(session, organisation, quarter, clock.stopped_at(opened))
     if first_time:
         _replay(session, organisation, clock)
+        demo_targets(session, organisation, clock)
     return [
         DemoAccount(u.username, u.role, code or "")
         for u, code in session.exec(
