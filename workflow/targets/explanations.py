@@ -29,7 +29,7 @@ from workflow.errors import IllegalTransition, InvalidFields, InvalidInput, NotA
 from workflow.i18n import N_
 from workflow.permissions import Access, require
 from workflow.plans.models import Target
-from workflow.targets.figures import begun_quarter, owing_responsibility, visible_target
+from workflow.targets.figures import begun_quarter, checked, owing_responsibility, visible_target
 from workflow.targets.progress import targets_progress
 from workflow.targets.status import TargetStatus
 from workflow.tasks.models import Task, TaskEventRecord
@@ -78,10 +78,7 @@ def request_explanation(
     if responsibility_id is None:
         raise NotAllowed(N_("That unit does not report this target."))
     problems: dict[str, InvalidInput] = {}
-    try:
-        quarter = begun_quarter(plan, period, today)
-    except InvalidInput as refusal:
-        problems["period"], quarter = refusal, None
+    quarter = checked(problems, "period", lambda: begun_quarter(plan, period, today))
     if due_on is None or due_on <= today:
         problems["due_on"] = InvalidInput(N_("Choose a day after today."))
     text = text.strip()

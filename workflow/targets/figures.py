@@ -102,10 +102,10 @@ def enter_figure(
     ):
         raise NotAllowed(N_("Only the head of a unit that reports this target may enter it."))
     problems: dict[str, InvalidInput] = {}
-    quarter = _checked(problems, "period", lambda: begun_quarter(plan, entry.period, today))
-    count = _checked(problems, "count", lambda: parse_figure(entry.count))
-    total = _checked(problems, "total", lambda: parse_figure(entry.total))
-    value = _checked(problems, "value", lambda: parse_figure(entry.value))
+    quarter = checked(problems, "period", lambda: begun_quarter(plan, entry.period, today))
+    count = checked(problems, "count", lambda: parse_figure(entry.count))
+    total = checked(problems, "total", lambda: parse_figure(entry.total))
+    value = checked(problems, "value", lambda: parse_figure(entry.value))
     if target.unit_of_measure.startswith("%") and (count is not None or total is not None):
         if count is None or not total:
             problems["total"] = InvalidInput(N_("Give both the count and a total above zero."))
@@ -122,7 +122,7 @@ def enter_figure(
         problems["source"] = InvalidInput(N_("Say where the figure comes from."))
     elif len(source) > COMMENT_LIMIT:
         problems["source"] = InvalidInput(N_("At most %(count)s characters."), count=COMMENT_LIMIT)
-    links = _checked(problems, "evidence_link", lambda: clean_links([entry.evidence_link]))
+    links = checked(problems, "evidence_link", lambda: clean_links([entry.evidence_link]))
     if problems:
         raise InvalidFields(problems)
     figure = TargetFigure(
@@ -142,7 +142,9 @@ def enter_figure(
     return figure
 
 
-def _checked(problems: dict, name: str, read):
+def checked(problems: dict, name: str, read):
+    """``read()``, or ``None`` with its refusal kept under ``name``, so that a form says every
+    field's mistake at once."""
     try:
         return read()
     except InvalidInput as refusal:
