@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, gettext, lazy_gettext, ngettext
 from jinja2 import FileSystemLoader
 
 from notifications.links import SETTINGS_LINK, task_link
@@ -38,11 +38,13 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Group:
-    """Lines of a section under one heading: a unit and its heads for escalations, else none."""
+    """Lines of a section under one heading: a unit and its heads for escalations; for a unit
+    head, their contributions as a coordinating unit after the duties they lead (``title``)."""
 
     unit: str
     heads: str
     lines: list[dict]
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,13 +143,22 @@ def _sections(items, tasks, heads, as_of, calendar, several_plans: bool) -> list
             line = _line(task, status, unit=rule is Rule.REVIEW, several_plans=several_plans)
             if rule is Rule.ESCALATION:
                 group = groups.setdefault(task.unit_id, _unit_group(task, heads))
+            elif task.is_contribution:
+                group = groups.setdefault(-1, Group("", "", [], CONTRIBUTIONS_TITLE))
             else:
                 group = groups.setdefault(None, Group("", "", []))
             group.lines.append(line)
+        groups = dict(sorted(groups.items(), key=lambda pair: pair[0] == -1))  # duties first
         title = _section_title(rule, chosen, tasks)
         summary = _count_text(rule, chosen, tasks, calendar.local_day(as_of), calendar)
         sections.append(Section(rule, title, summary, list(groups.values())))
     return sections
+
+
+# The heading of a unit head's contributions within a section, after the duties it leads.
+CONTRIBUTIONS_TITLE = lazy_gettext(
+    "As a coordinating unit: contributions due to the lead unit before its report"
+)
 
 
 def _order(task: TaskFacts):
@@ -266,6 +277,7 @@ def _line(task: TaskFacts, status: str, unit: bool, several_plans: bool = False)
         "plan_ref": task.plan_ref if several_plans else "",
         "ref": task.ref,
         "title": task.title,
+        "contribution": task.is_contribution,
         "occurrence": task.occurrence_label,
         "unit": task.unit_name if unit else "",
         "due": day_text(task.due_day),

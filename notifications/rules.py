@@ -18,7 +18,7 @@ from workflow.accounts.roles import Role
 from workflow.periods import Quarter
 from workflow.plans.schema import DEFAULT_REMINDERS
 from workflow.tasks.deadlines import is_done
-from workflow.tasks.states import TaskState
+from workflow.tasks.states import TaskKind, TaskState
 from workflow.working_days import WorkingCalendar
 
 # Who is told of overdue work, whatever their digest setting: escalations cannot be switched off.
@@ -58,6 +58,11 @@ class TaskFacts:
     updated_at: datetime
     reminders: dict = field(default_factory=lambda: dict(DEFAULT_REMINDERS))
     organisation_id: int = 0
+    kind: str = TaskKind.DUTY.value  # a contribution is reminded like any task, listed apart
+
+    @property
+    def is_contribution(self) -> bool:
+        return self.kind == TaskKind.CONTRIBUTION
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ def due_items(
             reviewers.setdefault(person.organisation_id, []).append(person)
     items: list[Due] = []
     for task in tasks:
-        if task.state == TaskState.REPORTED:
+        if task.state == TaskState.REPORTED and not task.is_contribution:  # the lead takes it in
             items += review_items(task, reviewers.get(task.organisation_id, []), today, calendar)
         if is_done(task.state):
             continue

@@ -315,6 +315,7 @@ def _task_columns():
             Task.due_at,
             Task.state,
             Task.updated_at,
+            Task.kind,
         )
         .join(Unit, Unit.id == Task.unit_id)
         .join(Responsibility, Responsibility.id == Task.responsibility_id)
@@ -341,4 +342,5 @@ def _task_facts(row, calendar: WorkingCalendar) -> TaskFacts:
         updated_at=row.updated_at,
         reminders=reminder_rules(row.details or {}),
         organisation_id=row.organisation_id,
+        kind=row.kind,
     )

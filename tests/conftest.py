@@ -40,7 +40,7 @@ from workflow.plans.opening import open_quarter
 from workflow.plans.store import load_plan
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.operations import approve_report, return_report, start_task, submit_report
-from workflow.tasks.states import OPENED, TaskState
+from workflow.tasks.states import OPENED, TaskKind, TaskState
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_PLAN = ROOT / "tests" / "plans" / "small-ward.yaml"
@@ -302,6 +302,12 @@ def office(app):
 # A history acted out on the small plan, shared by the accountability, report and page tests
 
 Q1, Q2 = Quarter(2026, 1), Quarter(2026, 2)
+# The small plan's first quarter, as (ref, unit): the duties the units lead, and the
+# contributions to VI.2.1 (led by UBND) of the units that coordinate it: Ban Xây dựng Đảng and
+# the group of cells, as its two members.
+Q1_DUTIES = {("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.4.1", "CB2"), ("VI.1.7", "BXDD")}
+Q1_CONTRIBUTIONS = {("VI.2.1", "BXDD"), ("VI.2.1", "CB1"), ("VI.2.1", "CB2")}
+Q1_TASKS = Q1_DUTIES | Q1_CONTRIBUTIONS
 # 20/06/2026 noon in Hà Nội: every Q1 and Q2 due time has passed.
 HISTORY_NOW = datetime(2026, 6, 20, 5, 0, tzinfo=UTC)
 
@@ -406,7 +412,9 @@ def grow(session, ward, units: int) -> None:
     plan = session.exec(select(Plan).where(Plan.organisation_id == ward.id)).one()
     template = {
         (task.responsibility_id, task.period, task.occurrence): task
-        for task in session.exec(select(Task).where(Task.plan_id == plan.id))
+        for task in session.exec(
+            select(Task).where(Task.plan_id == plan.id, Task.kind == TaskKind.DUTY.value)
+        )
     }.values()
     new_units = [
         Unit(organisation_id=ward.id, code=f"X{n}", name=f"Chi bộ {n}", kind="party_organisation")

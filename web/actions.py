@@ -22,12 +22,13 @@ from web.storage import evidence_store
 from workflow.accounts.models import User
 from workflow.errors import WorkflowError
 from workflow.i18n import N_
+from workflow.tasks.assignment import assign_task, save_draft
 from workflow.tasks.evidence import Upload
 from workflow.tasks.extensions import DECISIONS, ask_extension
 from workflow.tasks.models import Task
 from workflow.tasks.operations import COMMENTED_ACTIONS, submit_report
 from workflow.tasks.review import task_name
-from workflow.tasks.states import TaskEvent
+from workflow.tasks.states import TaskEvent, TaskKind
 
 Result = TypeVar("Result")
 
@@ -44,9 +45,9 @@ def perform(service: Callable[..., Result], *args, **kwargs) -> Result:
 
 @dataclass(frozen=True)
 class TaskAction:
-    """One event asked for on a task, with what it carries; ``comment`` is a report's text, or
-    the reason for an extension or for refusing one; ``due_date`` the day an extension asks
-    for."""
+    """One event asked for on a task, with what it carries; ``comment`` is a report's (or a
+    draft's) text, or the reason for an extension or for refusing one; ``due_date`` the day an
+    extension asks for; ``assignee`` whom the head gives the task to."""
 
     event: TaskEvent
     version: int
@@ -55,6 +56,7 @@ class TaskAction:
     figures: Mapping[int, object] = field(default_factory=dict)
     files: list[Upload] = field(default_factory=list)
     due_date: date | None = None
+    assignee: str | None = None  # assign: the member's user name; None or empty takes it back
 
 
 def act_on_task(user: User, task_id: int, action: TaskAction) -> Task:
@@ -76,6 +78,13 @@ def act_on_task(user: User, task_id: int, action: TaskAction) -> Task:
         service = DECISIONS[action.event]
         perform(service, user, task_id, action.version, action.comment, clock=clock)
         return db_session().get(Task, task_id)
+    if action.event is TaskEvent.ASSIGN:
+        return perform(assign_task, user, task_id, action.version, action.assignee, now=now)
+    if action.event is TaskEvent.SAVE_DRAFT:
+        draft = perform(
+            save_draft, user, task_id, action.version, action.comment, action.links, now=now
+        )
+        return db_session().get(Task, draft.task_id)
     if action.event is TaskEvent.REPORT:
         report = perform(
             submit_report,
@@ -106,10 +115,25 @@ CONFIRMATIONS = {
     ),
     TaskEvent.GRANT_EXTENSION: N_("The extension of %(ref)s (%(unit)s) is granted."),
     TaskEvent.REFUSE_EXTENSION: N_("The extension of %(ref)s (%(unit)s) is refused."),
+    TaskEvent.ASSIGN: N_("The assignment inside the unit is saved."),
+    TaskEvent.SAVE_DRAFT: N_("The draft is saved; the head of the unit sends the report."),
+}
+
+
+# What a coordinating unit's contribution says instead: the lead's head takes it in.
+CONTRIBUTION_CONFIRMATIONS = {
+    TaskEvent.REPORT: N_("Your contribution was sent; the lead unit's head will take it in."),
+    TaskEvent.APPROVE: N_("The contribution of %(unit)s to %(ref)s is taken in."),
+    TaskEvent.RETURN: N_("The contribution of %(unit)s to %(ref)s is returned for more work."),
 }
 
 
 def confirmation(event: TaskEvent, task_id: int) -> str:
-    """The confirmation of ``event``, naming the task (ref and unit) where it helps."""
-    ref, unit = task_name(db_session(), current_user.user, task_id)
-    return gettext(CONFIRMATIONS[event], ref=ref or task_id, unit=unit or "")
+    """The confirmation of ``event`` (on the task that was just acted on), naming the task (ref
+    and unit) where it helps."""
+    session = db_session()
+    ref, unit = task_name(session, current_user.user, task_id)
+    task = session.get(Task, task_id)
+    contribution = task is not None and task.kind == TaskKind.CONTRIBUTION
+    message = (CONTRIBUTION_CONFIRMATIONS if contribution else CONFIRMATIONS).get(event)
+    return gettext(message or CONFIRMATIONS[event], ref=ref or task_id, unit=unit or "")

@@ -9,6 +9,7 @@ from flask import flash
 from flask_babel import gettext, ngettext
 
 from workflow.i18n import N_
+from workflow.plans.opening import OpenResult
 from workflow.plans.schedule import days_off
 from workflow.plans.store import LoadResult
 from workflow.working_days import WorkingCalendar
@@ -21,6 +22,19 @@ PLAN_PARTS = {
     "targets": N_("targets"),
     "tasks": N_("tasks moved to their new deadline"),
 }
+
+
+def opening_note(result: OpenResult, quarter: str) -> str:
+    """What opening a quarter did, in the same words on the quarters page and the command line:
+    the tasks created (and how many of them are contributions), those already open."""
+    return gettext(
+        "%(quarter)s: %(created)s tasks created (%(contributions)s of them contributions of "
+        "coordinating units), %(existing)s already open.",
+        quarter=quarter,
+        created=result.created,
+        contributions=result.contributions,
+        existing=result.existing,
+    )
 
 
 def day_off_notes(definition: dict, calendar: WorkingCalendar | None = None) -> list[str]:

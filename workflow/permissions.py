@@ -4,11 +4,13 @@ Three questions, each answered only here:
 
 - **Which tasks may a user see?** Admins, leaders and reviewers: every task of their
   organisation. A unit head or member: their own unit's tasks and, read-only, those of
-  responsibilities their unit coordinates (directly, or through a group it belongs to).
+  responsibilities their unit coordinates (directly, or through a group it belongs to), and the
+  contributions coordinating units send to the responsibilities their unit leads.
   ``visible_tasks_clause`` says it in SQL, so every list and page filters in the database.
 - **Which events may a user fire on a task?** ``EVENT_GRANTS``: the roles, and whether the task
-  must be of the user's own unit. Whether the task's state allows the event is the machine's
-  question (``workflow.tasks.machine``), or for a deadline extension the rules of
+  must be of the user's own unit; a coordinating unit's contribution is taken in by the head of
+  the lead (``CONTRIBUTION_EVENTS``). Whether the task's state allows the event is the
+  machine's question (``workflow.tasks.machine``), or for a deadline extension the rules of
   ``workflow.tasks.extensions``, not this module's.
 - **Which pages, exports, feeds and administration may a user open?** ``GRANTS``, by ``Access``.
 
@@ -31,7 +33,7 @@ from workflow.organisations.models import Unit, UnitMembership
 from workflow.plans.models import Plan, ResponsibilityUnit
 from workflow.tasks.machine import events_from
 from workflow.tasks.models import Task
-from workflow.tasks.states import TaskEvent, TaskState
+from workflow.tasks.states import TaskEvent, TaskKind, TaskState
 
 ORGANISATION_WIDE = frozenset({Role.ADMIN, Role.LEADER, Role.REVIEWER})
 
@@ -98,16 +100,26 @@ def require_viewer(viewer: User | None, access: Access, organisation_id: int) ->
 
 def coordinates_clause(unit_id: int):
     """SQL condition: the task's responsibility is coordinated by ``unit_id`` or its group."""
+    return _has_role_clause(unit_id, "coordinating")
+
+
+def _has_role_clause(unit_id: int, role: str):
     groups = select(UnitMembership.group_id).where(UnitMembership.member_id == unit_id)
     return exists().where(
         ResponsibilityUnit.responsibility_id == Task.responsibility_id,
-        ResponsibilityUnit.role == "coordinating",
+        ResponsibilityUnit.role == role,
         or_(ResponsibilityUnit.unit_id == unit_id, ResponsibilityUnit.unit_id.in_(groups)),
     )
 
 
+def leads_clause(unit_id: int):
+    """SQL condition: the task's responsibility is led by ``unit_id`` or a group it belongs to."""
+    return _has_role_clause(unit_id, "lead")
+
+
 def visible_tasks_clause(user: User):
-    """SQL condition selecting the tasks ``user`` may see (join ``Plan`` to use it)."""
+    """SQL condition selecting the tasks ``user`` may see (join ``Plan`` to use it): besides its
+    own and those it coordinates, a unit sees the contributions sent to what it leads."""
     in_organisation = Plan.organisation_id == user.organisation_id
     if not user.active:
         return false()
@@ -115,7 +127,11 @@ def visible_tasks_clause(user: User):
         return in_organisation
     if user.unit_id is None:
         return false()
-    return in_organisation & or_(Task.unit_id == user.unit_id, coordinates_clause(user.unit_id))
+    return in_organisation & or_(
+        Task.unit_id == user.unit_id,
+        coordinates_clause(user.unit_id),
+        (Task.kind == TaskKind.CONTRIBUTION.value) & leads_clause(user.unit_id),
+    )
 
 
 def progress_tasks_clause(user: User):
@@ -174,16 +190,51 @@ EVENT_GRANTS = {
     TaskEvent.ASK_EXTENSION: EventGrant(frozenset({Role.UNIT_HEAD}), own_unit_only=True),
     TaskEvent.GRANT_EXTENSION: EventGrant(frozenset({Role.REVIEWER}), own_unit_only=False),
     TaskEvent.REFUSE_EXTENSION: EventGrant(frozenset({Role.REVIEWER}), own_unit_only=False),
+    # Inside the unit (phân công): its head gives the task to a member, who drafts the report
+    # (``may_draft``: the head, or that member); the head sends it.
+    TaskEvent.ASSIGN: EventGrant(frozenset({Role.UNIT_HEAD}), own_unit_only=True),
+    TaskEvent.SAVE_DRAFT: EventGrant(frozenset({Role.UNIT_HEAD, Role.MEMBER}), own_unit_only=True),
 }
 
+# A contribution (phối hợp) is the coordinating unit's to start and send, and the lead's to take
+# in: the head of a unit that leads the responsibility approves it into the lead's own report,
+# returns it or reopens it (``taken_in_by``). Ban Xây dựng Đảng reviews the lead's report, never
+# a contribution; a contribution's due day follows the lead's, so it is never extended alone.
+TAKEN_IN_BY_LEAD = frozenset({TaskEvent.APPROVE, TaskEvent.RETURN, TaskEvent.REOPEN})
+CONTRIBUTION_EVENTS = (
+    frozenset({TaskEvent.START, TaskEvent.REPORT, TaskEvent.ASSIGN, TaskEvent.SAVE_DRAFT})
+    | TAKEN_IN_BY_LEAD
+)
 
-def may_fire(user: User, event: TaskEvent, task_unit_id: int) -> bool:
+
+def may_fire(
+    user: User,
+    event: TaskEvent,
+    task_unit_id: int,
+    taken_in_by: frozenset[int] | None = None,
+) -> bool:
     """Whether ``user`` may fire ``event`` on a task of ``task_unit_id``, whatever state the
-    task is in."""
+    task is in. ``taken_in_by``: for a contribution, the units that lead its responsibility
+    (``workflow.tasks.contributions.lead_units``); None for any other task."""
+    if taken_in_by is not None:
+        if event not in CONTRIBUTION_EVENTS or not user.active:
+            return False
+        if event in TAKEN_IN_BY_LEAD:
+            return user.role == Role.UNIT_HEAD and user.unit_id in taken_in_by
     grant = EVENT_GRANTS[event]
     if not role_may_fire(user, event):
         return False
     return not grant.own_unit_only or user.unit_id == task_unit_id
+
+
+def may_draft(
+    user: User, task_unit_id: int, assignee_id: int | None, taken_in_by: frozenset[int] | None
+) -> bool:
+    """Whether ``user`` may write the draft of a task's report: the head of its unit, or the
+    member of the unit the head assigned it to."""
+    if not may_fire(user, TaskEvent.SAVE_DRAFT, task_unit_id, taken_in_by):
+        return False
+    return user.role == Role.UNIT_HEAD or user.id == assignee_id
 
 
 def role_may_fire(user: User, event: TaskEvent) -> bool:
@@ -197,15 +248,27 @@ def require_fire_role(user: User, event: TaskEvent) -> None:
         raise NotAllowed()
 
 
-def require_fire(user: User, event: TaskEvent, task_unit_id: int) -> None:
+def require_fire(
+    user: User,
+    event: TaskEvent,
+    task_unit_id: int,
+    taken_in_by: frozenset[int] | None = None,
+) -> None:
     """Refuse (``NotAllowed``, naming the event) unless ``may_fire``."""
-    if not may_fire(user, event, task_unit_id):
+    if not may_fire(user, event, task_unit_id, taken_in_by):
         raise NotAllowed(
             N_('You may not "%(event)s" this task.'), event=event.label, labels=("event",)
         )
 
 
-def events_for(user: User, state: TaskState | str, task_unit_id: int) -> list[TaskEvent]:
+def events_for(
+    user: User,
+    state: TaskState | str,
+    task_unit_id: int,
+    taken_in_by: frozenset[int] | None = None,
+) -> list[TaskEvent]:
     """What ``user`` may do to a task's state now: the buttons a page offers, the API's
     ``actions`` (with the extension's events, ``workflow.tasks.extensions``, beside them)."""
-    return [event for event in events_from(state) if may_fire(user, event, task_unit_id)]
+    return [
+        event for event in events_from(state) if may_fire(user, event, task_unit_id, taken_in_by)
+    ]

@@ -75,10 +75,30 @@ def _app(tmp_path):
     return app
 
 
+def _buffered(app):
+    """``app`` with each response read whole (and its file closed) before a byte is sent.
+
+    A browser may drop a connection mid-response (a navigation cancels a stylesheet); the
+    development server then skips closing the response, and the static file it was streaming
+    is left open for the garbage collector to warn about in whichever test runs next.
+    """
+
+    def serve(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            body = b"".join(response)
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+        return [body]
+
+    return serve
+
+
 @contextmanager
 def _serving(app):
     """``app`` served on a free loopback port until the test ends."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -104,7 +124,7 @@ def _people(session, ward, clock, *people: tuple[str, str, str | None, str]) -> 
 
 @pytest.fixture
 def live_server(tmp_path):
-    """The Việt Hưng plan with Q1 open on 2 March 2026, three people, and the app serving."""
+    """The Việt Hưng plan with Q1 open on 2 March 2026, four people, and the app serving."""
     app = _app(tmp_path)
     clock = app_clock(app)
     engine = app.extensions["giaoviec.engine"]
@@ -117,6 +137,7 @@ def live_server(tmp_path):
             ward,
             clock,
             ("truong.ubnd", "unit_head", "UBND", "Nguyễn Văn An"),
+            ("truong.mttq", "unit_head", "MTTQ", "Hoàng Thị Mai"),
             ("bxdd", "reviewer", None, "Trần Thị Bình"),
             ("lanhdao", "leader", None, "Lê Đức Toàn"),
         )

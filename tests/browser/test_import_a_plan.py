@@ -62,7 +62,8 @@ def test_upload_correct_publish_open_and_see_the_tasks(
     page.get_by_label("Quý").select_option("2026-Q1")
     page.get_by_role("button", name="Mở quý").click()
     expect(page.get_by_role("status").first).to_have_text(
-        "I/2026: đã giao 23 nhiệm vụ, 0 nhiệm vụ đã có từ trước."
+        "I/2026: đã giao 33 nhiệm vụ (trong đó 10 phần phối hợp của các đơn vị phối hợp), "
+        "0 nhiệm vụ đã có từ trước."
     )
     screenshot("published")
     page.get_by_role("button", name="Đăng xuất").click()
@@ -72,5 +73,8 @@ def test_upload_correct_publish_open_and_see_the_tasks(
     expect(rows.filter(has_text="III.1.1")).to_have_count(1)
     expect(rows.filter(has_text="VI.2.1")).to_have_count(1)
     expect(rows.filter(has_text="VI.1.1")).to_have_count(0)  # Ban Xây dựng Đảng's own
-    expect(rows.filter(has_text="VI.1.4")).to_have_count(1)  # "Phối hợp với UBND Phường"
+    # "Phối hợp với UBND Phường": UBND's own contribution, and Ban Xây dựng Đảng's duty it
+    # coordinates
+    expect(rows.filter(has_text="VI.1.4")).to_have_count(2)
+    expect(rows.filter(has_text="VI.1.4").locator(".kind-contribution")).to_have_count(1)
     screenshot("unit-head")

@@ -33,9 +33,17 @@ def mail_to(session, user) -> list[OutboxMessage]:
     return rows
 
 
+def task_line(line: str) -> tuple[str, bool]:
+    """A digest's task line as (ref and title, whether it is marked as a contribution): the
+    marker is a bracketed word after the ref, whatever the mail's language."""
+    ref, marker, title = re.fullmatch(r"(\S+) (\[[^\]]+\] )?(.+)", line).groups()
+    return f"{ref} {title}", marker is not None
+
+
 def test_the_quarter_s_list_is_new_only_on_the_day_it_is_due(office, session, people, make_user):
     """On 2 January UBND's head is told of the quarter's new task; a head named on 2 March, who
-    gets the quarter's list late, is told of the quarter's tasks, not of new ones."""
+    gets the quarter's list late, is told of the quarter's tasks, not of new ones: the duty
+    their unit leads, then, apart, its contribution to a duty UBND leads."""
     sweep(office, "2026-01-02T07:30")
     (opening,) = mail_to(session, people["hung"])
     assert opening.subject == "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới của Quý I/2026"
@@ -43,9 +51,18 @@ def test_the_quarter_s_list_is_new_only_on_the_day_it_is_due(office, session, pe
     newcomer = make_user("unit_head", "BXDD", full_name="Nguyễn Thị Lan")
     sweep(office, "2026-03-02T07:30")
     (late,) = mail_to(session, newcomer)
-    assert late.subject == "[Giao Việc] 02/03/2026: 1 nhiệm vụ của Quý I/2026"
+    assert late.subject == "[Giao Việc] 02/03/2026: 2 nhiệm vụ của Quý I/2026"  # both kinds
     assert "Hội nghị báo cáo viên" in late.body_text
     assert "quá hạn 20 ngày" in late.body_text  # due 10/02: the list says so
+    (section,) = late.body_text.split("\n== ")[1:]
+    lines = re.findall(r"^([-*]) (.+)$", section, flags=re.MULTILINE)
+    # the duty, then a group heading, then the contribution under it, marked as one
+    assert [bullet for bullet, _text in lines] == ["-", "*", "-"]
+    assert [task_line(text) for bullet, text in lines if bullet == "-"] == [
+        ("VI.1.7 Hội nghị báo cáo viên", False),
+        ("VI.2.1 Cung cấp thông tin chính thống", True),
+    ]
+    assert "hạn 10/03/2026 · còn 8 ngày" in section  # 5 days before UBND's report
 
 
 def test_the_plan_is_named_once_or_each_plan_once(office, session, people, load, tmp_path):
@@ -92,25 +109,28 @@ def test_the_footer_says_why_each_reader_gets_the_mail(office, session, people):
 
 
 def test_escalations_are_grouped_by_unit_with_its_heads(office, session, people, make_user):
-    """On 23 March four tasks of four units are a week overdue: the reviewer reads each unit
-    once, with its heads (or that it has none), and its tasks under it, oldest overdue first."""
+    """On 23 March four duties of four units are a week overdue, and the three contributions
+    to VI.2.1 (due 10 March) nearly two: the reviewer reads each unit once, with its heads (or
+    that it has none), and its tasks under it, oldest overdue first."""
     make_user("unit_head", "UBND", full_name="Nguyễn Văn An")
     sweep(office, "2026-03-23T07:30")
     (row,) = mail_to(session, people["tuan"])
-    assert row.subject == "[Giao Việc] 23/03/2026: 4 nhiệm vụ quá hạn cần đôn đốc"
+    assert row.subject == "[Giao Việc] 23/03/2026: 7 nhiệm vụ quá hạn cần đôn đốc"
     units = re.findall(r"^\* (.+)$", row.body_text, flags=re.MULTILINE)
+    # the cells' contributions, overdue since 10/03, put them before UBND (since 15/03)
     assert units == [
         "Ban Xây dựng Đảng · Trưởng đơn vị: chưa có tài khoản trưởng đơn vị",
-        "UBND Phường · Trưởng đơn vị: Trần Văn Hùng, Nguyễn Văn An",
         "Chi bộ Khu dân cư số 1 · Trưởng đơn vị: Lê Văn Bình",
         "Chi bộ Khu dân cư số 2 · Trưởng đơn vị: chưa có tài khoản trưởng đơn vị",
+        "UBND Phường · Trưởng đơn vị: Trần Văn Hùng, Nguyễn Văn An",
     ]
     under = [part.split("\n- ")[1:] for part in row.body_text.split("\n* ")[1:]]
-    assert [[task.split("\n")[0] for task in tasks] for tasks in under] == [
-        ["VI.1.7 Hội nghị báo cáo viên"],
-        ["VI.2.1 Cung cấp thông tin chính thống"],
-        ["VI.4.1 Quán triệt Nghị quyết"],
-        ["VI.4.1 Quán triệt Nghị quyết"],
+    contribution = ("VI.2.1 Cung cấp thông tin chính thống", True)
+    assert [[task_line(task.split("\n")[0]) for task in tasks] for tasks in under] == [
+        [("VI.1.7 Hội nghị báo cáo viên", False), contribution],
+        [contribution, ("VI.4.1 Quán triệt Nghị quyết", False)],
+        [contribution, ("VI.4.1 Quán triệt Nghị quyết", False)],
+        [("VI.2.1 Cung cấp thông tin chính thống", False)],
     ]
     assert row.body_text.count("Trần Văn Hùng") == 1
     assert row.body_html.count("<strong>UBND Phường</strong>") == 1

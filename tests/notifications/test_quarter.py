@@ -50,6 +50,11 @@ def live_quarter(office, session, people, smtp_server, find_task):
         date(2026, 3, 3): lambda: act(
             session, return_report, u["tuan"], find_task("VI.1.7", "BXDD"), REASON
         ),
+        # Chi bộ 2 sends its contribution to VI.2.1 to UBND, which takes it in (not a reviewer).
+        date(2026, 3, 4): lambda: (
+            act(session, start_task, u["hoa"], find_task("VI.2.1", "CB2")),
+            act(session, submit_report, u["hoa"], find_task("VI.2.1", "CB2"), "Đã gửi tin bài."),
+        ),
         date(2026, 3, 5): lambda: act(
             session, submit_report, u["lan"], find_task("VI.1.7", "BXDD"), "Đã bổ sung."
         ),
@@ -88,9 +93,10 @@ def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
     lan, hung, binh, tuan, khanh = "unit_head1", "unit_head2", "unit_head3", "reviewer5", "leader6"
     assert seen == [
         # Quarter opening on the first working day (1/1 is Tết Dương lịch); Hoa switched off.
-        ("02/01 07:30", lan, "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới của Quý I/2026"),
+        # Lan's and Bình's units coordinate VI.2.1: each also has its contribution to it.
+        ("02/01 07:30", lan, "[Giao Việc] 02/01/2026: 2 nhiệm vụ mới của Quý I/2026"),
         ("02/01 07:30", hung, "[Giao Việc] 02/01/2026: 1 nhiệm vụ mới của Quý I/2026"),
-        ("02/01 07:30", binh, "[Giao Việc] 02/01/2026: 1 new task of quarter I/2026"),
+        ("02/01 07:30", binh, "[Giao Việc] 02/01/2026: 2 new tasks of quarter I/2026"),
         # VI.1.7 due Tue 10/02: 14 and 7 days before; 3 days before is a Saturday, moved to
         # Monday 09/02, where the 1-day point also falls: one email.
         ("27/01 07:30", lan, "[Giao Việc] 27/01/2026: 1 nhiệm vụ sắp đến hạn"),
@@ -102,24 +108,44 @@ def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
         ("23/02 07:30", lan, "[Giao Việc] 23/02/2026: 1 nhiệm vụ quá hạn"),
         ("23/02 07:30", tuan, "[Giao Việc] 23/02/2026: 1 nhiệm vụ quá hạn cần đôn đốc"),
         ("23/02 07:30", khanh, "[Giao Việc] 23/02/2026: 1 nhiệm vụ quá hạn cần đôn đốc"),
+        # The contributions to VI.2.1 are due Tue 10/03 (5 days before UBND's report): 14 days
+        # before, to the coordinating units' heads.
+        ("24/02 07:30", lan, "[Giao Việc] 24/02/2026: 1 nhiệm vụ sắp đến hạn"),
+        ("24/02 07:30", binh, "[Giao Việc] 24/02/2026: 1 task due soon"),
         ("25/02 07:30", lan, "[Giao Việc] 25/02/2026: 1 nhiệm vụ quá hạn"),
         # Reported 26/02. Monday 02/03: the weekly review digest; VI.2.1 and VI.4.1 (due Sun
         # 15/03) are 14 days away on Sunday 01/03: moved to Monday.
         ("02/03 07:30", hung, "[Giao Việc] 02/03/2026: 1 nhiệm vụ sắp đến hạn"),
         ("02/03 07:30", binh, "[Giao Việc] 02/03/2026: 1 task due soon"),
         ("02/03 07:30", tuan, "[Giao Việc] 02/03/2026: 1 báo cáo chờ duyệt"),
+        # The contributions 7 days before.
+        ("03/03 07:30", lan, "[Giao Việc] 03/03/2026: 1 nhiệm vụ sắp đến hạn"),
+        ("03/03 07:30", binh, "[Giao Việc] 03/03/2026: 1 task due soon"),
         # Returned at 10:00: the head is told within the minute, with the reason.
         ("03/03 10:01", lan, "[Giao Việc] Báo cáo bị trả lại: VI.1.7 Hội nghị báo cáo viên"),
         # Returned and still overdue: the weekly overdue reminder goes on.
         ("04/03 07:30", lan, "[Giao Việc] 04/03/2026: 1 nhiệm vụ quá hạn"),
+        # The contributions 3 days before (Sat 07/03) and 1 day before: Monday. The review
+        # digest has VI.1.7 only: Chi bộ 2's contribution, sent 04/03, is UBND's to take in.
+        ("09/03 07:30", lan, "[Giao Việc] 09/03/2026: 1 nhiệm vụ sắp đến hạn"),
         ("09/03 07:30", hung, "[Giao Việc] 09/03/2026: 1 nhiệm vụ sắp đến hạn"),
-        ("09/03 07:30", binh, "[Giao Việc] 09/03/2026: 1 task due soon"),
+        ("09/03 07:30", binh, "[Giao Việc] 09/03/2026: 2 tasks due soon"),
         ("09/03 07:30", tuan, "[Giao Việc] 09/03/2026: 1 báo cáo chờ duyệt"),
+        # The contributions' due day, then 1 day overdue.
+        ("10/03 07:30", lan, "[Giao Việc] 10/03/2026: 1 nhiệm vụ sắp đến hạn"),
+        ("10/03 07:30", binh, "[Giao Việc] 10/03/2026: 1 task due soon"),
+        ("11/03 07:30", lan, "[Giao Việc] 11/03/2026: 1 nhiệm vụ quá hạn"),
+        ("11/03 07:30", binh, "[Giao Việc] 11/03/2026: 1 task overdue"),
         # UBND reported on 11/03: only Chi bộ 1 is reminded 3 days before.
         ("12/03 07:30", binh, "[Giao Việc] 12/03/2026: 1 task due soon"),
         # 1 day before (Sat), the due day (Sun) and 1 day overdue (Mon) all land on Monday.
         ("16/03 07:30", binh, "[Giao Việc] 16/03/2026: 1 task overdue"),
         ("16/03 07:30", tuan, "[Giao Việc] 16/03/2026: 1 báo cáo chờ duyệt"),
+        # A week overdue: the two contributions not sent are escalated (Chi bộ 2's was sent).
+        ("17/03 07:30", tuan, "[Giao Việc] 17/03/2026: 2 nhiệm vụ quá hạn cần đôn đốc"),
+        ("17/03 07:30", khanh, "[Giao Việc] 17/03/2026: 2 nhiệm vụ quá hạn cần đôn đốc"),
+        ("18/03 07:30", lan, "[Giao Việc] 18/03/2026: 1 nhiệm vụ quá hạn"),
+        ("18/03 07:30", binh, "[Giao Việc] 18/03/2026: 1 task overdue"),
         # Escalation (Sun 22/03 -> Mon 23/03) of both cells, grouped with the review digest.
         ("23/03 07:30", binh, "[Giao Việc] 23/03/2026: 1 task overdue"),
         (
@@ -128,6 +154,9 @@ def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
             "[Giao Việc] 23/03/2026: 2 nhiệm vụ quá hạn cần đôn đốc, 1 báo cáo chờ duyệt",
         ),
         ("23/03 07:30", khanh, "[Giao Việc] 23/03/2026: 2 nhiệm vụ quá hạn cần đôn đốc"),
+        # The contributions' overdue reminder, 15 days after.
+        ("25/03 07:30", lan, "[Giao Việc] 25/03/2026: 1 nhiệm vụ quá hạn"),
+        ("25/03 07:30", binh, "[Giao Việc] 25/03/2026: 1 task overdue"),
         ("30/03 07:30", binh, "[Giao Việc] 30/03/2026: 1 task overdue"),
         ("30/03 07:30", tuan, "[Giao Việc] 30/03/2026: 1 báo cáo chờ duyệt"),
     ]
@@ -163,6 +192,24 @@ def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
     assert "với tư cách lãnh đạo" in leader
     assert by_key[("23/03 07:30", khanh)].message["List-Unsubscribe"] is None
     assert by_key[("16/03 07:30", binh)].text.startswith("Dear Lê Văn Bình,")
+    # In a head's digest, the unit's contribution comes after the duty it leads, apart, marked
+    # (Bình reads English: the Vietnamese of these words is still to come).
+    soon = by_key[("09/03 07:30", binh)].text
+    duty = soon.index("- VI.4.1 Quán triệt Nghị quyết\n  due 15/03/2026")
+    heading = soon.index(
+        "* As a coordinating unit: contributions due to the lead unit before its report"
+    )
+    contribution = soon.index(
+        "- VI.2.1 [contribution] Cung cấp thông tin chính thống\n  due 10/03/2026 · 1 day left"
+    )
+    assert duty < heading < contribution
+    assert f"{BASE_URL}/tasks/{find_task('VI.2.1', 'CB1').id}" in soon
+    # An escalated contribution is followed up with the coordinating unit that owes it.
+    escalated = by_key[("17/03 07:30", tuan)].text
+    assert "* Ban Xây dựng Đảng · Trưởng đơn vị: Nguyễn Thị Lan" in escalated
+    assert "* Chi bộ Khu dân cư số 1 · Trưởng đơn vị: Lê Văn Bình" in escalated
+    assert "Chi bộ Khu dân cư số 2" not in escalated and "UBND" not in escalated
+    assert escalated.count("Cung cấp thông tin chính thống") == 2
     assert len({m.message["Message-ID"] for m in received}) == len(received)
 
 

@@ -10,7 +10,15 @@ from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import PASSWORD, SMALL_PLAN, VIET_HUNG_PLAN, csrf, real_now
+from tests.conftest import (
+    PASSWORD,
+    Q1_CONTRIBUTIONS,
+    Q1_TASKS,
+    SMALL_PLAN,
+    VIET_HUNG_PLAN,
+    csrf,
+    real_now,
+)
 from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
 from workflow.clock import Clock
@@ -19,6 +27,7 @@ from workflow.plans.checks import read_plan
 from workflow.plans.models import Plan
 from workflow.plans.store import load_plan
 from workflow.tasks.models import Task
+from workflow.tasks.states import TaskKind
 
 SMALL_TEXT = SMALL_PLAN.read_text(encoding="utf-8")
 PAGES = [
@@ -444,18 +453,21 @@ def test_a_shipped_plan_loads_in_one_click(load, app, session):
 
 
 def test_opening_a_quarter_twice_creates_its_tasks_once(admin_client, session):
+    """Opening Q1 gives the 4 duties and the 3 contributions to VI.2.1, and only once."""
     first = post_form(admin_client, "/admin/quarters", quarter="2026-Q1")
     assert first.status_code == 303
     assert (
-        "I/2026: đã giao 4 nhiệm vụ, 0 nhiệm vụ đã có từ trước."
-        in admin_client.get("/admin/quarters").text
+        "I/2026: đã giao 7 nhiệm vụ (trong đó 3 phần phối hợp của các đơn vị phối hợp), "
+        "0 nhiệm vụ đã có từ trước." in admin_client.get("/admin/quarters").text
     )
-    assert count(session, Task) == 4
+    assert count(session, Task) == len(Q1_TASKS)
+    assert count(session, Task, Task.kind == TaskKind.CONTRIBUTION.value) == len(Q1_CONTRIBUTIONS)
     post_form(admin_client, "/admin/quarters", quarter="2026-Q1")
     assert (
-        "đã giao 0 nhiệm vụ, 4 nhiệm vụ đã có từ trước." in admin_client.get("/admin/quarters").text
+        "đã giao 0 nhiệm vụ (trong đó 0 phần phối hợp của các đơn vị phối hợp), 7 nhiệm vụ"
+        in admin_client.get("/admin/quarters").text
     )
-    assert count(session, Task) == 4
+    assert count(session, Task) == len(Q1_TASKS)
 
 
 def test_a_quarter_outside_the_choices_is_refused(admin_client, session):

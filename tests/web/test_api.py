@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from tests.conftest import at, csrf, real_now, set_clock
+from tests.conftest import Q1_CONTRIBUTIONS, Q1_TASKS, at, csrf, real_now, set_clock
 from web.api.openapi import DOCUMENT
 from workflow.accounts.models import ApiToken
 from workflow.accounts.tokens import issue_token
@@ -354,17 +354,19 @@ ACTORS = {
     "CB1 head": ("unit_head", "CB1"),  # coordinates VI.2.1 through the group TCD
     "CB2 member": ("member", "CB2"),
 }
-Q1_TASKS = {("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.4.1", "CB2"), ("VI.1.7", "BXDD")}
+# A unit sees its own tasks, the tasks of what it coordinates (VI.2.1: the lead's and the other
+# coordinating units' contributions), and the contributions sent to what it leads (UBND).
+VI_2_1 = {("VI.2.1", "UBND")} | Q1_CONTRIBUTIONS
 SEES_IN_Q1 = {
     "admin": Q1_TASKS,
     "leader": Q1_TASKS,
     "reviewer": Q1_TASKS,
-    "UBND head": {("VI.2.1", "UBND")},
-    "UBND member": {("VI.2.1", "UBND")},
-    "BXDD head": {("VI.2.1", "UBND"), ("VI.1.7", "BXDD")},
-    "BXDD member": {("VI.2.1", "UBND"), ("VI.1.7", "BXDD")},
-    "CB1 head": {("VI.2.1", "UBND"), ("VI.4.1", "CB1")},
-    "CB2 member": {("VI.2.1", "UBND"), ("VI.4.1", "CB2")},
+    "UBND head": VI_2_1,
+    "UBND member": VI_2_1,
+    "BXDD head": VI_2_1 | {("VI.1.7", "BXDD")},
+    "BXDD member": VI_2_1 | {("VI.1.7", "BXDD")},
+    "CB1 head": VI_2_1 | {("VI.4.1", "CB1")},
+    "CB2 member": VI_2_1 | {("VI.4.1", "CB2")},
 }
 
 
@@ -394,11 +396,13 @@ def test_an_unknown_task_is_not_found(caller, q1):
         ({"q": "bao cao vien"}, ["VI.1.7"]),
         ({"q": "QUAN TRIET"}, ["VI.4.1", "VI.4.1"]),
         ({"status": "open_overdue"}, ["VI.1.7"]),
-        ({"status": "open_within_deadline", "q": "vi.2"}, ["VI.2.1"]),
+        # UBND's VI.2.1 and the three contributions to it
+        ({"status": "open_within_deadline", "q": "vi.2"}, ["VI.2.1"] * 4),
     ],
 )
 def test_the_list_is_searched_and_narrowed_by_deadline_status(app, caller, q1, query, refs):
-    """On 20 February only VI.1.7 (due 10 February) is overdue; words match without accents."""
+    """On 20 February only VI.1.7 (due 10 February) is overdue, not VI.2.1 nor its contributions
+    (due 10 March); words match without accents."""
     q1("VI.1.7", "BXDD")
     set_clock(app, "2026-02-20T08:00")
     rows = caller("reviewer").get("/tasks", quarter="2026-Q1", **query).get_json()["tasks"]
@@ -406,15 +410,27 @@ def test_the_list_is_searched_and_narrowed_by_deadline_status(app, caller, q1, q
 
 
 def test_the_list_is_in_plan_order_with_iso_due_times(app, caller, q1):
-    """What does one row of the list hold?"""
+    """What does one row of the list hold? Within a responsibility the lead's task comes first,
+    then the contributions to it (BXDD, CB1, CB2) by unit code."""
     task = q1("VI.1.7", "BXDD")
     set_clock(app, "2026-02-05T08:00")
     rows = caller("reviewer").get("/tasks", quarter="2026-Q1").get_json()["tasks"]
-    assert [row["ref"] for row in rows] == ["VI.2.1", "VI.4.1", "VI.4.1", "VI.1.7"]
+    assert [(row["ref"], row["unit"], row["kind"]) for row in rows] == [
+        ("VI.2.1", "UBND", "duty"),
+        ("VI.2.1", "BXDD", "contribution"),
+        ("VI.2.1", "CB1", "contribution"),
+        ("VI.2.1", "CB2", "contribution"),
+        ("VI.4.1", "CB1", "duty"),
+        ("VI.4.1", "CB2", "duty"),
+        ("VI.1.7", "BXDD", "duty"),
+    ]
+    assert rows[1]["due"] == "2026-03-10T10:00:00+00:00"  # 5 days before VI.2.1's, 17:00
+    assert rows[0]["due"] == "2026-03-15T10:00:00+00:00"
     assert rows[-1] == {
         "id": task.id,
         "ref": "VI.1.7",
         "title": "Hội nghị báo cáo viên",
+        "kind": "duty",
         "unit": "BXDD",
         "unit_name": "Ban Xây dựng Đảng Đảng ủy Phường",
         "quarter": "2026-Q1",
@@ -440,17 +456,25 @@ def test_the_list_filters_by_quarter_unit_state_and_overdue(
         assert response.status_code == 200, response.get_json()
         return [(t["quarter"], t["ref"], t["unit"]) for t in response.get_json()["tasks"]]
 
-    assert len(listed()) == 7
+    # Q1: 4 duties and 3 contributions to VI.2.1; Q2: 3 duties and the same 3 contributions
+    assert len(listed()) == 13
     assert listed(quarter="2026-q2") == [
         ("2026-Q2", "VI.2.1", "UBND"),
+        ("2026-Q2", "VI.2.1", "BXDD"),
+        ("2026-Q2", "VI.2.1", "CB1"),
+        ("2026-Q2", "VI.2.1", "CB2"),
         ("2026-Q2", "VI.1.5", "BXDD"),
         ("2026-Q2", "VI.2.7", "UBND"),
     ]
     assert listed(unit="UBND", quarter="2026-Q1") == [("2026-Q1", "VI.2.1", "UBND")]
+    assert listed(unit="CB1", quarter="2026-Q1") == [
+        ("2026-Q1", "VI.2.1", "CB1"),
+        ("2026-Q1", "VI.4.1", "CB1"),
+    ]
     assert listed(state="in_progress") == [("2026-Q2", "VI.2.1", "UBND")]
     assert listed(overdue="true") == [("2026-Q1", "VI.1.7", "BXDD")]
     assert ("2026-Q1", "VI.1.7", "BXDD") not in listed(overdue="false")
-    assert len(listed(overdue="0")) == 6
+    assert len(listed(overdue="0")) == 12
 
 
 @pytest.mark.parametrize(
@@ -524,11 +548,13 @@ def test_a_task_comes_with_its_plan_text_units_and_history(caller, q1):
 @pytest.mark.parametrize(
     ("actor", "state", "actions"),
     [
-        ("UBND head", "assigned", ["start"]),
+        # the head may also give the work to a member and draft its report (phân công); a
+        # member not given it may only start it
+        ("UBND head", "assigned", ["start", "assign", "save_draft"]),
         ("UBND member", "assigned", ["start"]),
-        ("UBND head", "in_progress", ["report"]),
+        ("UBND head", "in_progress", ["report", "assign", "save_draft"]),
         ("UBND member", "in_progress", []),
-        ("UBND head", "returned", ["start", "report"]),
+        ("UBND head", "returned", ["start", "report", "assign", "save_draft"]),
         ("reviewer", "reported", ["approve", "return"]),
         ("reviewer", "reviewed", ["reopen"]),
         ("admin", "reviewed", ["reopen"]),
@@ -670,13 +696,13 @@ BAD_BODIES = [
         "unknown field",
         "reviewer",
         {"event": "return", "version": 1, "reason": "Thiếu ảnh"},
-        "Unknown field reason; use: event, version, comment, links, figures, due_date.",
+        "Unknown field reason; use: event, version, comment, links, figures, due_date, assignee.",
     ),
     (
         "links on a start",
         "UBND head",
         {"event": "start", "version": 1, "links": ["https://vh.gov.vn"]},
-        "links goes with a report only.",
+        "links goes with report, save_draft only.",
     ),
     (
         "links not a list",
@@ -879,10 +905,18 @@ def test_leaders_reviewers_and_admins_read_the_accountability_figures(
     app, caller, q1, session, role
 ):
     """On 20 March, UBND reported on 10 March (on time, due the 15th), CB1 on the 17th (late),
-    BXDD and CB2 nothing: does the API give each unit's figures, with its head, worst first?"""
+    BXDD and CB2 nothing: does the API give each unit's figures, with its head, worst first?
+    The contributions to VI.2.1 (due 10 March) are counted apart, never in those figures: BXDD's
+    sent on the 9th (on time), CB1's on the 18th (late), CB2's not at all."""
     head = caller("unit_head", "UBND", full_name="Nguyễn Văn An").user
     cb1 = caller("unit_head", "CB1", full_name="Lê Văn Cường").user
-    for who, task, day in ((head, q1("VI.2.1", "UBND"), 10), (cb1, q1("VI.4.1", "CB1"), 17)):
+    bxdd = caller("unit_head", "BXDD", full_name="Trần Thị Bình").user
+    for who, task, day in (
+        (bxdd, q1("VI.2.1", "BXDD"), 9),
+        (head, q1("VI.2.1", "UBND"), 10),
+        (cb1, q1("VI.4.1", "CB1"), 17),
+        (cb1, q1("VI.2.1", "CB1"), 18),
+    ):
         start_task(session, who, task.id, 1, now=at(f"2026-03-{day:02}T08:00"))
         submit_report(session, who, task.id, 2, "Đã thực hiện", now=at(f"2026-03-{day:02}T09:00"))
         session.commit()
@@ -892,7 +926,7 @@ def test_leaders_reviewers_and_admins_read_the_accountability_figures(
     assert response.get_json() == {
         "period": "2026-Q1",
         "units": [
-            figures("BXDD", "Ban Xây dựng Đảng"),
+            figures("BXDD", "Ban Xây dựng Đảng", ["Trần Thị Bình"]),
             figures("CB2", "Chi bộ Khu dân cư số 2"),
             figures(
                 "CB1",
@@ -917,19 +951,31 @@ def test_leaders_reviewers_and_admins_read_the_accountability_figures(
                 last_activity="2026-03-10T02:00:00+00:00",
             ),
         ],
-        # VI.2.1 (UBND's) is coordinated by Ban Xây dựng Đảng and the group of both cells
+        # VI.2.1 (UBND's) is coordinated by Ban Xây dựng Đảng and the group of both cells: each
+        # owes it a contribution
         "roles_apart": [
-            roles("BXDD", "Ban Xây dựng Đảng", coordinating=1),
-            roles("CB1", "Chi bộ Khu dân cư số 1", coordinating=1),
-            roles("CB2", "Chi bộ Khu dân cư số 2", coordinating=1),
+            roles("BXDD", "Ban Xây dựng Đảng", coordinating=1, contributed_on_time=1),
+            roles("CB1", "Chi bộ Khu dân cư số 1", coordinating=1, contributed_late=1),
+            roles("CB2", "Chi bộ Khu dân cư số 2", coordinating=1, contributions_overdue=1),
         ],
     }
 
 
+ROLE_COUNTS = (
+    "coordinating",
+    "contributed_on_time",
+    "contributed_late",
+    "contributions_overdue",
+    "directs",
+    "in_charge",
+    "takes_part",
+)
+
+
 def roles(unit: str, name: str, **counts) -> dict:
-    """A unit's part in tasks it does not owe, as the API gives it."""
-    zero = dict.fromkeys(("coordinating", "directs", "in_charge", "takes_part"), 0)
-    return {"unit": unit, "unit_name": name, **zero, **counts}
+    """A unit's part in duties it does not lead, as the API gives it: its contributions to what
+    it coordinates, and what it directs, is in charge of or takes part in."""
+    return {"unit": unit, "unit_name": name, **dict.fromkeys(ROLE_COUNTS, 0), **counts}
 
 
 @pytest.mark.parametrize(("role", "unit"), [("unit_head", "UBND"), ("member", "CB1")])
@@ -1009,7 +1055,7 @@ def test_a_unit_head_asks_for_an_extension_and_a_reviewer_grants_it(
         "decided_at": None,
         "refusal_reason": None,
     }
-    assert body["actions"] == ["start"]  # no second request while one waits
+    assert body["actions"] == ["start", "assign", "save_draft"]  # no second request waits
     # (the quarter was opened by the real clock, after the 10 March of the app's)
     assert [h["event"] for h in body["history"]] == ["ask_extension", "open"]
     assert body["extensions_allowed"] == 1 and body["extended_from"] is None

@@ -13,7 +13,7 @@ from flask_babel import gettext
 from sqlalchemy import text
 from sqlmodel import select
 
-from tests.conftest import SMALL_PLAN, real_now
+from tests.conftest import Q1_CONTRIBUTIONS, Q1_DUTIES, Q1_TASKS, SMALL_PLAN, real_now
 from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
 from workflow.accounts.passwords import check_password
@@ -23,6 +23,7 @@ from workflow.organisations.queries import find_organisation
 from workflow.plans.models import Plan, Responsibility
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.operations import start_task
+from workflow.tasks.states import TaskKind
 
 VALID = SMALL_PLAN.read_text(encoding="utf-8")
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<field>\S+): (?P<message>.+)$")
@@ -256,10 +257,12 @@ def test_loading_the_same_plan_twice_changes_nothing(app, runner, session, opene
 
 
 def test_an_edited_plan_updates_in_place_and_keeps_task_history(runner, session, tmp_path, opened):
-    """After editing the file, do texts update, a dropped duty retire with its tasks and
-    history intact, and a new duty appear?"""
+    """After editing the file, do texts update, a dropped duty retire with its tasks (the lead's
+    and the contributions to it) and history intact, and a new duty appear?"""
     task_id = session.exec(
-        select(Task.id).join(Responsibility).where(Responsibility.ref == "VI.2.1")
+        select(Task.id)
+        .join(Responsibility)
+        .where(Responsibility.ref == "VI.2.1", Task.kind == TaskKind.DUTY.value)
     ).one()
     start_task(session, unit_head(session, "UBND"), task_id, version=1, now=real_now())
     session.commit()
@@ -301,7 +304,11 @@ def test_an_edited_plan_updates_in_place_and_keeps_task_history(runner, session,
         .order_by(TaskEventRecord.id)
     ).all()
     assert events == ["open", "start"]
-    assert len(session.exec(select(Task).where(Task.period == "2026-Q1")).all()) == 4
+    assert len(session.exec(select(Task).where(Task.period == "2026-Q1")).all()) == len(Q1_TASKS)
+    kept = session.exec(
+        select(Task.kind, Task.state).where(Task.responsibility_id == by_ref["VI.2.1"].id)
+    ).all()
+    assert sorted(kept) == [("contribution", "assigned")] * 3 + [("duty", "in_progress")]
     session.rollback()
 
 
@@ -317,26 +324,39 @@ def test_a_retired_responsibility_opens_no_new_tasks(runner, session, tmp_path, 
 
 
 def test_opening_a_quarter_twice_creates_nothing_the_second_time(app, runner, session, loaded):
-    """Is ``tasks open`` idempotent, and does it say how many were already open?"""
+    """Is ``tasks open`` idempotent, and does it say how many were already open (the duties and
+    the contributions to them alike)?"""
     first = ok(runner, "tasks", "open", "--quarter", "2026-Q1")
     second = ok(runner, "tasks", "open", "--quarter", "2026-Q1")
-    message = "%(quarter)s: %(created)s tasks created, %(existing)s already open."
+    message = (
+        "%(quarter)s: %(created)s tasks created (%(contributions)s of them contributions of "
+        "coordinating units), %(existing)s already open."
+    )
     assert first.stdout.strip() == translated(
-        app, message, quarter="2026-Q1", created=4, existing=0
+        app, message, quarter="2026-Q1", created=7, contributions=3, existing=0
     )
     assert second.stdout.strip() == translated(
-        app, message, quarter="2026-Q1", created=0, existing=4
+        app, message, quarter="2026-Q1", created=0, contributions=0, existing=7
     )
-    assert len(session.exec(select(Task)).all()) == 4
+    tasks = session.exec(
+        select(Task.kind, Responsibility.ref, Unit.code)
+        .join(Responsibility)
+        .join(Unit, Unit.id == Task.unit_id)
+    ).all()
+    assert len(tasks) == len(Q1_TASKS)
+    assert {(ref, unit) for kind, ref, unit in tasks if kind == "duty"} == Q1_DUTIES
+    assert {(ref, unit) for kind, ref, unit in tasks if kind == "contribution"} == Q1_CONTRIBUTIONS
 
 
 def test_listing_a_quarter_as_json(runner, opened):
-    """Which tasks does 2026-Q1 hold, with which fields, in plan order?"""
+    """Which tasks does 2026-Q1 hold, with which fields, in plan order? The contributions of the
+    units coordinating VI.2.1 are due five days before UBND's own task, at the same hour."""
     rows = tasks_json(runner, "--quarter", "2026-Q1")
     assert {
         "id",
         "ref",
         "title",
+        "kind",
         "unit",
         "quarter",
         "state",
@@ -344,32 +364,41 @@ def test_listing_a_quarter_as_json(runner, opened):
         "deadline_status",
         "version",
     } <= rows[0].keys()
-    assert [(r["ref"], r["unit"]) for r in rows] == [
-        ("VI.2.1", "UBND"),
-        ("VI.4.1", "CB1"),
-        ("VI.4.1", "CB2"),
-        ("VI.1.7", "BXDD"),
+    assert [(r["ref"], r["unit"], r["kind"]) for r in rows] == [
+        ("VI.2.1", "UBND", "duty"),
+        ("VI.2.1", "BXDD", "contribution"),
+        ("VI.2.1", "CB1", "contribution"),
+        ("VI.2.1", "CB2", "contribution"),
+        ("VI.4.1", "CB1", "duty"),
+        ("VI.4.1", "CB2", "duty"),
+        ("VI.1.7", "BXDD", "duty"),
     ]
     assert {(r["quarter"], r["state"], r["version"]) for r in rows} == {("2026-Q1", "assigned", 1)}
-    assert rows[0]["title"] == "Cung cấp thông tin chính thống"
-    assert rows[0]["due"].startswith("2026-03-15T10:00")  # 17:00 in Hà Nội, in UTC
+    assert {r["title"] for r in rows[:4]} == {"Cung cấp thông tin chính thống"}
+    assert {r["due"][:16] for r in rows[1:4]} == {"2026-03-10T10:00"}  # 17:00 in Hà Nội, in UTC
+    assert rows[0]["due"].startswith("2026-03-15T10:00")
 
 
 def test_listing_filters_by_unit_and_state(runner, session, opened):
-    """Do --unit and --state narrow the list?"""
-    assert [(r["ref"], r["unit"]) for r in tasks_json(runner, "--unit", "CB1")] == [
-        ("VI.4.1", "CB1")
+    """Do --unit and --state narrow the list? A unit's tasks are its duties and contributions."""
+    assert [(r["ref"], r["unit"], r["kind"]) for r in tasks_json(runner, "--unit", "CB1")] == [
+        ("VI.2.1", "CB1", "contribution"),
+        ("VI.4.1", "CB1", "duty"),
     ]
-    assert len(tasks_json(runner, "--state", "assigned")) == 4
+    assert len(tasks_json(runner, "--state", "assigned")) == len(Q1_TASKS)
     rows = tasks_json(runner, "--unit", "UBND")
+    assert [(r["ref"], r["kind"]) for r in rows] == [("VI.2.1", "duty")]
     start_task(
         session, unit_head(session, "UBND"), rows[0]["id"], rows[0]["version"], now=real_now()
     )
     session.commit()
-    assert [r["ref"] for r in tasks_json(runner, "--state", "assigned")] == [
-        "VI.4.1",
-        "VI.4.1",
-        "VI.1.7",
+    assert [(r["ref"], r["unit"]) for r in tasks_json(runner, "--state", "assigned")] == [
+        ("VI.2.1", "BXDD"),
+        ("VI.2.1", "CB1"),
+        ("VI.2.1", "CB2"),
+        ("VI.4.1", "CB1"),
+        ("VI.4.1", "CB2"),
+        ("VI.1.7", "BXDD"),
     ]
     [started] = tasks_json(runner, "--state", "in_progress")
     assert (started["ref"], started["unit"], started["version"]) == ("VI.2.1", "UBND", 2)
@@ -383,16 +412,19 @@ def test_an_unknown_unit_filter_is_refused(runner, opened):
 
 
 def test_after_the_due_day_quarterly_tasks_are_overdue(runner, opened):
-    """On 20/03/2026, past the 15/03 report day, are Q1's tasks overdue and --overdue them all?"""
+    """On 20/03/2026, past the 15/03 report day, are Q1's tasks (and the contributions due
+    10/03) overdue and --overdue them all?"""
     rows = tasks_json(runner, "--quarter", "2026-Q1", "--now", "2026-03-20")
     assert {r["deadline_status"] for r in rows} == {"open_overdue"}
     overdue = tasks_json(runner, "--quarter", "2026-Q1", "--overdue", "--now", "2026-03-20")
-    assert len(overdue) == 4
+    assert {(r["ref"], r["unit"]) for r in overdue} == Q1_TASKS
+    assert len(overdue) == len(Q1_TASKS)
     assert tasks_json(runner, "--not-overdue", "--now", "2026-03-20") == []
 
 
 def test_overdue_selects_only_tasks_past_their_own_due_time(runner, opened):
-    """On 01/03/2026, is only the conference due 10/02 overdue, and the rest not yet?"""
+    """On 01/03/2026, is only the conference due 10/02 overdue, and the rest not yet? On 12/03,
+    are the contributions to VI.2.1 (due 10/03) overdue too, while UBND's own (15/03) is not?"""
     rows = {
         (r["ref"], r["unit"]): r["deadline_status"]
         for r in tasks_json(runner, "--now", "2026-03-01")
@@ -400,7 +432,11 @@ def test_overdue_selects_only_tasks_past_their_own_due_time(runner, opened):
     assert rows[("VI.1.7", "BXDD")] == "open_overdue"
     assert rows[("VI.2.1", "UBND")] == "open_within_deadline"
     assert [r["ref"] for r in tasks_json(runner, "--overdue", "--now", "2026-03-01")] == ["VI.1.7"]
-    assert len(tasks_json(runner, "--not-overdue", "--now", "2026-03-01")) == 3
+    assert len(tasks_json(runner, "--not-overdue", "--now", "2026-03-01")) == len(Q1_TASKS) - 1
+    overdue = tasks_json(runner, "--overdue", "--now", "2026-03-12")
+    assert {(r["ref"], r["unit"]) for r in overdue} == Q1_CONTRIBUTIONS | {("VI.1.7", "BXDD")}
+    not_overdue = tasks_json(runner, "--not-overdue", "--now", "2026-03-12")
+    assert {(r["ref"], r["unit"]) for r in not_overdue} == Q1_DUTIES - {("VI.1.7", "BXDD")}
 
 
 def test_a_bad_quarter_is_refused_with_a_message(runner, loaded):

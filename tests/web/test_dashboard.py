@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from tests.conftest import HISTORY_NOW, at, csrf, grow, set_clock
+from tests.conftest import HISTORY_NOW, Q1_CONTRIBUTIONS, at, csrf, grow, set_clock
 from workflow.organisations.models import Unit
+from workflow.plans.models import Responsibility
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.operations import start_task, submit_report
 
@@ -83,21 +84,46 @@ def test_who_may_see_accountability_by_unit(sign_in, make_user, history, role, s
     assert client.get(drill).status_code == status
 
 
-def test_coordination_is_shown_apart_from_what_units_owe(sign_in, make_user, history):
+def test_coordination_is_shown_apart_from_what_units_owe(app, sign_in, make_user, session, history):
     """VI.2.1 is UBND's; Ban Xây dựng Đảng and both cells (as the group TCD) coordinate it:
-    a table of its own, under the figures, which count only what each unit owes."""
-    page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1").text
+    each owes a contribution to it, due on 10 March and never sent, shown in a table of its own
+    under the figures, which count only what each unit leads."""
+    set_clock(app, HISTORY_NOW)
+    client = signed_in(sign_in, make_user, "leader")
+    page = client.get("/accountability?quarter=2026-Q1").text
     apart = {
         code: [text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
         for code, row in re.findall(r'<tr id="roles-([^"]+)">(.*?)</tr>', page, re.S)
     }
+    # owed, sent on time, sent late, not sent and overdue; directs, in overall charge, takes part
     assert apart == {
-        "BXDD": ["Ban Xây dựng Đảng", "1", "0", "0", "0"],
-        "CB1": ["Chi bộ Khu dân cư số 1", "1", "0", "0", "0"],
-        "CB2": ["Chi bộ Khu dân cư số 2", "1", "0", "0", "0"],
+        "BXDD": ["Ban Xây dựng Đảng", "1", "0", "0", "1", "0", "0", "0"],
+        "CB1": ["Chi bộ Khu dân cư số 1", "1", "0", "0", "1", "0", "0", "0"],
+        "CB2": ["Chi bộ Khu dân cư số 2", "1", "0", "0", "1", "0", "0", "0"],
     }
     assert "Phối hợp, chỉ đạo, tham gia" in page
     assert table_rows(page)["BXDD"][2] == "1"  # it owes one task of its own, no more
+    roles = page[page.index('<table class="roles-apart">') :]
+    links = [
+        (code, dict(parse_qsl(urlsplit(html.unescape(href)).query)))
+        for code, row in re.findall(r'<tr id="roles-([^"]+)">(.*?)</tr>', roles, re.S)
+        for href in re.findall(r'href="(/accountability/tasks[^"]+)"', row)
+    ]
+    assert links == [  # the figures that are not 0, each opening the unit's contributions
+        (code, {"unit": code, "measure": measure, "work": "contributions", "quarter": "2026-Q1"})
+        for code in ("BXDD", "CB1", "CB2")
+        for measure in ("expected", "overdue")
+    ]
+    # BXDD's overdue figure opens its contribution to VI.2.1, not the duty it leads
+    contribution = session.exec(
+        select(Task.id)
+        .join(Unit)
+        .where(Unit.code == "BXDD", Task.kind == "contribution", Task.period == "2026-Q1")
+    ).one()
+    session.commit()
+    listed = client.get("/accountability/tasks?" + urlencode(links[1][1])).text
+    assert task_ids(listed) == {contribution}
+    assert history.tasks["VI.1.7", "BXDD", "Q1"].id not in task_ids(listed)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -156,14 +182,24 @@ def test_only_those_who_may_see_task_lists_get_links_from_the_plan(
 
 
 def test_the_figures_are_those_of_the_database(sign_in, make_user, session, history):
-    """Each unit's row against the tasks themselves, counted here one by one."""
-    tasks = session.exec(select(Task, Unit.code).join(Unit).where(Task.period == "2026-Q1")).all()
+    """Each unit's row against the tasks themselves, counted here one by one: the duties each
+    unit leads, never the contributions it owes to another's (counted apart)."""
+    tasks = session.exec(
+        select(Task, Unit.code, Responsibility.ref)
+        .join(Unit, Unit.id == Task.unit_id)
+        .join(Responsibility)
+        .where(Task.period == "2026-Q1")
+    ).all()
     returns = session.exec(
         select(TaskEventRecord.task_id).where(TaskEventRecord.event == "return")
     ).all()
     session.commit()
+    contributions = {(ref, code) for task, code, ref in tasks if task.kind == "contribution"}
+    assert contributions == Q1_CONTRIBUTIONS  # there, and left out below
     expected = {}
-    for task, code in tasks:
+    for task, code, _ref in tasks:
+        if task.kind == "contribution":
+            continue
         reported = task.first_reported_at is not None
         on_time = reported and task.first_reported_at <= task.due_at
         approved = task.state == "reviewed"

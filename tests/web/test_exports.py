@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from tests.conftest import HISTORY_NOW, act_out_history, csrf, set_clock
 from workflow.tasks.models import Task
+from workflow.tasks.states import TaskKind
 
 ROLES = ["leader", "reviewer", "admin", "unit_head", "member"]
 
@@ -176,16 +177,36 @@ def test_a_unit_head_subscribes_to_their_tasks(app, session, sign_in, make_user,
 
 
 def test_another_user_s_link_shows_only_their_tasks(app, session, sign_in, make_user, history):
-    """BXDD's head owes VI.1.7 and VI.1.5 and only coordinates VI.2.1: the feed holds the two
-    deadlines BXDD owes, by due time, and none of UBND's."""
+    """BXDD's head owes VI.1.7 and VI.1.5, and coordinates VI.2.1, to which it owes a
+    contribution each quarter (due the 10th of the quarter's last month): the feed holds the
+    four deadlines BXDD owes, by due time, and none of UBND's nor the cells' contributions."""
     bxdd = make_user("unit_head", "BXDD")
     link = feed_link(sign_in(bxdd))
     events = Calendar.from_ical(app.test_client().get(link).data).walk("VEVENT")
-    assert [str(e["summary"]) for e in events] == [
-        "Hạn báo cáo VI.1.7: Hội nghị báo cáo viên – Ban Xây dựng Đảng",
-        "Hạn báo cáo VI.1.5 (Sơ kết 6 tháng): Sơ kết, tổng kết – Ban Xây dựng Đảng",
+    assert [(str(e["summary"]), e.decoded("dtstart").date().isoformat()) for e in events] == [
+        ("Hạn báo cáo VI.1.7: Hội nghị báo cáo viên – Ban Xây dựng Đảng", "2026-02-10"),
+        (
+            "Hạn gửi nội dung phối hợp VI.2.1: Cung cấp thông tin chính thống – Ban Xây dựng Đảng",
+            "2026-03-10",
+        ),
+        (
+            "Hạn gửi nội dung phối hợp VI.2.1: Cung cấp thông tin chính thống – Ban Xây dựng Đảng",
+            "2026-06-10",
+        ),
+        (
+            "Hạn báo cáo VI.1.5 (Sơ kết 6 tháng): Sơ kết, tổng kết – Ban Xây dựng Đảng",
+            "2026-06-15",
+        ),
     ]
+    contributions = session.exec(
+        select(Task.id).where(
+            Task.unit_id == history.tasks["VI.1.7", "BXDD", "Q1"].unit_id,
+            Task.kind == TaskKind.CONTRIBUTION.value,
+        )
+    ).all()
+    assert len(contributions) == 2  # to VI.2.1, in Q1 and in Q2
     owed = {history.tasks["VI.1.7", "BXDD", "Q1"].id, history.tasks["VI.1.5", "BXDD", "Q2"].id}
+    owed |= set(contributions)
     assert {str(e["uid"]) for e in events} == {f"task-{i}@DU-TEST.giaoviec" for i in owed}
 
 

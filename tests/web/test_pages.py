@@ -39,16 +39,33 @@ def test_a_wrong_password_is_refused_in_the_users_language(client, make_user):
 
 
 def test_a_unit_head_sees_their_quarter_and_what_they_coordinate(sign_in, make_user, open_tasks):
-    """Which tasks are on the BXDD head's page in Q1?"""
-    open_tasks("2026-Q1")
+    """Which tasks are on the BXDD head's page in Q1? Its own duty VI.1.7 and its own
+    contribution to VI.2.1 (marked as one) need it; UBND's VI.2.1, the duty BXDD coordinates,
+    is shown apart, read-only; the cells' contributions to it are not BXDD's to follow here."""
+    task = open_tasks("2026-Q1")
     page = sign_in(make_user("unit_head", "BXDD")).get("/?quarter=2026-Q1").text
     _top, needs_me = page.split("<h2>Cần đồng chí xử lý</h2>")
     needs_me, coordinates = needs_me.split("<h2>Đơn vị phối hợp thực hiện</h2>")
     assert "Hội nghị báo cáo viên" in needs_me  # VI.1.7, BXDD's own
-    assert "Cung cấp thông tin chính thống" not in needs_me
+    assert "Cung cấp thông tin chính thống" in needs_me  # BXDD's contribution to VI.2.1
+    assert linked(needs_me) == {task("VI.1.7", "BXDD").id, task("VI.2.1", "BXDD").id}
+    assert contributions_in(needs_me) == {task("VI.2.1", "BXDD").id}
     assert "Cung cấp thông tin chính thống" in coordinates  # VI.2.1, coordinated by BXDD
     assert "Hội nghị báo cáo viên" not in coordinates
+    assert linked(coordinates) == {task("VI.2.1", "UBND").id}
+    assert contributions_in(coordinates) == set()  # the lead's duty is not marked as one
     assert "Quán triệt Nghị quyết" not in page  # VI.4.1 belongs to the chi bộ
+
+
+def linked(fragment: str) -> set[int]:
+    """The tasks a part of a page links to, by id."""
+    return {int(i) for i in re.findall(r'href="/tasks/(\d+)"', fragment)}
+
+
+def contributions_in(fragment: str) -> set[int]:
+    """The tasks of a list marked as contributions ("Phối hợp"), by id."""
+    marked = r'<span class="badge kind-contribution">Phối hợp</span> <a href="/tasks/(\d+)"'
+    return {int(i) for i in re.findall(marked, fragment)}
 
 
 def section(page: str, heading: str) -> str:
@@ -88,7 +105,10 @@ def test_completed_tasks_leave_the_landing_page_but_a_filter_finds_them(
     session.add(task)
     session.commit()
     client = sign_in(make_user("unit_head", "UBND"))
-    assert "VI.2.1" not in refs_in(client.get("/").text)
+    landing = client.get("/").text
+    # nothing left: the coordinating units' contributions to VI.2.1, never sent, are theirs
+    # to send, not UBND's to take in
+    assert linked(landing) == set() and "<h2>Đã hoàn thành</h2>" not in landing
     for query in ("?quarter=2026-Q1", "?status=completed_on_time"):
         page = client.get(f"/{query}").text
         assert refs_in(section(page, "Đã hoàn thành")) == ["VI.2.1"], query
@@ -103,14 +123,17 @@ def test_completed_tasks_leave_the_landing_page_but_a_filter_finds_them(
         ("q=VI.1.7", ["VI.1.7"]),
         ("q=vien+bao", ["VI.1.7"]),  # the words in any order
         ("q=khong+co+gi", []),
-        ("state=assigned", ["VI.1.7"]),
+        ("q=VI.2.1", ["VI.2.1"]),  # its contribution to UBND's VI.2.1
+        ("state=assigned", ["VI.1.7", "VI.2.1"]),
         ("state=in_progress", []),
         ("status=open_overdue", ["VI.1.7"]),  # due on 10 February
-        ("status=open_within_deadline", []),
+        ("status=open_within_deadline", ["VI.2.1"]),  # the contribution, due on 10 March
     ],
 )
-def test_a_unit_head_narrows_the_list(sign_in, make_user, open_tasks, query, refs):
+def test_a_unit_head_narrows_the_list(app, sign_in, make_user, open_tasks, query, refs):
+    """The BXDD head on 1 March, between its duty's due day and its contribution's."""
     open_tasks("2026-Q1")
+    set_clock(app, "2026-03-01T09:00")
     page = sign_in(make_user("unit_head", "BXDD")).get(f"/?quarter=2026-Q1&{query}").text
     assert refs_in(section(page, "Cần đồng chí xử lý")) == refs
 
@@ -120,7 +143,8 @@ def test_a_filter_value_that_is_not_offered_is_left_out_and_said(sign_in, make_u
     response = sign_in(make_user("unit_head", "BXDD")).get("/?quarter=2031-Q9&state=lost")
     assert response.status_code == 200
     assert "Lựa chọn này không có trong danh sách nên đã được bỏ qua." in response.text
-    assert refs_in(section(response.text, "Cần đồng chí xử lý")) == ["VI.1.7"]
+    # every quarter and state: its duty VI.1.7 and its contribution to VI.2.1
+    assert refs_in(section(response.text, "Cần đồng chí xử lý")) == ["VI.1.7", "VI.2.1"]
 
 
 def test_a_unit_head_cannot_open_another_units_task(sign_in, make_user, open_tasks):

@@ -27,7 +27,7 @@ from web.clock import app_clock
 from web.database import db_session
 from web.errors import FORM_REFUSED
 from web.i18n import error_message, show_beside_fields
-from web.plan_notes import flash_load
+from web.plan_notes import flash_load, opening_note
 from workflow.accounts.operations import (
     create_user,
     new_user_problems,
@@ -316,13 +316,5 @@ def quarters():
         status = FORM_REFUSED if form.is_submitted() else 200
         return render_template("admin/quarters.html", form=form), status
     result = perform(open_quarter_for, actor, Quarter.parse(form.quarter.data), clock)
-    flash(
-        gettext(
-            "%(quarter)s: %(created)s tasks created, %(existing)s already open.",
-            quarter=result.quarter.roman,
-            created=result.created,
-            existing=result.existing,
-        ),
-        "success",
-    )
+    flash(opening_note(result, result.quarter.roman), "success")
     return redirect(url_for("admin.quarters"), 303)

@@ -22,8 +22,14 @@ from workflow.tasks.states import TaskEvent, TaskState
 
 FILTERS = ("quarter", "unit", "state", "overdue", "status", "q")
 BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
-EVENT_FIELDS = ("event", "version", "comment", "links", "figures", "due_date")
-REPORT_ONLY = ("links", "figures")
+EVENT_FIELDS = ("event", "version", "comment", "links", "figures", "due_date", "assignee")
+# Fields that go with some events only, and which.
+ONLY_WITH = {
+    "links": (TaskEvent.REPORT, TaskEvent.SAVE_DRAFT),
+    "figures": (TaskEvent.REPORT,),
+    "due_date": (TaskEvent.ASK_EXTENSION,),
+    "assignee": (TaskEvent.ASSIGN,),
+}
 
 
 def task_filters(args: Mapping[str, str], session: Session, organisation: Organisation) -> dict:
@@ -72,11 +78,13 @@ def event_request(body: object) -> TaskAction:
         raise InvalidInput(
             N_("version must be the task's version as an integer, as you last read it.")
         )
-    for name in REPORT_ONLY:
-        if name in body and event is not TaskEvent.REPORT:
-            raise InvalidInput(N_("%(name)s goes with a report only."), name=name)
-    if "due_date" in body and event is not TaskEvent.ASK_EXTENSION:
-        raise InvalidInput(N_("due_date goes with ask_extension only."))
+    for name, events in ONLY_WITH.items():
+        if name in body and event not in events:
+            raise InvalidInput(
+                N_("%(name)s goes with %(events)s only."),
+                name=name,
+                events=", ".join(events),
+            )
     return TaskAction(
         event=event,
         version=version,
@@ -84,7 +92,15 @@ def event_request(body: object) -> TaskAction:
         links=_links(body.get("links", [])),
         figures=_figures(body.get("figures", {})),
         due_date=_day(body.get("due_date")),
+        assignee=_assignee(body.get("assignee")),
     )
+
+
+def _assignee(value: object) -> str | None:
+    """Whom ``assign`` gives the task to: a user name, or null to take it back."""
+    if value is None or (isinstance(value, str) and len(value) <= 64):
+        return value or None
+    raise InvalidInput(N_("assignee is a member's user name, or null to take the task back."))
 
 
 def _refuse_unknown(given: Mapping, known: tuple[str, ...], message: str) -> None:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from workflow.accounts.roles import Role
 from workflow.targets.status import TargetStatus
 from workflow.tasks.deadlines import DeadlineStatus
-from workflow.tasks.states import OPENED, RESCHEDULED, ExtensionStatus, TaskEvent, TaskState
+from workflow.tasks.states import (
+    OPENED,
+    RESCHEDULED,
+    ExtensionStatus,
+    TaskEvent,
+    TaskKind,
+    TaskState,
+)
 
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 
@@ -47,6 +54,13 @@ TASK_SUMMARY = {
     "id": INTEGER,
     "ref": {**STRING, "description": "The responsibility's number in the plan, e.g. VI.2.1"},
     "title": STRING,
+    "kind": {
+        "type": "string",
+        "enum": [k.value for k in TaskKind],
+        "description": "duty: the unit leads it; contribution: a coordinating unit's part in "
+        "a duty another unit leads, due before it and taken in by the lead's head; "
+        "explanation: asked about a target off track",
+    },
     "unit": {**STRING, "description": "The code of the unit that owes the task"},
     "unit_name": STRING,
     "quarter": {**STRING, "pattern": QUARTER_PATTERN},
@@ -222,19 +236,33 @@ SCHEMAS = {
             },
             "roles_apart": {
                 "type": "array",
-                "description": "Each unit's part in the period's tasks it does not owe, by role "
-                "(coordinating, directs, in overall charge, takes part): counted apart, never in "
-                "what it owes",
+                "description": "Each unit's part in the period's duties it does not lead, "
+                "counted apart from what it owes as the lead: its contributions as a "
+                "coordinating unit (owed, sent on time, sent late, not sent and overdue), and "
+                "the duties it directs, is in overall charge of or takes part in",
                 "items": obj(
                     {
                         "unit": STRING,
                         "unit_name": STRING,
                         "coordinating": INTEGER,
+                        "contributed_on_time": INTEGER,
+                        "contributed_late": INTEGER,
+                        "contributions_overdue": INTEGER,
                         "directs": INTEGER,
                         "in_charge": INTEGER,
                         "takes_part": INTEGER,
                     },
-                    ["unit", "unit_name", "coordinating", "directs", "in_charge", "takes_part"],
+                    [
+                        "unit",
+                        "unit_name",
+                        "coordinating",
+                        "contributed_on_time",
+                        "contributed_late",
+                        "contributions_overdue",
+                        "directs",
+                        "in_charge",
+                        "takes_part",
+                    ],
                 ),
             },
         },
@@ -313,6 +341,44 @@ SCHEMAS = {
                 **INTEGER,
                 "description": "How many extensions the task's plan allows",
             },
+            "contributions": {
+                "type": "array",
+                "description": "A duty's contributions owed by its coordinating units (phối "
+                "hợp), each a task of its own, due before the duty",
+                "items": obj(
+                    {
+                        "task": INTEGER,
+                        "unit": STRING,
+                        "state": STATE,
+                        "due": INSTANT,
+                        "deadline_status": {
+                            "type": "string",
+                            "enum": [d.value for d in DeadlineStatus],
+                        },
+                        "sent_at": nullable(INSTANT),
+                        "late": {"type": "boolean"},
+                    }
+                ),
+            },
+            "contributes_to": {
+                "type": "array",
+                "items": INTEGER,
+                "description": "A contribution's lead tasks (ids), one per lead unit",
+            },
+            "assignee": nullable(
+                {**STRING, "description": "The member the unit's head assigned it to"}
+            ),
+            "draft": nullable(
+                obj(
+                    {
+                        "text": STRING,
+                        "links": {"type": "array", "items": STRING},
+                        "saved_at": INSTANT,
+                        "author": STRING,
+                    },
+                    description="The report its member is drafting, for the head to send",
+                )
+            ),
             "extensions": {
                 "type": "array",
                 "items": ref("Extension"),
@@ -332,13 +398,15 @@ SCHEMAS = {
             "version": {**INTEGER, "description": "The version of the task as last read"},
             "comment": {
                 **STRING,
-                "description": "The report's text for report; the reason, required, for "
-                "return, reopen, ask_extension and refuse_extension; optional otherwise",
+                "description": "The report's text for report, the draft's for save_draft; "
+                "the reason, required, for return, reopen, ask_extension and "
+                "refuse_extension; optional otherwise",
             },
             "links": {
                 "type": "array",
                 "items": {**STRING, "format": "uri"},
-                "description": "Report only: http:// or https:// addresses of evidence",
+                "description": "report and save_draft only: http:// or https:// addresses of "
+                "evidence",
             },
             "figures": {
                 "type": "object",
@@ -351,6 +419,14 @@ SCHEMAS = {
                 "description": "ask_extension only, required there: the new due day, "
                 "YYYY-MM-DD; the task is then due that day at the hour it is due now",
             },
+            "assignee": nullable(
+                {
+                    **STRING,
+                    "maxLength": 64,
+                    "description": "assign only: the user name of the member of the task's "
+                    "unit who does the work (phân công); null or empty: its head again",
+                }
+            ),
         },
         required=["event", "version"],
     ),

@@ -40,7 +40,7 @@ def accountability():
     period = accountability_period(request.args, clock.today())
     organisation = organisation_of(session, user)
     rows = accountability_by_unit(session, organisation, period, clock.now(), viewer=user)
-    roles = roles_apart(session, organisation, period, viewer=user)
+    roles = roles_apart(session, organisation, period, clock.now(), viewer=user)
     return jsonify(accountability_json(period, rows, roles))
 
 
@@ -66,7 +66,8 @@ def tasks():
 @bp.get("/tasks/<int:task_id>")
 def task(task_id: int):
     session, user = db_session(), api_user()
-    return jsonify(task_json(task_detail(session, user, task_id), user, app_clock()))
+    clock = app_clock()
+    return jsonify(task_json(task_detail(session, user, task_id, clock.now()), user, clock))
 
 
 @bp.post("/tasks/<int:task_id>/events")
@@ -75,4 +76,5 @@ def fire_event(task_id: int):
     wanted = event_request(request.get_json(force=True, silent=True))
     user = api_user()
     act_on_task(user, task_id, wanted)
-    return jsonify(task_json(task_detail(db_session(), user, task_id), user, app_clock()))
+    clock = app_clock()
+    return jsonify(task_json(task_detail(db_session(), user, task_id, clock.now()), user, clock))

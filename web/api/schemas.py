@@ -13,6 +13,7 @@ from workflow.organisations.models import Unit
 from workflow.periods import Quarter
 from workflow.permissions import events_for
 from workflow.targets.queries import PlanTargets
+from workflow.tasks.assignment import assignment_events_for
 from workflow.tasks.extensions import extension_events_for
 from workflow.tasks.models import Report, TaskEventRecord
 from workflow.tasks.queries import ExtensionRecord, TaskDetail, TaskRow
@@ -40,8 +41,9 @@ def task_json(detail: TaskDetail, viewer: User, clock: Clock) -> dict:
     row = TaskRow.of(
         task, responsibility.ref, responsibility.title, detail.unit.code, detail.unit.name, now
     )
-    actions = events_for(viewer, task.state, task.unit_id)
+    actions = events_for(viewer, task.state, task.unit_id, detail.taken_in_by)
     actions += extension_events_for(viewer, task, detail.extensions, clock)
+    actions += assignment_events_for(viewer, task, detail.taken_in_by)
     return {
         **row.as_json(),
         "plan": detail.plan.code,
@@ -58,8 +60,35 @@ def task_json(detail: TaskDetail, viewer: User, clock: Clock) -> dict:
         "extended_from": instant(detail.extensions.extended_from),
         "extensions_allowed": detail.extensions.allowed,
         "extensions": [_extension_json(record) for record in detail.extensions.records],
+        "contributions": [
+            {
+                "task": line.task.id,
+                "unit": line.unit.code,
+                "state": line.task.state,
+                "due": instant(line.task.due_at),
+                "deadline_status": line.deadline.value,
+                "sent_at": instant(line.task.first_reported_at),
+                "late": line.late,
+            }
+            for line in detail.contributions
+        ],
+        "contributes_to": [lead.id for lead, _ in detail.lead_tasks],
+        "assignee": detail.assignee.username if detail.assignee else None,
+        "draft": _draft_json(detail),
         "reports": [_report_json(report, detail) for report in detail.reports],
         "history": [_history_json(record, actor) for record, actor in detail.history],
+    }
+
+
+def _draft_json(detail: TaskDetail) -> dict | None:
+    if detail.draft is None:
+        return None
+    draft, author = detail.draft
+    return {
+        "text": draft.text,
+        "links": list(draft.links),
+        "saved_at": instant(draft.saved_at),
+        "author": author.username,
     }
 
 
@@ -142,6 +171,9 @@ def accountability_json(
                 "unit": row.unit_code,
                 "unit_name": row.unit_name,
                 "coordinating": row.coordinating,
+                "contributed_on_time": row.contributed_on_time,
+                "contributed_late": row.contributed_late,
+                "contributions_overdue": row.contributions_overdue,
                 "directs": row.directs,
                 "in_charge": row.in_charge,
                 "takes_part": row.takes_part,

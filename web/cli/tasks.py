@@ -15,6 +15,7 @@ from web.cli.common import (
     unit_of_work,
 )
 from web.clock import app_clock
+from web.plan_notes import opening_note
 from workflow.organisations.queries import find_organisation, find_unit
 from workflow.periods import Quarter
 from workflow.plans.opening import open_quarter
@@ -43,14 +44,7 @@ def open_command(quarter: Quarter | None, org_code: str | None) -> None:
     quarter = quarter or Quarter.of(clock.today())
     with unit_of_work() as session:
         result = open_quarter(session, find_organisation(session, org_code), quarter, clock)
-    click.echo(
-        gettext(
-            "%(quarter)s: %(created)s tasks created, %(existing)s already open.",
-            quarter=str(quarter),
-            created=result.created,
-            existing=result.existing,
-        )
-    )
+    click.echo(opening_note(result, str(quarter)))
 
 
 @group.command("list")

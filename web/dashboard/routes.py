@@ -15,6 +15,7 @@ from web.tasks.forms import SearchForm
 from workflow.accountability.measures import MEASURE_LABELS, MEASURES, UNIT_COLUMNS
 from workflow.accountability.overview import plan_overview
 from workflow.accountability.queries import (
+    CONTRIBUTION_MEASURES,
     accountability_by_unit,
     figure_scope,
     rates_by_quarter,
@@ -52,7 +53,8 @@ def accountability():
         "dashboard/accountability.html",
         rows=sort_accountability(rows, sort, descending),
         columns=UNIT_COLUMNS,
-        roles=roles_apart(session, organisation, period, viewer=user),
+        roles=roles_apart(session, organisation, period, now, viewer=user),
+        contribution_measures=CONTRIBUTION_MEASURES,
         sort=sort,
         descending=descending,
         period=period,
@@ -69,7 +71,8 @@ def accountability():
 @bp.route("/accountability/tasks")
 @login_required
 def tasks():
-    """The tasks behind one figure: of one unit, or of one responsibility of a plan, or all."""
+    """The tasks behind one figure: of one unit, or of one responsibility of a plan, or all;
+    of the units' own work, or with ``work=contributions`` of what they sent as coordinators."""
     user, session, clock = current_user.user, db_session(), app_clock()
     now = clock.now()
     organisation = organisation_of(session, user)
@@ -77,6 +80,7 @@ def tasks():
     if measure not in MEASURES:
         abort(404)
     period = requested_period(request.args, clock.today())
+    contributions = request.args.get("work") == "contributions"
     unit, responsibility = figure_scope(
         session,
         organisation,
@@ -97,6 +101,7 @@ def tasks():
         responsibility=responsibility,
         viewer=user,
         search=form.q.data,
+        contributions=contributions,
     )
     return render_template(
         "dashboard/tasks.html",
@@ -105,6 +110,7 @@ def tasks():
         rows=rows,
         measure=measure,
         measure_label=MEASURE_LABELS[measure],
+        contributions=contributions,
         unit=unit,
         responsibility=responsibility,
         period=period,

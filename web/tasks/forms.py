@@ -13,7 +13,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import Field, IntegerField, SearchField, SelectField, TextAreaField
+from wtforms import Field, IntegerField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import DateInput
 
@@ -65,6 +65,26 @@ class ReportForm(ActionForm):
             figures=self.figures.data,
             files=uploads(self.files.data or []),
         )
+
+
+class AssignForm(ActionForm):
+    """The member the head gives the task to (a user name; empty: take it back)."""
+
+    assignee = StringField(default="")
+
+    def action(self, event: TaskEvent) -> TaskAction:
+        return TaskAction(event, self.version.data, assignee=(self.assignee.data or "").strip())
+
+
+class DraftForm(ActionForm):
+    """The draft of the report: its text and links, for the head to send later."""
+
+    text = TextAreaField(default="")
+    links = TextAreaField(default="")
+
+    def action(self, event: TaskEvent) -> TaskAction:
+        links = (self.links.data or "").splitlines()
+        return TaskAction(event, self.version.data, self.text.data or "", links=links)
 
 
 class CommentForm(FlaskForm):
@@ -119,7 +139,12 @@ class ExtensionDecisionForm(FlaskForm):
 
 def action_form(event: TaskEvent) -> ActionForm:
     """The form that carries ``event``, read from the request."""
-    return ReportForm() if event is TaskEvent.REPORT else ActionForm()
+    forms = {
+        TaskEvent.REPORT: ReportForm,
+        TaskEvent.ASSIGN: AssignForm,
+        TaskEvent.SAVE_DRAFT: DraftForm,
+    }
+    return forms.get(event, ActionForm)()
 
 
 def extension_form(event: TaskEvent) -> ExtensionRequestForm | ExtensionDecisionForm:

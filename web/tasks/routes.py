@@ -24,19 +24,27 @@ from web.tasks.kept_files import (
 )
 from workflow.accounts.roles import Role
 from workflow.errors import InvalidFields, NotFound, WorkflowError
+from workflow.i18n import N_
 from workflow.organisations.queries import organisation_of
 from workflow.permissions import events_for, may_fire
 from workflow.targets.explanations import explanation_request
+from workflow.tasks.assignment import assignable_members, assignment_events_for
 from workflow.tasks.deadlines import DeadlineStatus
 from workflow.tasks.evidence import evidence_file
 from workflow.tasks.extensions import ExtensionRefused, extension_events_for, refusal_to_ask
 from workflow.tasks.operations import comment_on_task
-from workflow.tasks.queries import list_tasks, task_detail, task_quarters
+from workflow.tasks.queries import (
+    contributions_to_take_in,
+    list_tasks,
+    task_detail,
+    task_quarters,
+)
 from workflow.tasks.states import (
     EXTENSION_EVENTS,
-    EXTENSION_HISTORY_LABELS,
+    HISTORY_LABELS,
     ExtensionStatus,
     TaskEvent,
+    TaskKind,
     TaskState,
 )
 
@@ -47,10 +55,11 @@ NEEDS_ME = (TaskState.RETURNED, TaskState.ASSIGNED, TaskState.IN_PROGRESS)
 @bp.route("/")
 @login_required
 def my_work():
-    """Everything my unit still owes, whatever its quarter, overdue first; what waits for the
-    reviewer; and the tasks my unit only coordinates. Narrowed by words, quarter, state or
-    deadline status, it shows completed tasks too. A reviewer's work is the review queue, a
-    leader's the accountability page."""
+    """Everything my unit still owes (its duties and its contributions to others'), whatever
+    its quarter, overdue first; the contributions sent to the duties it leads, to take in; what
+    waits for the reviewer; and the duties my unit only coordinates. Narrowed by words, quarter,
+    state or deadline status, it shows completed tasks too. A reviewer's work is the review
+    queue, a leader's the accountability page."""
     user, session, clock = current_user.user, db_session(), app_clock()
     if user.role in HOME_OF:
         return redirect(url_for(HOME_OF[user.role]))
@@ -58,6 +67,8 @@ def my_work():
     form = TaskFilterForm(task_quarters(session, organisation))
     rows = list_tasks(session, organisation, now, viewer=user, **form.filters())
     own = [r for r in rows if user.unit_id is None or r.unit_id == user.unit_id]
+    # of the others' tasks, the duties my unit coordinates (not the other units' contributions)
+    coordinating = [r for r in rows if r not in own and r.kind != TaskKind.CONTRIBUTION]
     needs_me = sorted(
         (r for r in own if r.state in NEEDS_ME),
         key=lambda r: (r.deadline is not DeadlineStatus.OPEN_OVERDUE, r.due_at),
@@ -65,10 +76,12 @@ def my_work():
     return render_template(
         "tasks/my_work.html",
         form=form,
+        assigned_to_me=[r for r in needs_me if r.assignee_id == user.id],
         needs_me=needs_me,
         waiting=[r for r in own if r.state == TaskState.REPORTED],
         completed=[r for r in own if r.state == TaskState.REVIEWED],
-        coordinating=[r for r in rows if r not in own],
+        coordinating=coordinating,
+        to_take_in=[] if form.narrowed else contributions_to_take_in(session, user, now),
         overdue=sum(r.deadline is DeadlineStatus.OPEN_OVERDUE for r in needs_me),
         own_unit=user.unit_id,
         now=now,
@@ -174,9 +187,9 @@ def _render_task(task_id: int, typed=None, status: int = 200, extension_forms=No
     form filled with the returned report: text, links, and files kept unless unticked. The head
     of the task's unit sees the request for an extension, or why none can be asked for now."""
     user, clock = current_user.user, app_clock()
-    detail = task_detail(db_session(), user, task_id)
+    detail = task_detail(db_session(), user, task_id, clock.now())
     explanation = explanation_request(db_session(), detail.task)
-    events = events_for(user, detail.task.state, detail.task.unit_id)
+    events = events_for(user, detail.task.state, detail.task.unit_id, detail.taken_in_by)
     returned = detail.task.state == TaskState.RETURNED
     if returned:
         events = [event for event in events if event is not TaskEvent.START]
@@ -188,6 +201,11 @@ def _render_task(task_id: int, typed=None, status: int = 200, extension_forms=No
             "links": "\n".join(last.links),
             "keep": [f"file:{file.id}" for file in detail.files.get(last.id, [])],
         }
+    if TaskEvent.REPORT in events and not typed and detail.draft:
+        draft, _author = detail.draft
+        typed = {"text": draft.text, "links": "\n".join(draft.links)}
+    elif TaskEvent.REPORT in events and not typed and not detail.reports:
+        typed = {"text": consolidated(detail.contributions)}
     kept = typed.get("keep", [])
     return render_template(
         "tasks/task.html",
@@ -202,10 +220,28 @@ def _render_task(task_id: int, typed=None, status: int = 200, extension_forms=No
         extension_events=extension_events_for(user, detail.task, detail.extensions, clock),
         ask_refusal=_ask_refusal(detail, user, clock),
         extension_forms=extension_forms or {},
-        extension_labels=EXTENSION_HISTORY_LABELS,
+        history_labels=HISTORY_LABELS,
         extension_status=lambda status: ExtensionStatus(status).label,
         first_extension_day=clock.local_day(detail.task.due_at) + timedelta(days=1),
+        contribution_labels=CONTRIBUTION_LABELS,
+        assignment_events=assignment_events_for(user, detail.task, detail.taken_in_by),
+        members=assignable_members(db_session(), detail.task),
     ), status
+
+
+# What a contribution's buttons say: the coordinating unit sends it, the lead takes it in.
+CONTRIBUTION_LABELS = {
+    TaskEvent.REPORT.value: N_("Send the contribution"),
+    TaskEvent.APPROVE.value: N_("Take in the contribution"),
+    TaskEvent.RETURN.value: N_("Return the contribution"),
+}
+
+
+def consolidated(contributions) -> str:
+    """A lead's report to start from: the contributions sent by the coordinating units, one
+    paragraph each under its unit's name, for the lead to consolidate (empty without any)."""
+    sent = [line for line in contributions if line.text]
+    return "\n\n".join(f"{line.unit.display_name}: {line.text}" for line in sent)
 
 
 def _ask_refusal(detail, user, clock) -> dict | None:

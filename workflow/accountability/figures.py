@@ -77,13 +77,17 @@ class UnitAccountability(Rates):
 
 @dataclass(frozen=True)
 class UnitRoles:
-    """What a unit does in a period besides the tasks it owes, shown apart from them: the
-    period's tasks of responsibilities it coordinates, directs, is in overall charge of or
-    takes part in (itself, or as a member of a group that does)."""
+    """What a unit does in a period besides the duties it leads, shown apart from them: its
+    contributions to duties it coordinates (owed, and how they were sent), and the duties it
+    directs, is in overall charge of or takes part in (itself, or as a member of a group that
+    does)."""
 
     unit_code: str
     unit_name: str
-    coordinating: int
+    coordinating: int  # contributions owed in the period
+    contributed_on_time: int
+    contributed_late: int
+    contributions_overdue: int  # not sent, past their due time
     directs: int
     in_charge: int
     takes_part: int

@@ -14,6 +14,7 @@ from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter, quarters_between
 from workflow.permissions import progress_tasks_clause
 from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit, Section
+from workflow.tasks.kinds import led_clause
 from workflow.tasks.models import Task
 
 # The plan overview
@@ -86,7 +87,7 @@ def plan_overview(
             count_where(MEASURES["approved"](now)),
             count_where(MEASURES["overdue"](now)),
         )
-        .where(Task.plan_id.in_(plan_ids), progress_tasks_clause(viewer))
+        .where(Task.plan_id.in_(plan_ids), led_clause(), progress_tasks_clause(viewer))
         .group_by(Task.responsibility_id, Task.period)
     ):
         progress.setdefault(responsibility_id, {})[period] = Progress(

@@ -29,6 +29,7 @@ from workflow.periods import Quarter
 from workflow.permissions import Access, require_viewer
 from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit
 from workflow.plans.queries import find_responsibility
+from workflow.tasks.kinds import contribution_clause, led_clause
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows_select, words_clause
 
@@ -49,7 +50,7 @@ def accountability_by_unit(
     ``organisation`` (the command line passes none).
     """
     require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
-    in_scope = and_(Plan.organisation_id == organisation.id, period_clause(period))
+    in_scope = and_(Plan.organisation_id == organisation.id, period_clause(period), led_clause())
     counts = (
         select(
             Task.unit_id,
@@ -93,26 +94,45 @@ def accountability_by_unit(
     return sort_accountability(result)
 
 
-OTHER_ROLES = ("coordinating", "directs", "in_charge", "takes_part")
+# The roles a unit may have in a duty it does not lead and that owe nothing: shown, never owed.
+SHOWN_ROLES = ("directs", "in_charge", "takes_part")
+# What each unit's coordination counts of its contributions (``workflow.tasks.kinds``), by the
+# measure whose tasks a figure opens: owed, sent on time, sent late, not sent and overdue.
+CONTRIBUTION_MEASURES = ("expected", "on_time", "late", "overdue")
 
 
 def roles_apart(
     session: Session,
     organisation: Organisation,
     period: Period,
+    now: datetime,
     *,
     viewer: User | None = None,
 ) -> list[UnitRoles]:
-    """Each unit's part in the period's tasks that it does not owe, by role, in one statement:
-    these are counted apart, never in what a unit owes (only the lead owes a task)."""
+    """Each unit's part in the period's duties that it does not lead, counted apart from what it
+    owes as the lead, in three statements: its contributions as a coordinating unit (owed, sent on
+    time, sent late, overdue), and the duties it directs, is in overall charge of or takes part
+    in (itself, or as a member of a group that does); then the units' names."""
     require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
+    in_organisation = (Plan.organisation_id == organisation.id, period_clause(period))
+    contributions = {
+        unit_id: counts
+        for unit_id, *counts in session.exec(
+            select(
+                Task.unit_id, *(count_where(MEASURES[name](now)) for name in CONTRIBUTION_MEASURES)
+            )
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(*in_organisation, contribution_clause())
+            .group_by(Task.unit_id)
+        )
+    }
     tasks = (
         select(Task.id, Task.unit_id, Task.responsibility_id)
         .join(Plan, Plan.id == Task.plan_id)
-        .where(Plan.organisation_id == organisation.id, period_clause(period))
+        .where(*in_organisation, led_clause())
         .subquery("tasks")
     )
-    other = ResponsibilityUnit.role != "lead"
+    shown = ResponsibilityUnit.role.in_(SHOWN_ROLES)
     on_task = tasks.c.responsibility_id == ResponsibilityUnit.responsibility_id
     direct = (
         select(
@@ -122,30 +142,47 @@ def roles_apart(
             tasks.c.unit_id.label("owner_id"),
         )
         .join(tasks, on_task)
-        .where(other)
+        .where(shown)
     )
     through_group = (
         select(UnitMembership.member_id, ResponsibilityUnit.role, tasks.c.id, tasks.c.unit_id)
         .join(tasks, on_task)
         .join(UnitMembership, UnitMembership.group_id == ResponsibilityUnit.unit_id)
-        .where(other)
+        .where(shown)
     )
     parts = union_all(direct, through_group).subquery("parts")
-    rows = session.exec(
-        select(
-            Unit.code,
-            func.coalesce(func.nullif(Unit.short_name, ""), Unit.name),
-            *(
-                func.count(func.distinct(case((parts.c.role == role, parts.c.task_id))))
-                for role in OTHER_ROLES
-            ),
+    shown_counts = {
+        unit_id: counts
+        for unit_id, *counts in session.exec(
+            select(
+                parts.c.unit_id,
+                *(
+                    func.count(func.distinct(case((parts.c.role == role, parts.c.task_id))))
+                    for role in SHOWN_ROLES
+                ),
+            )
+            .where(parts.c.owner_id != parts.c.unit_id)
+            .group_by(parts.c.unit_id)
         )
-        .join(parts, parts.c.unit_id == Unit.id)
-        .where(Unit.is_group == False, parts.c.owner_id != Unit.id)  # noqa: E712
-        .group_by(Unit.id, Unit.code, Unit.short_name, Unit.name)
+    }
+    units = session.exec(
+        select(
+            Unit.id, Unit.code, func.coalesce(func.nullif(Unit.short_name, ""), Unit.name)
+        ).where(
+            Unit.id.in_(list(contributions.keys() | shown_counts.keys())),
+            Unit.is_group == False,  # noqa: E712
+        )
     ).all()
     return sorted(
-        (UnitRoles(code, name, *counts) for code, name, *counts in rows),
+        (
+            UnitRoles(
+                code,
+                name,
+                *(int(n) for n in contributions.get(unit_id, (0,) * 4)),
+                *(int(n) for n in shown_counts.get(unit_id, (0,) * 3)),
+            )
+            for unit_id, code, name in units
+        ),
         key=lambda row: text_key(row.unit_name),
     )
 
@@ -170,7 +207,7 @@ def rates_by_quarter(
         count_where(MEASURES["on_time"](now)),
         count_where(MEASURES["overdue"](now)),
     )
-    in_scope = (Plan.organisation_id == organisation.id, period_clause(year))
+    in_scope = (Plan.organisation_id == organisation.id, period_clause(year), led_clause())
     per_unit = (
         select(Unit.code.label("unit"), Task.period, *figures)
         .join(Plan, Plan.id == Task.plan_id)
@@ -233,13 +270,18 @@ def tasks_behind(
     responsibility: Responsibility | None = None,
     viewer: User | None = None,
     search: str = "",
+    contributions: bool = False,
 ) -> list[TaskRow]:
     """The tasks a figure counts (``measure`` is a key of ``MEASURES``), in plan order, for one
     unit or one responsibility or the whole organisation; ``search`` narrows them to words of
-    their ref or title."""
+    their ref or title. A figure counts the units' own work, or with ``contributions`` what they
+    sent to duties others lead (``roles_apart``)."""
     require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
     query = task_rows_select().where(
-        Plan.organisation_id == organisation.id, period_clause(period), MEASURES[measure](now)
+        Plan.organisation_id == organisation.id,
+        period_clause(period),
+        contribution_clause() if contributions else led_clause(),
+        MEASURES[measure](now),
     )
     if unit is not None:
         query = query.where(Task.unit_id == unit.id)

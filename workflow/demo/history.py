@@ -1,7 +1,9 @@
 """The demo: the Việt Hưng plan with a year of realistic history, for a newcomer to try.
 
 Most tasks are reported on time and approved, some late, some returned and resubmitted, some
-still waiting for review, some overdue now. The randomness is seeded, so every demo is the same."""
+still waiting for review, some overdue now; most contributions of the coordinating units are
+sent before the lead's report and taken in, some late, a few never. The randomness is seeded,
+so every demo is the same."""
 
 from __future__ import annotations
 
@@ -21,11 +23,16 @@ from workflow.periods import Quarter
 from workflow.plans.models import Plan
 from workflow.plans.opening import open_quarter
 from workflow.plans.store import load_plan
+from workflow.tasks.assignment import assign_task, save_draft
+from workflow.tasks.contributions import lead_tasks_of
 from workflow.tasks.extensions import ask_extension, grant_extension, refuse_extension
 from workflow.tasks.models import Task
 from workflow.tasks.operations import approve_report, return_report, start_task, submit_report
+from workflow.tasks.states import TaskKind, TaskState
 
 DEMO_PASSWORD = "giaoviec-demo"
+# A cán bộ of UBND, to whom its head gives a task of the current quarter (phân công).
+DEMO_MEMBER = "canbo.ubnd"
 # Invented people for the demo's unit heads: the accountability page names people, not posts.
 DEMO_NAMES = (
     "Nguyễn Thị Lan",
@@ -80,6 +87,7 @@ def prepare_demo(session: Session, definition: dict, clock: Clock) -> list[DemoA
         open_quarter(session, organisation, quarter, clock.stopped_at(opened))
     if first_time:
         _replay(session, organisation, clock)
+        _assignment(session, organisation, clock)
         demo_targets(session, organisation, clock)
     return [
         DemoAccount(u.username, u.role, code or "")
@@ -113,6 +121,17 @@ def _accounts(session: Session, organisation: Organisation, now: datetime) -> No
         .where(Unit.organisation_id == organisation.id, Unit.is_group == False)  # noqa: E712
         .order_by(Unit.id)
     ).all()
+    add_user(
+        session,
+        organisation,
+        DEMO_MEMBER,
+        Role.MEMBER,
+        f"{DEMO_MEMBER}@viethung.example.vn",
+        DEMO_PASSWORD,
+        unit_code="UBND",
+        full_name="Nguyễn Văn Cán",
+        now=now,
+    )
     for index, unit in enumerate(units):
         username = f"truong.{unit.code.lower()}"
         add_user(
@@ -139,6 +158,10 @@ def _replay(session: Session, organisation: Organisation, clock: Clock) -> None:
         luck = random.Random(task.id).random()
         head = heads.get(task.unit_id)
         if head is None:
+            continue
+        if task.kind == TaskKind.CONTRIBUTION:
+            leads = [heads.get(lead.unit_id) for lead, _ in lead_tasks_of(session, task)]
+            _contribution(session, head, next(filter(None, leads), None), task, now, luck)
             continue
         due = task.due_at
         # The current quarter: work under way; past quarters: mostly done.
@@ -196,6 +219,65 @@ def _replay(session: Session, organisation: Organisation, clock: Clock) -> None:
                 "Đã bổ sung số liệu và hình ảnh minh chứng theo yêu cầu.",
             )
         _act(reported + timedelta(days=6), approve_report, session, reviewer, task, "")
+
+
+def _assignment(session: Session, organisation: Organisation, clock: Clock) -> None:
+    """UBND's head gives its latest duty still owed to its cán bộ, who starts it and saves a
+    draft of the report for the head to send."""
+    now = clock.now()
+    member = session.exec(select(User).where(User.username == DEMO_MEMBER)).first()
+    head = session.exec(select(User).where(User.username == "truong.ubnd")).first()
+    owed = session.exec(
+        select(Task)
+        .where(
+            Task.unit_id == member.unit_id,
+            Task.kind == TaskKind.DUTY.value,
+            Task.state.in_([TaskState.ASSIGNED.value, TaskState.IN_PROGRESS.value]),
+        )
+        .order_by(Task.due_at.desc(), Task.id)
+    ).first()
+    if owed is None or head is None:
+        return
+    assign_task(session, head, owed.id, owed.version, member.username, now=now - timedelta(days=5))
+    session.refresh(owed)
+    if owed.state == TaskState.ASSIGNED:
+        _act(now - timedelta(days=4), start_task, session, member, owed)
+        session.refresh(owed)
+    save_draft(
+        session,
+        member,
+        owed.id,
+        owed.version,
+        "Đã rà soát, cập nhật thông tin trên Cổng thông tin điện tử Phường; còn chờ số liệu "
+        "của tổ dân phố số 5 để hoàn thiện.",
+        now=now - timedelta(days=1),
+    )
+
+
+def _contribution(
+    session: Session, head: User, lead_head: User | None, task: Task, now: datetime, luck: float
+) -> None:
+    """A coordinating unit's contribution: most sent a few days early and taken in by the
+    lead's head the next day, some sent late, a few never sent."""
+    if task.due_at > now:
+        if luck < 0.3:
+            _act(now - timedelta(days=2), start_task, session, head, task)
+        return
+    if luck < 0.08:
+        return  # never sent: overdue, against the coordinating unit
+    sent = task.due_at + timedelta(days=2) if luck > 0.85 else task.due_at - timedelta(days=3)
+    _act(sent - timedelta(days=10), start_task, session, head, task)
+    _act(
+        sent,
+        submit_report,
+        session,
+        head,
+        task,
+        "Đơn vị phối hợp đã tuyên truyền trong hội viên, đoàn viên; số liệu gửi kèm để đơn vị "
+        "chủ trì tổng hợp.",
+    )
+    if lead_head is not None:
+        _act(sent + timedelta(days=1), approve_report, session, lead_head, task, "")
 
 
 def _extension(

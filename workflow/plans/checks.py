@@ -202,6 +202,7 @@ class _Normaliser:
                 "report_due": _due_rule(self.plan.defaults.report_due),
                 "reminders": self.plan.defaults.reminders.model_dump(),
                 "extensions_per_task": self.plan.defaults.extensions_per_task,
+                "contribution_days_before": self.plan.defaults.contribution_days_before,
             },
             "units": self._units(),
             "sections": sections,

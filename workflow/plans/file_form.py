@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from workflow.plans.schema import DEFAULT_EXTENSIONS_PER_TASK, DEFAULT_REMINDERS
+from workflow.plans.schema import DEFAULT_REMINDERS, PLAN_SETTINGS
 
 _UNIT_FIELDS = ("code", "name", "short_name", "aliases", "kind", "head_title", "holder", "example")
 _GROUP_FIELDS = ("code", "name", "short_name", "aliases", "members", "members_later", "note")
@@ -67,9 +67,9 @@ def _defaults(defaults: dict) -> dict:
     kept = {"report_due": defaults["report_due"]}
     if defaults["reminders"] != DEFAULT_REMINDERS:
         kept["reminders"] = defaults["reminders"]
-    extensions = defaults.get("extensions_per_task", DEFAULT_EXTENSIONS_PER_TASK)
-    if extensions != DEFAULT_EXTENSIONS_PER_TASK:
-        kept["extensions_per_task"] = extensions
+    for name, standard in PLAN_SETTINGS.items():
+        if defaults.get(name, standard) != standard:
+            kept[name] = defaults[name]
     return kept
 
 

@@ -1,8 +1,11 @@
-"""Opening a quarter: one task per responsibility owed in it, per lead unit.
+"""Opening a quarter: one task per responsibility owed in it, per lead unit, and one contribution
+per coordinating unit.
 
-A duty led by a group becomes one task for each member unit. Opening is idempotent: a task is
-identified by (responsibility, unit, period, occurrence), and opening the same quarter twice
-creates nothing new."""
+A duty led (or coordinated) by a group becomes one task (or contribution) for each member unit;
+a unit that leads a duty does not also contribute to it. A contribution is due the plan's number
+of days before the lead's report (``PlanTime.contribution_due``). Opening is idempotent: a task
+is identified by (responsibility, unit, period, occurrence), and opening the same quarter twice
+creates nothing new; opening it again after a plan gains coordinating units adds only theirs."""
 
 from __future__ import annotations
 
@@ -16,13 +19,14 @@ from workflow.periods import Quarter
 from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit
 from workflow.plans.schedule import PlanTime, Slot, schedule
 from workflow.tasks.models import Task, TaskEventRecord
-from workflow.tasks.states import OPENED, TaskState
+from workflow.tasks.states import OPENED, TaskKind, TaskState
 
 
 @dataclass
 class OpenResult:
     quarter: Quarter
-    created: int = 0
+    created: int = 0  # tasks, of which ``contributions`` are coordinating units' contributions
+    contributions: int = 0
     existing: int = 0
     plans: list[str] = field(default_factory=list)
 
@@ -61,9 +65,12 @@ def open_quarter(
         )
         new_tasks = []
         plan_time = PlanTime.of(plan.definition)
-        for responsibility, unit_ids in _leads(session, plan, members):
+        for responsibility, owing in _owing(session, plan, members):
             for slot in slots_in(responsibility, quarter, plan_time):
-                for unit_id in unit_ids:
+                lead_due = clock.instant(slot.due.date(), slot.due.time())
+                contribution_due = plan_time.contribution_due(slot.due)
+                contribution_due = clock.instant(contribution_due.date(), contribution_due.time())
+                for unit_id, kind in owing:
                     if (responsibility.id, unit_id, slot.number) in existing:
                         result.existing += 1
                         continue
@@ -71,11 +78,12 @@ def open_quarter(
                         Task(
                             plan_id=plan.id,
                             responsibility_id=responsibility.id,
+                            kind=kind.value,
                             unit_id=unit_id,
                             period=str(quarter),
                             occurrence=slot.number,
                             occurrence_label=slot.label,
-                            due_at=clock.instant(slot.due.date(), slot.due.time()),
+                            due_at=lead_due if kind is TaskKind.DUTY else contribution_due,
                             due_approximate=slot.approximate,
                             created_at=opened_at,
                             updated_at=opened_at,
@@ -90,6 +98,7 @@ def open_quarter(
             for task in new_tasks
         )
         result.created += len(new_tasks)
+        result.contributions += sum(t.kind == TaskKind.CONTRIBUTION for t in new_tasks)
     session.flush()
     return result
 
@@ -112,22 +121,43 @@ def _members_by_group(session: Session, organisation: Organisation) -> dict[int,
     return members
 
 
-def _leads(session: Session, plan: Plan, members: dict[int, list[int]]):
-    """Each live responsibility of ``plan`` with the units that owe it (groups expanded)."""
+# What a unit owes for a responsibility, by its role in it: only the lead and the coordinating
+# units owe anything (directing, overall charge and taking part are shown, never owed).
+OWING_ROLES = {"lead": TaskKind.DUTY, "coordinating": TaskKind.CONTRIBUTION}
+
+
+def _owing(session: Session, plan: Plan, members: dict[int, list[int]]):
+    """Each live responsibility of ``plan`` with the units that owe it something, groups
+    expanded: (unit, ``TaskKind.DUTY``) for each that leads it, then (unit,
+    ``TaskKind.CONTRIBUTION``) for each that coordinates it and does not lead it."""
     rows = session.exec(
-        select(Responsibility, ResponsibilityUnit.unit_id)
+        select(Responsibility, ResponsibilityUnit.unit_id, ResponsibilityUnit.role)
         .join(ResponsibilityUnit, ResponsibilityUnit.responsibility_id == Responsibility.id)
         .where(
             Responsibility.plan_id == plan.id,
             Responsibility.retired == False,  # noqa: E712
-            ResponsibilityUnit.role == "lead",
+            ResponsibilityUnit.role.in_(OWING_ROLES),
         )
         .order_by(Responsibility.position, ResponsibilityUnit.position)
     ).all()
-    owners: dict[int, tuple[Responsibility, list[int]]] = {}
-    for responsibility, unit_id in rows:
-        _, units = owners.setdefault(responsibility.id, (responsibility, []))
+    units: dict[int, tuple[Responsibility, dict[str, list[int]]]] = {}
+    for responsibility, unit_id, role in rows:
+        _, by_role = units.setdefault(
+            responsibility.id, (responsibility, {r: [] for r in OWING_ROLES})
+        )
         for owner in members.get(unit_id, [unit_id]):
-            if owner not in units:
-                units.append(owner)
-    return list(owners.values())
+            if owner not in by_role[role]:
+                by_role[role].append(owner)
+    return [
+        (
+            responsibility,
+            [
+                (unit, kind)
+                for role, kind in OWING_ROLES.items()
+                for unit in by_role[role]
+                if kind is TaskKind.DUTY or unit not in by_role["lead"]
+            ],
+        )
+        for responsibility, by_role in units.values()
+        if by_role["lead"]  # nobody to contribute to until a lead is named
+    ]

@@ -18,9 +18,10 @@ clock's zone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from workflow.periods import Quarter, quarter_due_day, quarters_between
+from workflow.plans.schema import PLAN_SETTINGS, plan_setting
 from workflow.working_days import WorkingCalendar
 
 
@@ -45,6 +46,7 @@ class PlanTime:
     end: date
     move_off_days: bool = False  # ``due_on_day_off: previous_working_day``
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    contribution_days: int = PLAN_SETTINGS["contribution_days_before"]
 
     @classmethod
     def of(cls, definition: dict, calendar: WorkingCalendar | None = None) -> PlanTime:
@@ -55,6 +57,7 @@ class PlanTime:
             date.fromisoformat(info["period"]["end"]),
             info.get("due_on_day_off", "keep") == "previous_working_day",
             calendar or WorkingCalendar(),
+            plan_setting(definition, "contribution_days_before"),
         )
 
     def settle(self, due: datetime) -> datetime:
@@ -64,6 +67,13 @@ class PlanTime:
         if self.move_off_days and not self.calendar.is_working_day(due.date()):
             due = datetime.combine(self.calendar.previous_working_day(due.date()), due.time())
         return due
+
+    def contribution_due(self, lead_due: datetime) -> datetime:
+        """When a coordinating unit's contribution to a slot due at ``lead_due`` is due: the
+        plan's number of days before, at the same hour, never before the plan begins, and
+        settled like any due time (so a day off moves it earlier, never past the lead's)."""
+        due = lead_due - timedelta(days=self.contribution_days)
+        return self.settle(max(due, datetime.combine(self.start, due.time())))
 
     def quarters(self) -> list[Quarter]:
         return quarters_between(self.start, self.end)

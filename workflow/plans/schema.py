@@ -244,22 +244,28 @@ def reminder_rules(details: Mapping) -> dict:
     return {**DEFAULT_REMINDERS, **(details.get("reminders") or {})}
 
 
-# How many times a task's due date may be extended (gia hạn) when a plan does not say.
-DEFAULT_EXTENSIONS_PER_TASK = 1
+# The plan's settings that are one number, and what a plan that does not give one gets: how
+# many times a task's due date may be extended (gia hạn), and how many days before the lead's
+# due day a coordinating unit's contribution is due (phối hợp).
+PLAN_SETTINGS = {"extensions_per_task": 1, "contribution_days_before": 5}
 
 
 class DefaultsDef(Strict):
     report_due: DueRuleDef = DueRuleDef()
     reminders: ReminderRulesDef = ReminderRulesDef()
     # Extensions Ban Xây dựng Đảng may grant on one task; 0: none may be asked for.
-    extensions_per_task: int = Field(default=DEFAULT_EXTENSIONS_PER_TASK, ge=0, le=10)
+    extensions_per_task: int = Field(default=PLAN_SETTINGS["extensions_per_task"], ge=0, le=10)
+    # A contribution is due this many days before the lead's report; 0: the same day.
+    contribution_days_before: int = Field(
+        default=PLAN_SETTINGS["contribution_days_before"], ge=0, le=60
+    )
 
 
-def extensions_per_task(definition: Mapping) -> int:
-    """The extensions a loaded plan allows per task; a plan loaded before the setting existed
-    allows the default."""
+def plan_setting(definition: Mapping, name: str) -> int:
+    """One of ``PLAN_SETTINGS`` of a loaded plan; a plan loaded before the setting existed gets
+    the default."""
     defaults = definition.get("defaults") or {}
-    return defaults.get("extensions_per_task", DEFAULT_EXTENSIONS_PER_TASK)
+    return defaults.get(name, PLAN_SETTINGS[name])
 
 
 class UnitDef(Strict):

@@ -30,7 +30,7 @@ from workflow.plans.models import (
 from workflow.plans.schedule import PlanTime, Slot, schedule
 from workflow.tasks.deadlines import DONE_STATES
 from workflow.tasks.models import DeadlineExtension, Task, TaskEventRecord
-from workflow.tasks.states import RESCHEDULED, ExtensionStatus
+from workflow.tasks.states import RESCHEDULED, ExtensionStatus, TaskKind
 
 
 @dataclass
@@ -292,8 +292,9 @@ def reschedule(
     moved, a due day changed), recording each move in the task's history; how many moved.
 
     A task keeps its slot: the same quarter and phase; a duty owed once (or a phase with a date)
-    may move to another quarter with its deadline. An extension granted stands: a task is due at
-    the later of the plan's due time and the one granted.
+    may move to another quarter with its deadline, and a contribution with its lead's. An
+    extension granted stands: a task is due at the later of the plan's due time and the one
+    granted.
     """
     plan_time = PlanTime.of(plan.definition)
     by_id = {r.id: r for r in responsibilities if not r.retired}
@@ -301,7 +302,8 @@ def reschedule(
         select(Task).where(
             Task.plan_id == plan.id,
             Task.responsibility_id.in_(list(by_id)),
-            Task.kind == "duty",  # an explanation is due when the leader said
+            # an explanation is due when the leader said; a contribution follows the lead's slot
+            Task.kind.in_([TaskKind.DUTY.value, TaskKind.CONTRIBUTION.value]),
             ~Task.state.in_(DONE_STATES),
         )
     ).all()
@@ -314,7 +316,8 @@ def reschedule(
         slot = _slot_of(task, slots[task.responsibility_id])
         if slot is None:
             continue
-        due, approximate = clock.instant(slot.due.date(), slot.due.time()), slot.approximate
+        local = slot.due if task.kind == TaskKind.DUTY else plan_time.contribution_due(slot.due)
+        due, approximate = clock.instant(local.date(), local.time()), slot.approximate
         if task.id in granted and granted[task.id] > due:
             due, approximate = granted[task.id], False
         if (due, approximate, str(slot.period)) == (

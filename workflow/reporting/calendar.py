@@ -28,6 +28,7 @@ from workflow.reporting.models import CalendarToken
 from workflow.reporting.quarterly import VI_STATE_LABELS
 from workflow.tasks.deadlines import days_left, is_done
 from workflow.tasks.models import Task
+from workflow.tasks.states import TaskKind
 from workflow.working_days import WorkingCalendar
 
 
@@ -42,6 +43,7 @@ class CalendarTask:
     state: str
     due_at: datetime
     before_days: tuple[int, ...]
+    kind: str = TaskKind.DUTY.value
 
 
 def issue_calendar_token(session: Session, user: User, now: datetime) -> str:
@@ -111,6 +113,7 @@ def calendar_tasks(session: Session, user: User) -> list[CalendarTask]:
                 state=task.state,
                 due_at=task.due_at,
                 before_days=tuple(reminder_rules(responsibility.details)["before_days"]),
+                kind=task.kind,
             )
         )
     return result
@@ -153,7 +156,8 @@ def _event(
     event.add("dtstamp", clock.now())
     event.add("dtstart", clock.local(task.due_at))
     phase = f" ({task.occurrence_label})" if task.occurrence_label else ""
-    event.add("summary", f"Hạn báo cáo {task.ref}{phase}: {task.title} – {task.unit_name}")
+    owed = "Hạn gửi nội dung phối hợp" if task.kind == TaskKind.CONTRIBUTION else "Hạn báo cáo"
+    event.add("summary", f"{owed} {task.ref}{phase}: {task.title} – {task.unit_name}")
     quarter = Quarter.parse(task.period).roman
     event.add(
         "description",

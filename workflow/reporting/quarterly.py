@@ -37,6 +37,7 @@ from workflow.tasks.deadlines import (
     is_on_time,
     overdue_clause,
 )
+from workflow.tasks.kinds import led_clause
 from workflow.tasks.models import Report, Task, TaskEventRecord
 from workflow.tasks.queries import PLAN_ORDER
 from workflow.tasks.states import TaskEvent, TaskState
@@ -410,7 +411,11 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
         .join(Unit, Unit.id == Task.unit_id)
         .outerjoin(TaskEventRecord, TaskEventRecord.id == last_decision)
         .outerjoin(User, User.id == TaskEventRecord.actor_id)
-        .where(Task.plan_id == plan.id, or_(Task.period == str(quarter), overdue_earlier))
+        .where(
+            Task.plan_id == plan.id,
+            led_clause(),
+            or_(Task.period == str(quarter), overdue_earlier),
+        )
         .order_by(*PLAN_ORDER)
     )
 

@@ -1,7 +1,7 @@
 """Explanation requests (yêu cầu giải trình): a leader asks a unit why a target it reports was
 missed in a quarter, and by when to answer.
 
-The request is a task of its own (``Task.kind == "explanation"``), filed under the
+The request is a task of its own (``Task.kind == TaskKind.EXPLANATION.value``), filed under the
 responsibility through which the unit reports the target, for the quarter missed, due on the
 day the leader chose: the unit answers it as any task, by a report that Ban Xây dựng Đảng
 approves or returns, and reminders, lists and accountability count it like any other. Its
@@ -34,7 +34,7 @@ from workflow.targets.progress import targets_progress
 from workflow.targets.status import TargetStatus
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.operations import COMMENT_LIMIT
-from workflow.tasks.states import OPENED, TaskState
+from workflow.tasks.states import OPENED, TaskKind, TaskState
 
 LABEL = "Giải trình chỉ tiêu {ref}"
 DUE_AT = time(17, 0)
@@ -105,7 +105,7 @@ def request_explanation(
             Task.responsibility_id == responsibility_id,
             Task.unit_id == unit_id,
             Task.period == str(quarter),
-            Task.kind == "explanation",
+            Task.kind == TaskKind.EXPLANATION.value,
             Task.target_id == target.id,
         )
     ).all()
@@ -126,7 +126,7 @@ def request_explanation(
         period=str(quarter),
         occurrence=min(lowest or 0, 0) - 1,
         occurrence_label=LABEL.format(ref=target.ref),
-        kind="explanation",
+        kind=TaskKind.EXPLANATION.value,
         target_id=target.id,
         due_at=clock.instant(due_on, DUE_AT),
         created_at=now,
@@ -162,7 +162,7 @@ def _waiting(target: Target) -> ExplanationRefused:
 
 def explanation_request(session: Session, task: Task) -> ExplanationRequest | None:
     """What an explanation task answers; ``None`` for a duty."""
-    if task.kind != "explanation":
+    if task.kind != TaskKind.EXPLANATION:
         return None
     target = session.get(Target, task.target_id)
     opened = session.exec(

@@ -26,6 +26,7 @@ from workflow.targets.numbers import CENT, parse_figure
 from workflow.targets.progress import plan_quarters
 from workflow.tasks.models import TargetFigure, Task
 from workflow.tasks.operations import COMMENT_LIMIT, clean_links
+from workflow.tasks.states import TaskKind
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def owing_responsibility(session: Session, target: Target, unit_id: int) -> int 
         .where(
             TargetResponsibility.target_id == target.id,
             Task.unit_id == unit_id,
-            Task.kind == "duty",
+            Task.kind == TaskKind.DUTY.value,
         )
         .order_by(TargetResponsibility.responsibility_id)
     ).first()

@@ -23,7 +23,7 @@ from workflow.periods import Quarter, quarters_between
 from workflow.plans.models import Plan, Target, TargetResponsibility
 from workflow.targets.status import Assessment, Goal, UnitFigure, assess, combined
 from workflow.tasks.models import Report, TargetFigure, Task
-from workflow.tasks.states import TaskState
+from workflow.tasks.states import TaskKind, TaskState
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def _reporting_units(
         .where(
             TargetResponsibility.target_id.in_(target_ids),
             Task.plan_id == plan.id,
-            Task.kind == "duty",
+            Task.kind == TaskKind.DUTY.value,
         )
         .distinct()
         .subquery()
@@ -211,7 +211,9 @@ def _reporting_units(
 def _explanations(
     session: Session, target_ids: list[int], unit_id: int | None
 ) -> dict[int, list[Task]]:
-    query = select(Task).where(Task.kind == "explanation", Task.target_id.in_(target_ids))
+    query = select(Task).where(
+        Task.kind == TaskKind.EXPLANATION.value, Task.target_id.in_(target_ids)
+    )
     if unit_id is not None:
         query = query.where(Task.unit_id == unit_id)
     by_target: dict[int, list[Task]] = {}

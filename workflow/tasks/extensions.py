@@ -4,7 +4,8 @@ before the task's due time has passed; Ban Xây dựng Đảng grants or refuses
 Each rule is written once, here (who may ask or decide is ``workflow.permissions``'s
 ``EVENT_GRANTS``):
 
-- *when* one may ask (``refusal_to_ask``): the task is open (assigned, in progress, returned),
+- *when* one may ask (``refusal_to_ask``): the task is the unit's own (a contribution follows
+  the lead's date), it is open (assigned, in progress, returned),
   no request of it is waiting, fewer extensions were granted than its plan allows
   (``defaults.extensions_per_task``), and its due time has not passed (at the due time exactly
   one still may: ``deadlines.passed``);
@@ -48,7 +49,7 @@ from workflow.tasks.deadlines import passed
 from workflow.tasks.models import DeadlineExtension, Task
 from workflow.tasks.operations import COMMENT_LIMIT, record_step
 from workflow.tasks.queries import TaskExtensions, task_extensions, visible_task
-from workflow.tasks.states import ExtensionStatus, TaskEvent, TaskState
+from workflow.tasks.states import ExtensionStatus, TaskEvent, TaskKind, TaskState
 
 # The states in which a task's work is still owed by its unit, so its due date may move.
 OPEN_STATES = frozenset({TaskState.ASSIGNED, TaskState.IN_PROGRESS, TaskState.RETURNED})
@@ -56,7 +57,7 @@ OPEN_STATES = frozenset({TaskState.ASSIGNED, TaskState.IN_PROGRESS, TaskState.RE
 
 class ExtensionRefused(IllegalTransition):
     """An extension cannot be asked for (or granted) now; ``why`` says which rule refused it:
-    ``pending``, ``none_allowed``, ``limit``, ``past_due`` or ``moot``."""
+    ``contribution``, ``pending``, ``none_allowed``, ``limit``, ``past_due`` or ``moot``."""
 
     code = "extension_refused"
 
@@ -87,6 +88,14 @@ def refusal_to_ask(
     task: Task, extensions: TaskExtensions, clock: Clock
 ) -> IllegalTransition | None:
     """Why an extension of ``task`` cannot be asked for now, whoever asks; None if it can."""
+    if task.kind == TaskKind.CONTRIBUTION:
+        return ExtensionRefused(
+            "contribution",
+            N_(
+                "A contribution is due before the lead unit's report, so its date is agreed "
+                "with the lead unit; only the lead's own task may be extended."
+            ),
+        )
     if task.state not in OPEN_STATES:
         return IllegalTransition(
             state=TaskState(task.state).label,

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from workflow.db.types import in_check, instant_field
-from workflow.tasks.states import ExtensionStatus, TaskState
+from workflow.tasks.states import ExtensionStatus, TaskKind, TaskState
 
 
 class Task(SQLModel, table=True):
@@ -34,10 +34,10 @@ class Task(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")
     responsibility_id: int = Field(foreign_key="responsibility.id", index=True)
-    # a duty of the plan, or an explanation a leader asked of a unit about a target that is off
-    # track (yêu cầu giải trình, ``target_id``): numbered -1, -2… in ``occurrence`` so it never
-    # meets a phase of the duty it is filed under
-    kind: str = Field(default="duty", max_length=16)
+    # a duty, a coordinating unit's contribution to it (``TaskKind``), or an explanation asked
+    # about a target (``target_id``): numbered -1, -2… in ``occurrence`` so it never meets a
+    # phase of the duty it is filed under
+    kind: str = Field(default=TaskKind.DUTY.value, max_length=16)
     target_id: int | None = Field(default=None, foreign_key="target.id")
     unit_id: int = Field(foreign_key="unit.id", index=True)
     period: str = Field(max_length=8)  # 2026-Q3
@@ -46,6 +46,8 @@ class Task(SQLModel, table=True):
     due_at: datetime = instant_field()
     due_approximate: bool = False  # the plan gives only a month ("dự kiến tháng 11/2025")
     state: str = Field(default=TaskState.ASSIGNED.value, max_length=16)
+    # the member of the unit its head gave the work to (phân công); None: the head's own
+    assignee_id: int | None = Field(default=None, foreign_key="app_user.id")
     version: int = 1
     created_at: datetime = instant_field()
     updated_at: datetime = instant_field()
@@ -76,6 +78,19 @@ class Report(SQLModel, table=True):
     task_id: int = Field(foreign_key="task.id", index=True)
     author_id: int = Field(foreign_key="app_user.id")
     submitted_at: datetime = instant_field()
+    text: str = Field(sa_type=Text)
+    links: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ReportDraft(SQLModel, table=True):
+    """The report a task's assigned member (or its head) is writing, for the head to send: one
+    per task, replaced at each save, gone once a report is sent."""
+
+    __tablename__ = "report_draft"
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    author_id: int = Field(foreign_key="app_user.id")
+    saved_at: datetime = instant_field()
     text: str = Field(sa_type=Text)
     links: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 

@@ -22,9 +22,17 @@ from workflow.i18n import N_
 from workflow.permissions import require_fire
 from workflow.plans.models import Target, TargetResponsibility
 from workflow.targets.numbers import parse_figure
+from workflow.tasks.contributions import lead_units, waiting_contributions
 from workflow.tasks.evidence import EvidenceStore, Upload
 from workflow.tasks.machine import COMMENT_REQUIRED, fire
-from workflow.tasks.models import Comment, Report, TargetFigure, Task, TaskEventRecord
+from workflow.tasks.models import (
+    Comment,
+    Report,
+    ReportDraft,
+    TargetFigure,
+    Task,
+    TaskEventRecord,
+)
 from workflow.tasks.queries import visible_task
 from workflow.tasks.states import TaskEvent, TaskState
 
@@ -80,7 +88,9 @@ def submit_report(
     now: datetime,
 ) -> Report:
     """The unit head reports what was done, with links, files and the figures of the task's
-    targets. Files are written last, and removed again if anything else is refused."""
+    targets; a lead's report takes in the contributions sent to it by then
+    (``workflow.tasks.contributions``). Files are written last, and removed again if anything
+    else is refused."""
     checked: dict = {}
 
     def check_input(task: Task) -> None:
@@ -110,11 +120,34 @@ def submit_report(
             )
         )
     session.flush()
+    for contribution in waiting_contributions(session, task):
+        _take_in(session, user, contribution, now)
+    draft = session.get(ReportDraft, task.id)
+    if draft is not None:  # sent: the draft it was written from is done with
+        session.delete(draft)
     if files:
         if store is None:
             raise InvalidInput(N_("Files cannot be received here."))
         store.keep(session, report, files)
     return report
+
+
+def _take_in(session: Session, user: User, contribution: Task, now: datetime) -> None:
+    """A contribution taken in with the lead's report: approved by the lead's head, as if they
+    had approved it on its own page (they may: they lead its responsibility)."""
+    require_fire(user, TaskEvent.APPROVE, contribution.unit_id, lead_units(session, contribution))
+    values = {"state": TaskState.REVIEWED.value, "reviewed_at": now}
+    record_step(
+        session,
+        user,
+        contribution,
+        TaskEvent.APPROVE,
+        contribution.version,
+        now,
+        "",
+        TaskState.REVIEWED.value,
+        values,
+    )
 
 
 def approve_report(
@@ -151,7 +184,7 @@ def _transition(
     """Apply ``event`` after the checks in the module's order; ``check_input`` checks what else
     the action carries (links, figures) at the "input" step."""
     task = visible_task(session, user, task_id)
-    require_fire(user, event, task.unit_id)
+    require_fire(user, event, task.unit_id, lead_units(session, task))
     if version != task.version:
         raise StaleVersion()
     comment = (comment or "").strip()

@@ -15,7 +15,7 @@ from workflow.errors import NotFound
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter
-from workflow.permissions import visible_tasks_clause
+from workflow.permissions import leads_clause, visible_tasks_clause
 from workflow.plans.models import (
     Plan,
     Responsibility,
@@ -23,7 +23,13 @@ from workflow.plans.models import (
     Target,
     TargetResponsibility,
 )
-from workflow.plans.schema import extensions_per_task
+from workflow.plans.schema import plan_setting
+from workflow.tasks.contributions import (
+    ContributionLine,
+    contributions_to,
+    lead_tasks_of,
+    lead_units,
+)
 from workflow.tasks.deadlines import (
     DeadlineStatus,
     completed_clause,
@@ -35,12 +41,13 @@ from workflow.tasks.models import (
     Comment,
     DeadlineExtension,
     Report,
+    ReportDraft,
     ReportFile,
     TargetFigure,
     Task,
     TaskEventRecord,
 )
-from workflow.tasks.states import ExtensionStatus
+from workflow.tasks.states import ExtensionStatus, TaskKind, TaskState
 
 
 def visible_task(session: Session, user: User, task_id: int) -> Task:
@@ -72,6 +79,8 @@ class TaskRow:
     first_reported_at: datetime | None
     version: int
     deadline: DeadlineStatus
+    kind: str = TaskKind.DUTY.value  # a duty, a contribution to one, an explanation
+    assignee_id: int | None = None  # the member of the unit its head gave it to
 
     @classmethod
     def of(
@@ -92,6 +101,8 @@ class TaskRow:
             task.first_reported_at,
             task.version,
             deadline_status(task.state, task.due_at, task.first_reported_at, now),
+            task.kind,
+            task.assignee_id,
         )
 
     def as_json(self) -> dict:
@@ -99,6 +110,7 @@ class TaskRow:
             "id": self.id,
             "ref": self.ref,
             "title": self.title,
+            "kind": self.kind,
             "unit": self.unit_code,
             "unit_name": self.unit_name,
             "quarter": self.period,
@@ -137,8 +149,16 @@ def latest_report_id():
     )
 
 
-# The order of a plan: quarter, plan, responsibility as numbered, phase, unit.
-PLAN_ORDER = (Task.period, Plan.code, Responsibility.position, Task.occurrence, Unit.code)
+# The order of a plan: quarter, plan, responsibility as numbered, phase, the lead's task before
+# the contributions to it, unit.
+PLAN_ORDER = (
+    Task.period,
+    Plan.code,
+    Responsibility.position,
+    Task.occurrence,
+    Task.kind == TaskKind.CONTRIBUTION.value,
+    Unit.code,
+)
 
 
 def list_tasks(
@@ -177,6 +197,25 @@ def list_tasks(
     return [
         TaskRow.of(task, ref, title, unit_code, unit_name, now)
         for task, ref, title, unit_code, unit_name in session.exec(query)
+    ]
+
+
+def contributions_to_take_in(session: Session, user: User, now: datetime) -> list[TaskRow]:
+    """The contributions sent to the duties ``user``'s unit leads and not yet taken in, oldest
+    due first: what its head takes in (``workflow.tasks.contributions``)."""
+    if user.unit_id is None:
+        return []
+    query = task_rows_select().where(
+        visible_tasks_clause(user),
+        Task.kind == TaskKind.CONTRIBUTION.value,
+        Task.state == TaskState.REPORTED.value,
+        leads_clause(user.unit_id),
+    )
+    return [
+        TaskRow.of(task, ref, title, unit_code, unit_name, now)
+        for task, ref, title, unit_code, unit_name in session.exec(
+            query.order_by(Task.due_at, *PLAN_ORDER)
+        )
     ]
 
 
@@ -248,7 +287,8 @@ def task_extensions(session: Session, task: Task, plan: Plan) -> TaskExtensions:
         .execution_options(populate_existing=True)
     ).all()
     return TaskExtensions(
-        [ExtensionRecord(*row) for row in rows], extensions_per_task(plan.definition)
+        [ExtensionRecord(*row) for row in rows],
+        plan_setting(plan.definition, "extensions_per_task"),
     )
 
 
@@ -270,10 +310,18 @@ class TaskDetail:
     targets: list[Target]  # the targets this task reports
     comments: list[tuple[Comment, User, Unit | None]]
     extensions: TaskExtensions = field(default_factory=lambda: TaskExtensions([], 0))
+    # a duty: the contributions its coordinating units owe it; a contribution: the lead's
+    # tasks it is for, and the units whose heads take it in (``workflow.tasks.contributions``)
+    contributions: list[ContributionLine] = field(default_factory=list)
+    lead_tasks: list[tuple[Task, Unit]] = field(default_factory=list)
+    taken_in_by: frozenset[int] | None = None
+    # the member the head gave it to (phân công), and the draft of its report with its author
+    assignee: User | None = None
+    draft: tuple[ReportDraft, User] | None = None
 
 
-def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
-    """A task as ``viewer`` may see it, with its plan text, units and history."""
+def task_detail(session: Session, viewer: User, task_id: int, now: datetime) -> TaskDetail:
+    """A task as ``viewer`` may see it, with its plan text, units, history and contributions."""
     task = visible_task(session, viewer, task_id)
     responsibility = session.get(Responsibility, task.responsibility_id)
     units = session.exec(
@@ -326,7 +374,22 @@ def task_detail(session: Session, viewer: User, task_id: int) -> TaskDetail:
             )
         ),
         extensions=task_extensions(session, task, plan),
+        contributions=contributions_to(session, task, now),
+        lead_tasks=lead_tasks_of(session, task),
+        taken_in_by=lead_units(session, task),
+        assignee=session.get(User, task.assignee_id) if task.assignee_id else None,
+        draft=_draft(session, task),
     )
+
+
+def _draft(session: Session, task: Task) -> tuple[ReportDraft, User] | None:
+    """The draft of the task's report and who wrote it, if there is one."""
+    row = session.exec(
+        select(ReportDraft, User)
+        .join(User, User.id == ReportDraft.author_id)
+        .where(ReportDraft.task_id == task.id)
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 def targets_reported_by(session: Session, responsibility_id: int) -> list[Target]:

@@ -28,6 +28,7 @@ from workflow.permissions import (
 )
 from workflow.plans.models import Plan, Responsibility, Section, Target
 from workflow.tasks.extensions import decisions_for
+from workflow.tasks.kinds import led_clause
 from workflow.tasks.models import (
     DeadlineExtension,
     Report,
@@ -305,7 +306,11 @@ def _tasks_query(
         .join(Unit, Unit.id == Task.unit_id)
         .outerjoin(Report, Report.id == latest_report)
         .outerjoin(User, User.id == Report.author_id)
-        .where(visible_tasks_clause(user), Task.state == TaskState.REPORTED.value)
+        .where(
+            visible_tasks_clause(user),
+            Task.state == TaskState.REPORTED.value,
+            led_clause(),  # a contribution waits for the lead, not for the reviewer
+        )
     )
     query = _narrowed(query, quarter, unit_code, section, search)
     # Rows are re-read even if the session holds them: a refused bulk approval rolls back.

@@ -31,10 +31,22 @@ STATE_LABELS = {
 }
 
 
+class TaskKind(StrEnum):
+    """What a task is owed for: a duty of the plan, led by its unit (chủ trì); a coordinating
+    unit's contribution to a duty it does not lead (phối hợp), due before the lead's report and
+    taken in by the lead; or an explanation a leader asked of a unit about a target off track
+    (yêu cầu giải trình)."""
+
+    DUTY = "duty"
+    CONTRIBUTION = "contribution"
+    EXPLANATION = "explanation"
+
+
 class TaskEvent(StrEnum):
     """What a person can do to a task. The first five move it through the state machine; the
-    deadline extension's three (đề nghị gia hạn) never change its state
-    (``workflow.tasks.extensions``)."""
+    deadline extension's three (đề nghị gia hạn, ``workflow.tasks.extensions``) and assigning
+    the task to a member of its unit and saving the draft of its report (phân công,
+    ``workflow.tasks.assignment``) never change its state."""
 
     START = "start"
     REPORT = "report"
@@ -44,6 +56,8 @@ class TaskEvent(StrEnum):
     ASK_EXTENSION = "ask_extension"
     GRANT_EXTENSION = "grant_extension"
     REFUSE_EXTENSION = "refuse_extension"
+    ASSIGN = "assign"
+    SAVE_DRAFT = "save_draft"
 
     @property
     def label(self) -> str:
@@ -59,6 +73,8 @@ EVENT_LABELS = {
     TaskEvent.ASK_EXTENSION: N_("Ask for an extension"),
     TaskEvent.GRANT_EXTENSION: N_("Grant the extension"),
     TaskEvent.REFUSE_EXTENSION: N_("Refuse the extension"),
+    TaskEvent.ASSIGN: N_("Assign"),
+    TaskEvent.SAVE_DRAFT: N_("Save the draft"),
 }
 
 # The events of a deadline extension: recorded in the task's history, outside the machine,
@@ -69,6 +85,14 @@ EXTENSION_HISTORY_LABELS = {
     TaskEvent.REFUSE_EXTENSION.value: N_("Extension refused"),
 }
 EXTENSION_EVENTS = frozenset(TaskEvent(event) for event in EXTENSION_HISTORY_LABELS)
+# Assigning inside the unit, likewise outside the machine.
+ASSIGNMENT_HISTORY_LABELS = {
+    TaskEvent.ASSIGN.value: N_("Assigned inside the unit"),
+    TaskEvent.SAVE_DRAFT.value: N_("Draft of the report saved"),
+}
+ASSIGNMENT_EVENTS = frozenset(TaskEvent(event) for event in ASSIGNMENT_HISTORY_LABELS)
+# What a task's history calls each event that leaves its state as it was.
+HISTORY_LABELS = EXTENSION_HISTORY_LABELS | ASSIGNMENT_HISTORY_LABELS
 
 
 class ExtensionStatus(StrEnum):

@@ -9,10 +9,15 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import func, select
 
-from tests.conftest import HISTORY_NOW, Q1, Q2, at, grow
+from tests.conftest import HISTORY_NOW, Q1, Q1_TASKS, Q2, at, grow
 from workflow.accountability.measures import MEASURES
 from workflow.accountability.overview import plan_overview
-from workflow.accountability.queries import accountability_by_unit, rates_by_quarter, tasks_behind
+from workflow.accountability.queries import (
+    accountability_by_unit,
+    rates_by_quarter,
+    roles_apart,
+    tasks_behind,
+)
 from workflow.accountability.sorting import sort_accountability
 from workflow.collation import text_key
 from workflow.errors import NotAllowed
@@ -274,6 +279,7 @@ def read_everything(session, ward, engine, viewer) -> list[int]:
         lambda: rates_by_quarter(session, ward, 2026, HISTORY_NOW),
         lambda: plan_overview(session, ward, HISTORY_NOW, viewer),
         lambda: tasks_behind(session, ward, 2026, "overdue", HISTORY_NOW),
+        lambda: roles_apart(session, ward, 2026, HISTORY_NOW),
     ):
         with statements(engine) as seen:
             read()
@@ -285,10 +291,15 @@ def test_the_number_of_statements_does_not_grow_with_the_data(db, session, ward,
     """Small ward, then forty more units and their tasks and events: the same statements."""
     small = read_everything(session, ward, db, history.reviewer)
     grow(session, ward, 40)
-    assert session.exec(select(func.count()).select_from(Task)).one() == 7 + 40 * 6
+    # the history's tasks: Q1's, and Q2's six (three of them contributions to VI.2.1); then a
+    # task of each of the six slots for each new unit
+    history_tasks = len(Q1_TASKS) + 6
+    assert session.exec(select(func.count()).select_from(Task)).one() == history_tasks + 40 * 6
     big = read_everything(session, ward, db, history.reviewer)
     assert small == big
-    assert big == [2, 2, 1, 5, 1]
+    # roles apart: the contributions, the duties directed, in charge of or taken part in, then
+    # the units' names (one statement before contributions were counted apart)
+    assert big == [2, 2, 1, 5, 1, 3]
 
 
 def test_every_measure_has_a_label():

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
-from tests.conftest import PASSWORD, SMALL_PLAN, real_now
+from tests.conftest import PASSWORD, Q1_CONTRIBUTIONS, Q1_DUTIES, Q1_TASKS, SMALL_PLAN, real_now
 from workflow.accounts.models import User
 from workflow.accounts.operations import (
     add_user,
@@ -25,7 +25,7 @@ from workflow.accounts.queries import list_users, managed_user
 from workflow.accounts.roles import Role
 from workflow.clock import Clock
 from workflow.errors import InvalidInput, NotAllowed, NotFound
-from workflow.organisations.models import Organisation
+from workflow.organisations.models import Organisation, Unit
 from workflow.organisations.queries import member_units, unit_overview
 from workflow.periods import Quarter
 from workflow.plans.checks import PlanInvalid, parse_plan
@@ -151,7 +151,8 @@ EFFECTS = {
             for title in before["titles"]
         ],
     },
-    "open_quarter_for": lambda before, target, units: {**before, "tasks": 4},
+    # the small plan's Q1: the duties the units lead and the contributions to VI.2.1
+    "open_quarter_for": lambda before, target, units: {**before, "tasks": len(Q1_TASKS)},
 }
 
 
@@ -466,8 +467,19 @@ def test_opening_a_quarter_twice_creates_its_tasks_once(session, make_user):
     first = open_quarter_for(session, actor, Quarter(2026, 1), Clock())
     session.commit()
     second = open_quarter_for(session, actor, Quarter(2026, 1), Clock())
-    assert (first.created, first.existing) == (4, 0)
-    assert (second.created, second.existing) == (0, 4)
+    # one task per lead unit of each duty, one contribution per coordinating unit of VI.2.1
+    assert (first.created, first.existing) == (len(Q1_TASKS), 0)
+    assert (second.created, second.existing) == (0, len(Q1_TASKS))
+    opened = session.exec(
+        select(Responsibility.ref, Unit.code, Task.kind)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Unit, Unit.id == Task.unit_id)
+    ).all()
+    assert len(opened) == len(Q1_TASKS)  # none twice
+    assert {(ref, unit) for ref, unit, kind in opened if kind == "duty"} == Q1_DUTIES
+    assert {(ref, unit) for ref, unit, kind in opened if kind == "contribution"} == (
+        Q1_CONTRIBUTIONS
+    )
 
 
 def test_an_admin_opens_only_their_own_organisations_quarter(session, make_user, other_ward):

@@ -10,7 +10,8 @@ from workflow.accounts.models import User
 from workflow.clock import Clock
 from workflow.demo.history import prepare_demo
 from workflow.plans.checks import read_plan
-from workflow.tasks.models import DeadlineExtension, Task, TaskEventRecord
+from workflow.tasks.contributions import contributions_to
+from workflow.tasks.models import DeadlineExtension, ReportDraft, Task, TaskEventRecord
 
 
 def test_the_demo_has_accounts_and_a_history_with_every_kind_of_outcome(session):
@@ -93,3 +94,33 @@ def test_the_demo_shows_one_extension_granted_and_one_refused(session):
         "grant_extension",
         "refuse_extension",
     ]
+
+
+def test_the_demo_shows_contributions_taken_in_one_late_and_one_never_sent(session):
+    """A duty whose coordinating units mostly sent their contributions before the lead's
+    report, taken in by its head, one late and one never sent (overdue)."""
+    clock = Clock.at("2026-06-20T09:00")
+    prepare_demo(session, read_plan(VIET_HUNG_PLAN), clock)
+    session.commit()
+    leads = session.exec(select(Task).where(Task.kind == "duty").order_by(Task.id)).all()
+
+    def showcase(lines) -> bool:
+        on_time = [line for line in lines if line.sent and not line.late]
+        return (
+            any(line.late for line in lines)
+            and any(not line.sent for line in lines)
+            and bool(on_time)
+            and all(line.task.state == "reviewed" for line in on_time)
+        )
+
+    assert any(showcase(contributions_to(session, lead, clock.now())) for lead in leads)
+
+
+def test_the_demo_gives_a_task_to_a_member_who_drafted_its_report(session):
+    prepare_demo(session, read_plan(VIET_HUNG_PLAN), Clock.at("2026-06-20T09:00"))
+    session.commit()
+    member = session.exec(select(User).where(User.username == "canbo.ubnd")).one()
+    [task] = session.exec(select(Task).where(Task.assignee_id == member.id)).all()
+    assert (task.period, task.state) == ("2026-Q2", "in_progress")
+    draft = session.get(ReportDraft, task.id)
+    assert draft.author_id == member.id and draft.text

@@ -55,7 +55,7 @@ def tasks_of(session) -> list[tuple]:
         select(Task, Responsibility.ref, Unit.code)
         .join(Responsibility, Responsibility.id == Task.responsibility_id)
         .join(Unit, Unit.id == Task.unit_id)
-        .order_by(Responsibility.position, Task.period, Task.occurrence)
+        .order_by(Responsibility.position, Task.period, Task.occurrence, Task.id)
     ).all()
     session.commit()
     return [
@@ -96,8 +96,12 @@ def test_every_deadline_follows_the_plan(session, election):
         # 40 days before the election day, at its hour
         ("III.1", "PCT-TT", "2026-Q1", "", "03/02/2026 07:00", False),
         # "từ tháng 12/2025 đến quý I/2026": owed in both quarters; 15/03 is a Sunday
+        # the front coordinates it: its contribution is due 5 days before the lead's report,
+        # at the same hour; 08/03 is a Sunday, so the Friday before
         ("III.2", "TB-TT", "2025-Q4", "", "15/12/2025 17:00", False),
+        ("III.2", "MTTQ", "2025-Q4", "", "10/12/2025 17:00", False),
         ("III.2", "TB-TT", "2026-Q1", "", "13/03/2026 17:00", False),
+        ("III.2", "MTTQ", "2026-Q1", "", "06/03/2026 17:00", False),
         # 20/12/2025 is a Saturday; the third round 30 days before the election, at 17:00
         ("III.3", "MTTQ", "2025-Q4", "Hiệp thương lần thứ nhất", "19/12/2025 17:00", False),
         ("III.3", "MTTQ", "2026-Q1", "Hiệp thương lần thứ ba", "13/02/2026 17:00", False),
@@ -109,6 +113,15 @@ def test_every_deadline_follows_the_plan(session, election):
         ("III.5", "UBBC", "2026-Q2", "", "29/04/2026 17:00", True),
         # III.6 belongs to the Vice-Chairs, who are not named yet: nobody owes it so far
     ]
+    contributions = session.exec(
+        select(Responsibility.ref, Unit.code, Task.period)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Unit, Unit.id == Task.unit_id)
+        .where(Task.kind == "contribution")
+    ).all()
+    session.commit()
+    # only the front's share of III.2 is a contribution; everything else is a duty it leads
+    assert sorted(contributions) == [("III.2", "MTTQ", "2025-Q4"), ("III.2", "MTTQ", "2026-Q1")]
 
 
 def test_nothing_falls_due_after_the_plan_ends(session, load, tmp_path):
@@ -128,15 +141,23 @@ def test_nothing_falls_due_after_the_plan_ends(session, load, tmp_path):
     open_quarter(session, ward, Quarter(2026, 2), CLOCK)
     session.commit()
     due = {
-        (ref, task.occurrence_label): local(task)
-        for task, ref in session.exec(select(Task, Responsibility.ref).join(Responsibility))
+        (ref, unit, task.occurrence_label): local(task)
+        for task, ref, unit in session.exec(
+            select(Task, Responsibility.ref, Unit.code)
+            .join(Responsibility, Responsibility.id == Task.responsibility_id)
+            .join(Unit, Unit.id == Task.unit_id)
+        )
     }
     session.commit()
     assert due == {
-        ("VI.2.1", ""): "30/04/2026 17:00",  # the quarter's day would be 15/06
-        ("VI.1.5", "Sơ kết 6 tháng"): "30/04/2026 17:00",
-        ("VI.1.5", "Tổng kết"): "30/04/2026 17:00",
-        ("VI.2.7", ""): "20/04/2026 17:00",
+        ("VI.2.1", "UBND", ""): "30/04/2026 17:00",  # the quarter's day would be 15/06
+        # its coordinating units' contributions: 5 days before the lead's (capped) due time
+        ("VI.2.1", "BXDD", ""): "25/04/2026 17:00",
+        ("VI.2.1", "CB1", ""): "25/04/2026 17:00",
+        ("VI.2.1", "CB2", ""): "25/04/2026 17:00",
+        ("VI.1.5", "BXDD", "Sơ kết 6 tháng"): "30/04/2026 17:00",
+        ("VI.1.5", "BXDD", "Tổng kết"): "30/04/2026 17:00",
+        ("VI.2.7", "UBND", ""): "20/04/2026 17:00",
     }
 
 
@@ -153,7 +174,7 @@ def test_only_the_lead_owes_and_the_others_are_shown(session, election, make_use
     task = session.exec(
         select(Task).join(Responsibility).where(Responsibility.ref == "III.1")
     ).one()
-    detail = task_detail(session, make_user_of("reviewer"), task.id)
+    detail = task_detail(session, make_user_of("reviewer"), task.id, Clock().now())
     assert [u.code for u in detail.lead] == ["PCT-TT"] and detail.unit.holder == "Nguyễn Văn Bình"
     assert {role: [u.code for u in units] for role, units in detail.others.items()} == {
         "directs": ["UBBC"],

@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
+from tests.conftest import Q1_CONTRIBUTIONS, Q1_DUTIES
 from workflow.clock import Clock
+from workflow.organisations.models import Unit
 from workflow.periods import Quarter
 from workflow.plans.models import Responsibility
 from workflow.plans.opening import open_quarter
@@ -23,7 +25,17 @@ def test_a_quarter_gets_one_task_per_responsibility_and_lead_unit(session, ward,
     assert task("VI.2.1", "UBND").state == "assigned"
     assert task("VI.4.1", "CB1").unit_id != task("VI.4.1", "CB2").unit_id
     assert task("VI.1.7", "BXDD").version == 1
-    assert len(session.exec(select(Task).where(Task.period == "2026-Q1")).all()) == 4
+    # and VI.2.1's coordinating units (BXDD, and the group as its two cells) each contribute
+    rows = session.exec(
+        select(Responsibility.ref, Unit.code, Task.kind)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Unit, Unit.id == Task.unit_id)
+        .where(Task.period == "2026-Q1")
+    ).all()
+    assert sorted(rows) == sorted(
+        [(ref, unit, "duty") for ref, unit in Q1_DUTIES]
+        + [(ref, unit, "contribution") for ref, unit in Q1_CONTRIBUTIONS]
+    )
 
 
 def test_the_group_itself_owes_nothing(session, ward, open_tasks):
@@ -46,9 +58,11 @@ def test_opening_twice_creates_nothing_new(session, ward):
     session.commit()
     second = open_quarter(session, ward, Quarter.parse("2026-Q2"), Clock())
     session.commit()
-    assert (first.created, first.existing) == (3, 0)
-    assert (second.created, second.existing) == (0, 3)
-    assert len(session.exec(select(TaskEventRecord)).all()) == 3
+    # VI.2.1 for UBND and its three contributions, VI.1.5 for BXDD, VI.2.7 for UBND
+    assert (first.created, first.existing) == (6, 0)
+    assert (second.created, second.existing) == (0, 6)
+    assert len(session.exec(select(Task)).all()) == 6
+    assert len(session.exec(select(TaskEventRecord)).all()) == 6
 
 
 def test_due_times_are_local_and_stored_in_utc(session, ward, open_tasks):
@@ -56,6 +70,9 @@ def test_due_times_are_local_and_stored_in_utc(session, ward, open_tasks):
     task = open_tasks("2026-Q1")
     assert task("VI.2.1", "UBND").due_at == datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
     assert task("VI.1.7", "BXDD").due_at == datetime(2026, 2, 10, 10, 0, tzinfo=UTC)
+    # the coordinating units' contributions to VI.2.1 fall due five days before the lead's report
+    for unit in ("BXDD", "CB1", "CB2"):
+        assert task("VI.2.1", unit).due_at == datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
 
 
 def test_phases_and_ranges_fall_in_their_quarters(session, ward, open_tasks):

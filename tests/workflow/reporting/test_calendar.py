@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -26,6 +27,14 @@ def feed_of(ward, session, user) -> Calendar:
     tasks = calendar_tasks(session, user)
     clock = Clock.at(HISTORY_NOW)
     return Calendar.from_ical(calendar_feed(ward, tasks, "https://gv.example.vn", clock, WORKING))
+
+
+def summary_of(event) -> tuple[str, str]:
+    """(ref, unit) of an event summed up as "Hạn báo cáo REF: title – unit" (a duty) or "Hạn gửi
+    nội dung phối hợp REF: title – unit" (a contribution)."""
+    summary = str(event["summary"])
+    ref = re.match(r"Hạn (?:báo cáo|gửi nội dung phối hợp) (\S+?)[:( ]", summary).group(1)
+    return ref, summary.rsplit(" – ", 1)[1]
 
 
 def alarms(event) -> list[tuple]:
@@ -63,7 +72,9 @@ def test_alarms_are_absolute_utc_times_and_ring_once_a_day(session, ward, histor
     """CB2's VI.4.1 is due Sunday 15 March: the day before and the due day both fall back to
     Friday 13, which rings once; triggers are UTC date-times, as RFC 5545 asks."""
     feed = feed_of(ward, session, history.reviewer)
-    event = next(e for e in feed.walk("VEVENT") if "Chi bộ Khu dân cư số 2" in str(e["summary"]))
+    [event] = [
+        e for e in feed.walk("VEVENT") if summary_of(e) == ("VI.4.1", "Chi bộ Khu dân cư số 2")
+    ]
     assert [trigger for trigger, _text in alarms(event)] == [
         at("2026-02-27T07:30"),  # 14 days before: Sunday 1 March
         at("2026-03-06T07:30"),  # 7 days before: Sunday 8 March
@@ -71,6 +82,22 @@ def test_alarms_are_absolute_utc_times_and_ring_once_a_day(session, ward, histor
         at("2026-03-13T07:30"),  # 1 day before (Saturday) and the due day (Sunday)
     ]
     assert b"TRIGGER;VALUE=DATE-TIME:20260227T003000Z" in event.to_ical()
+    # CB2's Q1 contribution to VI.2.1 rings against its own due time, Tuesday 10 March
+    cb2_vi_2_1 = [
+        e for e in feed.walk("VEVENT") if summary_of(e) == ("VI.2.1", "Chi bộ Khu dân cư số 2")
+    ]
+    assert [e.decoded("dtstart") for e in cb2_vi_2_1] == [
+        at("2026-03-10T17:00"),  # Q1: 5 days before UBND's report of 15 March
+        at("2026-06-10T17:00"),  # Q2
+    ]
+    contribution = cb2_vi_2_1[0]
+    assert [trigger for trigger, _text in alarms(contribution)] == [
+        at("2026-02-24T07:30"),
+        at("2026-03-03T07:30"),
+        at("2026-03-06T07:30"),  # 3 days before: Saturday 7 March
+        at("2026-03-09T07:30"),
+        at("2026-03-10T07:30"),
+    ]
 
 
 @pytest.mark.parametrize(

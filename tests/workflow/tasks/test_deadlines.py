@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from tests.conftest import Q1_CONTRIBUTIONS, Q1_DUTIES
 from workflow.accountability.queries import accountability_by_unit
 from workflow.clock import Clock
 from workflow.periods import Quarter
@@ -33,6 +34,7 @@ from workflow.tasks.models import Task
 from workflow.tasks.queries import list_tasks
 
 DUE = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)  # 17:00 in Hà Nội
+CONTRIBUTION_DUE = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)  # 5 days earlier, same hour
 TICK = timedelta(microseconds=1)
 
 
@@ -182,8 +184,18 @@ def test_a_task_due_now_is_not_yet_overdue_anywhere(session, ward, open_tasks):
         r.unit_code: r.overdue
         for r in accountability_by_unit(session, ward, Quarter(2026, 1), DUE + TICK)
     }
+    # accountability counts led work only: the contributions to VI.2.1 weigh on nobody here
     assert at_due == ["BXDD"]  # VI.1.7 was due on 10 February
     assert just_after == {"BXDD": 1, "CB1": 1, "CB2": 1, "UBND": 1}
-    assert list_tasks(session, ward, DUE, overdue=True)[0].unit_code == "BXDD"
-    assert len(list_tasks(session, ward, DUE + TICK, overdue=True)) == 4
+
+    def overdue(now):
+        return {(r.ref, r.unit_code, r.kind) for r in list_tasks(session, ward, now, overdue=True)}
+
+    contributions = {(ref, unit, "contribution") for ref, unit in Q1_CONTRIBUTIONS}
+    duties = {(ref, unit, "duty") for ref, unit in Q1_DUTIES}
+    # the contributions to VI.2.1 are due five days before the lead's report, on 10 March
+    assert overdue(CONTRIBUTION_DUE) == {("VI.1.7", "BXDD", "duty")}
+    assert overdue(CONTRIBUTION_DUE + TICK) == {("VI.1.7", "BXDD", "duty")} | contributions
+    assert overdue(DUE) == {("VI.1.7", "BXDD", "duty")} | contributions
+    assert overdue(DUE + TICK) == duties | contributions
     session.commit()

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, func, select
 
-from tests.conftest import PASSWORD, SMALL_PLAN, real_now
+from tests.conftest import PASSWORD, Q1_CONTRIBUTIONS, Q1_TASKS, SMALL_PLAN, real_now
 from workflow.accounts.operations import add_user
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.plans.models import Target
@@ -17,7 +17,6 @@ from workflow.tasks.models import Report, TargetFigure, Task, TaskEventRecord
 from workflow.tasks.queries import list_tasks
 
 VIETNAMESE = "Đã tổ chức hội nghị quán triệt cho 100% đảng viên; ý kiến: “rất tốt”"
-Q1_TASKS = {("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.4.1", "CB2"), ("VI.1.7", "BXDD")}
 
 
 def target_id(session, ref="I.2.4"):
@@ -359,10 +358,11 @@ def test_the_ward_wide_roles_see_every_task(session, ward, open_tasks, make_user
 
 @pytest.mark.parametrize("role", ["unit_head", "member"])
 def test_a_unit_sees_its_own_tasks(session, ward, open_tasks, make_user, role):
-    """Which tasks does someone of UBND, which coordinates nothing, see?"""
+    """Which tasks does someone of UBND, which coordinates nothing, see? Its own, and the
+    contributions the coordinating units owe to what it leads."""
     task = open_tasks("2026-Q1")
     user = make_user(role, "UBND")
-    assert seen(session, ward, user) == {("VI.2.1", "UBND")}
+    assert seen(session, ward, user) == {("VI.2.1", "UBND")} | Q1_CONTRIBUTIONS
     with pytest.raises(NotFound):
         queries.visible_task(session, user, task("VI.1.7", "BXDD").id)
 
@@ -370,10 +370,11 @@ def test_a_unit_sees_its_own_tasks(session, ward, open_tasks, make_user, role):
 def test_a_cell_sees_its_tasks_and_those_its_group_coordinates(
     session, ward, open_tasks, make_user
 ):
-    """Does CB1's head see CB1's tasks and VI.2.1 (coordinated by its group TCD), not CB2's?"""
+    """Does CB1's head see CB1's tasks and VI.2.1 (coordinated by its group TCD: the lead's task
+    and the contributions), not CB2's own?"""
     task = open_tasks("2026-Q1")
     head = make_user("unit_head", "CB1")
-    assert seen(session, ward, head) == {("VI.4.1", "CB1"), ("VI.2.1", "UBND")}
+    assert seen(session, ward, head) == {("VI.4.1", "CB1"), ("VI.2.1", "UBND")} | Q1_CONTRIBUTIONS
     assert queries.visible_task(session, head, task("VI.2.1", "UBND").id).unit_id
     with pytest.raises(NotFound):
         queries.visible_task(session, head, task("VI.4.1", "CB2").id)
@@ -385,7 +386,7 @@ def test_a_coordinating_unit_may_look_but_not_act(session, ward, open_tasks, mak
     """May BXDD's head, who coordinates VI.2.1, see it and start or report it?"""
     task = open_tasks("2026-Q1")
     head = make_user("unit_head", "BXDD")
-    assert seen(session, ward, head) == {("VI.1.7", "BXDD"), ("VI.2.1", "UBND")}
+    assert seen(session, ward, head) == {("VI.1.7", "BXDD"), ("VI.2.1", "UBND")} | Q1_CONTRIBUTIONS
     coordinated = task("VI.2.1", "UBND")
     assert queries.visible_task(session, head, coordinated.id).id == coordinated.id
     with pytest.raises(NotAllowed):

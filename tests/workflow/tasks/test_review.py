@@ -27,7 +27,8 @@ from workflow.tasks.review import SelectionRefused, approve_reports, queue_choic
 from workflow.tasks.states import TaskEvent
 
 MARCH = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-Q1_TASKS = [("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.4.1", "CB2"), ("VI.1.7", "BXDD")]
+# The duties of the small plan's first quarter, in the order the tests report them
+DUTIES = [("VI.2.1", "UBND"), ("VI.4.1", "CB1"), ("VI.4.1", "CB2"), ("VI.1.7", "BXDD")]
 
 
 @pytest.fixture
@@ -310,7 +311,7 @@ def events_of(session, event):
 def test_the_reviewer_approves_the_selected_reports_in_one_go(session, reported, ward_people):
     """Three reports selected, one left: are exactly the three approved, each with its event?"""
     _heads, reviewer = ward_people
-    tasks = [reported(ref, unit) for ref, unit in Q1_TASKS]
+    tasks = [reported(ref, unit) for ref, unit in DUTIES]
     chosen = tasks[:3]
     approved = approve_reports(
         session,
@@ -336,7 +337,7 @@ def test_one_stale_report_and_nothing_is_approved(session, reported, ward_people
     """Someone returned one of the selected reports meanwhile: is the whole selection refused,
     with the task named, and nothing approved?"""
     _heads, reviewer = ward_people
-    tasks = [reported(ref, unit) for ref, unit in Q1_TASKS]
+    tasks = [reported(ref, unit) for ref, unit in DUTIES]
     selection = [(t.id, t.version) for t in tasks]
     other = operations.return_report(
         session, reviewer, tasks[2].id, tasks[2].version, "Thiếu", now=real_now()
