@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         database,
         drafts,
         errors,
+        evaluation,
         exports,
         i18n,
         inbox,
@@ -80,7 +81,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(_days_left, "days_left")
     errors.init_app(app)
     app.register_blueprint(auth.bp)
-    blueprints = (tasks, review, dashboard, targets, admin, drafts, inbox, settings, api)
+    blueprints = (
+        tasks,
+        review,
+        dashboard,
+        targets,
+        evaluation,
+        admin,
+        drafts,
+        inbox,
+        settings,
+        api,
+    )
     for blueprint in (room.bp for room in blueprints):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports.bp)

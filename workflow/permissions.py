@@ -55,6 +55,9 @@ class Access(StrEnum):
     TARGETS = "targets"  # the plan's targets, the ward's figures, one's own unit's
     TARGET_BREAKDOWN = "target_breakdown"  # every unit's figures for the targets
     EXPLANATION_REQUESTS = "explanation_requests"  # asking a unit to explain a missed target
+    UNIT_YEAR = "unit_year"  # any unit's year page and its exports (``may_see_unit_year``)
+    GRADE_CONFIRMATION = "grade_confirmation"  # confirming a unit's grade for the year
+    GRADING_RULES = "grading_rules"  # the rules that propose the grades
 
 
 GRANTS: dict[Access, frozenset[Role]] = {
@@ -71,6 +74,10 @@ GRANTS: dict[Access, frozenset[Role]] = {
     Access.TARGET_BREAKDOWN: ORGANISATION_WIDE,
     # The Standing Committee (leaders) and Ban Xây dựng Đảng ask; the unit answers with a report.
     Access.EXPLANATION_REQUESTS: frozenset({Role.LEADER, Role.REVIEWER}),
+    Access.UNIT_YEAR: ORGANISATION_WIDE,
+    # The Standing Committee grades; the office (the administrator) sets the rules it starts from.
+    Access.GRADE_CONFIRMATION: frozenset({Role.LEADER}),
+    Access.GRADING_RULES: frozenset({Role.ADMIN}),
 }
 
 
@@ -161,6 +168,14 @@ def previewable_units_clause(user: User):
     if user.role in ORGANISATION_WIDE:
         return (Unit.organisation_id == user.organisation_id) & (Unit.is_group == false())
     return Unit.id == user.unit_id
+
+
+def may_see_unit_year(user: User, unit_id: int) -> bool:
+    """Whether ``user`` may open a unit's year of accountability: the ward-wide roles any unit's,
+    a unit head their own."""
+    if may(user, Access.UNIT_YEAR):
+        return True
+    return user.active and user.role == Role.UNIT_HEAD and user.unit_id == unit_id
 
 
 def may_report_figure(user: User, unit_id: int) -> bool:

@@ -992,7 +992,11 @@ def test_unit_heads_and_members_may_not_read_the_accountability_figures(caller, 
         ({"quarter": "2026-Q7"}, "Not a quarter: 2026-Q7. Write it like 2026-Q3."),
         ({"year": "26"}, "Not a year: 26. Write it like 2026."),
         ({"quarter": "2026-Q1", "year": "2026"}, "Give a quarter or a year, not both."),
-        ({"unit": "UBND"}, "Unknown parameter unit; use: quarter, year."),
+        ({"plan": "TN-2026"}, "Unknown parameter plan; use: quarter, year, unit."),
+        (
+            {"unit": "UBND", "quarter": "2026-Q1"},
+            "A unit's figures are for a year: give year, not quarter.",
+        ),
     ],
 )
 def test_a_bad_period_is_refused(caller, q1, params, message):

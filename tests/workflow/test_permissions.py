@@ -11,12 +11,15 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SMALL_PLAN, at
+from workflow.accountability.evaluation import confirm_grade, save_grading_rules
+from workflow.accountability.grading import DEFAULT_RULES
 from workflow.accountability.queries import accountability_by_unit, rates_by_quarter, tasks_behind
+from workflow.accountability.year import unit_year, year_overview
 from workflow.accounts.queries import list_users
 from workflow.clock import Clock
 from workflow.errors import NotAllowed
 from workflow.organisations.models import Organisation
-from workflow.organisations.queries import unit_overview
+from workflow.organisations.queries import find_unit, unit_overview
 from workflow.outbox.queries import admin_messages
 from workflow.periods import Quarter
 from workflow.permissions import Access, may
@@ -57,6 +60,11 @@ EXPECTED = {
     Access.TARGETS: WARD_WIDE | {"unit_head", "member"},
     Access.TARGET_BREAKDOWN: WARD_WIDE,
     Access.EXPLANATION_REQUESTS: {"leader", "reviewer"},
+    # The year-end evaluation: any unit's year for the ward-wide roles (a unit head their own,
+    # ``may_see_unit_year``); the Standing Committee grades; the office sets the rules.
+    Access.UNIT_YEAR: WARD_WIDE,
+    Access.GRADE_CONFIRMATION: {"leader"},
+    Access.GRADING_RULES: {"admin"},
 }
 
 # What each access opens in the engine: a call refused (NotAllowed) to whoever may not.
@@ -80,6 +88,20 @@ OPENS = {
         lambda s, ward, user: loaded_plans(s, user),
     ],
     Access.OUTBOX: [lambda s, ward, user: admin_messages(s, user)],
+    Access.UNIT_YEAR: [
+        lambda s, ward, user: year_overview(s, ward, 2026, Clock.at(NOW), viewer=user),
+        lambda s, ward, user: unit_year(
+            s, ward, find_unit(s, ward, "BXDD"), 2026, Clock.at(NOW), viewer=user
+        ),
+    ],
+    Access.GRADE_CONFIRMATION: [
+        lambda s, ward, user: confirm_grade(
+            s, user, ward, find_unit(s, ward, "BXDD"), 2026, "done", "Lý do", clock=Clock.at(NOW)
+        )
+    ],
+    Access.GRADING_RULES: [
+        lambda s, ward, user: save_grading_rules(s, user, dict(DEFAULT_RULES), clock=Clock.at(NOW))
+    ],
     Access.TARGETS: [lambda s, ward, user: plans_with_targets(s, user)],
     Access.PLAN_DRAFTS: [
         lambda s, ward, user: drafts_of(s, user),

@@ -131,7 +131,12 @@ def change_role(user_id: int):
         return _render_user(user_id, role_form=form, status=FORM_REFUSED)
     try:
         perform(
-            set_role_and_unit, current_user.user, user_id, form.role.data, form.unit.data or None
+            set_role_and_unit,
+            current_user.user,
+            user_id,
+            form.role.data,
+            form.unit.data or None,
+            now=app_clock().now(),
         )
     except InvalidFields as error:
         show_beside_fields(form, error.problems)
@@ -178,7 +183,7 @@ def enable(user_id: int):
 
 def _set_active(user_id: int, active: bool):
     try:
-        user = perform(set_active, current_user.user, user_id, active)
+        user = perform(set_active, current_user.user, user_id, active, now=app_clock().now())
     except InvalidInput as error:
         return _render_user(user_id, refusal=error_message(error), status=FORM_REFUSED)
     message = (

@@ -159,6 +159,13 @@ def targets_request(args: Mapping[str, str], today: date) -> tuple[str | None, i
 
 
 def accountability_period(args: Mapping[str, str], today: date) -> Period:
-    """``quarter=2026-Q1`` or ``year=2026``; the quarter of ``today`` when neither is given."""
-    _refuse_unknown(args, ("quarter", "year"), N_("Unknown parameter %(name)s; use: %(names)s."))
+    """``quarter=2026-Q1`` or ``year=2026``; the quarter of ``today`` when neither is given.
+    With ``unit=CODE`` a year is asked for (that unit's year page): ``year``, this one by
+    default, and no quarter."""
+    known = ("quarter", "year", "unit")
+    _refuse_unknown(args, known, N_("Unknown parameter %(name)s; use: %(names)s."))
+    if args.get("unit") and args.get("quarter"):
+        raise InvalidInput(N_("A unit's figures are for a year: give year, not quarter."))
+    if args.get("unit"):
+        return parse_year(args.get("year") or str(today.year))
     return requested_period(args, today)

@@ -7,6 +7,8 @@ and check every answer they receive against the schema documented for it.
 
 from __future__ import annotations
 
+from workflow.accountability.grading import Grade
+from workflow.accountability.year import RATES, YEAR_ROWS
 from workflow.accounts.roles import Role
 from workflow.targets.status import TargetStatus
 from workflow.tasks.deadlines import DeadlineStatus
@@ -268,6 +270,61 @@ SCHEMAS = {
         },
         ["period", "units", "roles_apart"],
     ),
+    "YearFigures": obj(
+        {key: (nullable(NUMBER) if key in RATES else INTEGER) for key, _label in YEAR_ROWS},
+        description="What a unit (or one head of it) answers for in a year: the duties it "
+        "leads, the explanations asked of it, its contributions as a coordinating unit, its "
+        "target figures; a rate is null with nothing behind it",
+    ),
+    "UnitYear": obj(
+        {
+            "unit": STRING,
+            "unit_name": STRING,
+            "year": INTEGER,
+            "figures": ref("YearFigures"),
+            "heads": {
+                "type": "array",
+                "description": "Each head's part: the tasks that fell due during their term "
+                "(name null: while the unit had no head)",
+                "items": obj(
+                    {
+                        "name": nullable(STRING),
+                        "from": nullable(INSTANT),
+                        "to": nullable(INSTANT),
+                        "figures": ref("YearFigures"),
+                    }
+                ),
+            },
+            "returns": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "ref": STRING,
+                        "quarter": STRING,
+                        "due": INSTANT,
+                        "at": INSTANT,
+                        "reason": STRING,
+                    }
+                ),
+            },
+            "targets": {
+                "type": "array",
+                "items": obj({"ref": STRING, "quarter": STRING, "status": TARGET_STATUS}),
+            },
+            "proposed_grade": nullable({"type": "string", "enum": [g.value for g in Grade]}),
+            "confirmed_grade": nullable(
+                obj(
+                    {
+                        "grade": {"type": "string", "enum": [g.value for g in Grade]},
+                        "proposed": nullable(STRING),
+                        "note": STRING,
+                        "by": STRING,
+                        "at": INSTANT,
+                    }
+                )
+            ),
+        }
+    ),
     "Figure": obj({"target": STRING, "value": {"type": "number"}}),
     "File": obj({"filename": STRING, "content_type": STRING, "size": INTEGER}),
     "Report": obj(
@@ -498,9 +555,22 @@ PATHS = {
             "parameters": [
                 query("quarter", {**STRING, "pattern": QUARTER_PATTERN}, "e.g. 2026-Q3"),
                 query("year", {**STRING, "pattern": r"^\d{4}$"}, "a whole year, e.g. 2026"),
+                query(
+                    "unit",
+                    STRING,
+                    "A unit's code: that unit's year (with year, not quarter) as its year page "
+                    "shows it, for the ward-wide roles and the unit's head",
+                ),
             ],
             "responses": {
-                "200": ok("Accountability"),
+                "200": {
+                    "description": "By unit; with unit, that unit's year",
+                    "content": {
+                        "application/json": {
+                            "schema": {"oneOf": [ref("Accountability"), ref("UnitYear")]}
+                        }
+                    },
+                },
                 **refusals("BadRequest", "Unauthenticated", "NotAllowed"),
             },
         }

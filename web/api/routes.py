@@ -10,12 +10,19 @@ from web.api import bp
 from web.api.auth import api_user
 from web.api.inputs import accountability_period, event_request, targets_request, task_filters
 from web.api.openapi import DOCUMENT
-from web.api.schemas import accountability_json, targets_json, task_json, user_json
+from web.api.schemas import (
+    accountability_json,
+    targets_json,
+    task_json,
+    unit_year_json,
+    user_json,
+)
 from web.clock import app_clock
 from web.database import db_session
 from workflow.accountability.queries import accountability_by_unit, roles_apart
+from workflow.accountability.year import unit_year
 from workflow.organisations.models import Unit
-from workflow.organisations.queries import organisation_of
+from workflow.organisations.queries import find_unit, organisation_of
 from workflow.targets.queries import plan_targets
 from workflow.tasks.queries import list_tasks, task_detail
 
@@ -35,10 +42,16 @@ def me():
 
 @bp.get("/accountability")
 def accountability():
-    """The accountability figures by unit for a quarter or a year (leaders, reviewers, admins)."""
+    """The accountability figures by unit for a quarter or a year (leaders, reviewers, admins);
+    with ``unit``, that unit's year as its year page shows it (its head may ask too)."""
     session, user, clock = db_session(), api_user(), app_clock()
     period = accountability_period(request.args, clock.today())
     organisation = organisation_of(session, user)
+    if request.args.get("unit"):
+        unit = find_unit(session, organisation, request.args["unit"])
+        return jsonify(
+            unit_year_json(unit_year(session, organisation, unit, period, clock, viewer=user))
+        )
     rows = accountability_by_unit(session, organisation, period, clock.now(), viewer=user)
     roles = roles_apart(session, organisation, period, clock.now(), viewer=user)
     return jsonify(accountability_json(period, rows, roles))

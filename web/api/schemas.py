@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from workflow.accountability.figures import UnitAccountability, UnitRoles
+from workflow.accountability.year import YEAR_ROWS, UnitYear
 from workflow.accounts.models import User
 from workflow.clock import Clock
 from workflow.organisations.models import Unit
@@ -237,4 +238,53 @@ def targets_json(found: PlanTargets, year: int) -> dict:
             }
             for p in found.targets
         ],
+    }
+
+
+def _year_figures(figures) -> dict:
+    return {key: getattr(figures, key) for key, _label in YEAR_ROWS}
+
+
+def unit_year_json(year: UnitYear) -> dict:
+    """A unit's year: the figures of its year page, for the year and for each head."""
+    return {
+        "unit": year.unit.code,
+        "unit_name": year.unit.name,
+        "year": year.year,
+        "figures": _year_figures(year.figures),
+        "heads": [
+            {
+                "name": head.term.name if head.term else None,
+                "from": instant(head.term.started_at) if head.term else None,
+                "to": instant(head.term.ended_at) if head.term else None,
+                "figures": _year_figures(head.figures),
+            }
+            for head in year.heads
+        ],
+        "returns": [
+            {
+                "ref": item.ref,
+                "quarter": item.period,
+                "due": instant(item.due_at),
+                "at": instant(item.at),
+                "reason": item.reason,
+            }
+            for item in year.returns
+        ],
+        "targets": [
+            {"ref": line.ref, "quarter": str(line.quarter), "status": line.status.value}
+            for line in year.target_lines
+        ],
+        "proposed_grade": year.proposed.value if year.proposed else None,
+        "confirmed_grade": (
+            {
+                "grade": year.confirmed.grade,
+                "proposed": year.confirmed.proposed,
+                "note": year.confirmed.note,
+                "by": year.confirmed_by.username,
+                "at": instant(year.confirmed.confirmed_at),
+            }
+            if year.confirmed
+            else None
+        ),
     }

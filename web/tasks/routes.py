@@ -27,6 +27,7 @@ from workflow.errors import InvalidFields, NotFound, WorkflowError
 from workflow.i18n import N_
 from workflow.organisations.queries import organisation_of
 from workflow.permissions import events_for, may_fire
+from workflow.plans.store import CHANGE_LABELS, RECORDED_PARTS
 from workflow.targets.explanations import explanation_request
 from workflow.tasks.assignment import assignable_members, assignment_events_for
 from workflow.tasks.deadlines import DeadlineStatus
@@ -221,6 +222,8 @@ def _render_task(task_id: int, typed=None, status: int = 200, extension_forms=No
         ask_refusal=_ask_refusal(detail, user, clock),
         extension_forms=extension_forms or {},
         history_labels=HISTORY_LABELS,
+        change_labels=CHANGE_LABELS,
+        part_labels=RECORDED_PARTS,
         extension_status=lambda status: ExtensionStatus(status).label,
         first_extension_day=clock.local_day(detail.task.due_at) + timedelta(days=1),
         contribution_labels=CONTRIBUTION_LABELS,

@@ -15,6 +15,7 @@ from workflow.accounts.queries import managed_user
 from workflow.accounts.roles import Role, parse_role
 from workflow.errors import InvalidFields, InvalidInput, NotFound
 from workflow.i18n import N_
+from workflow.organisations.heads import record_head_change
 from workflow.organisations.models import Organisation
 from workflow.organisations.queries import find_unit, organisation_of
 from workflow.permissions import Access, require
@@ -86,9 +87,10 @@ def add_user(
     locale: str = "vi",
     *,
     now: datetime,
+    by: User | None = None,
 ) -> User:
-    """Create a user; unit heads and members must name their unit. Every wrong field is
-    refused at once (``InvalidFields``)."""
+    """Create a user; unit heads and members must name their unit (a unit head's term begins).
+    Every wrong field is refused at once (``InvalidFields``)."""
     problems = account_problems(
         session, organisation, role=role, unit_code=unit_code, username=username, email=email
     )
@@ -109,6 +111,7 @@ def add_user(
     )
     session.add(user)
     session.flush()
+    record_head_change(session, user, now, by)
     return user
 
 
@@ -183,11 +186,13 @@ def create_user(
         unit_code=unit_code or None,
         full_name=full_name,
         now=now,
+        by=actor,
     )
 
 
-def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
-    """Disable an account (the person can no longer sign in or use a token) or enable it again."""
+def set_active(session: Session, actor: User, user_id: int, active: bool, *, now: datetime) -> User:
+    """Disable an account (the person can no longer sign in or use a token) or enable it again;
+    a unit head's term ends, or begins again."""
     require(actor, Access.ADMINISTRATION)
     user = managed_user(session, actor, user_id)
     if user.id == actor.id and not active:
@@ -197,6 +202,7 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
     user.active = active
     session.add(user)
     session.flush()
+    record_head_change(session, user, now, actor)
     return user
 
 
@@ -210,9 +216,16 @@ def reset_password(session: Session, actor: User, user_id: int, password: str) -
 
 
 def set_role_and_unit(
-    session: Session, actor: User, user_id: int, role: str, unit_code: str | None
+    session: Session,
+    actor: User,
+    user_id: int,
+    role: str,
+    unit_code: str | None,
+    *,
+    now: datetime,
 ) -> User:
-    """Change what a user is; making someone ``unit_head`` of a unit is how a head is assigned."""
+    """Change what a user is; making someone ``unit_head`` of a unit is how a head is assigned
+    (their term begins now, and the term they leave ends)."""
     require(actor, Access.ADMINISTRATION)
     user = managed_user(session, actor, user_id)
     organisation = organisation_of(session, actor)
@@ -230,6 +243,7 @@ def set_role_and_unit(
     user.unit_id = unit.id if unit is not None else None
     session.add(user)
     session.flush()
+    record_head_change(session, user, now, actor)
     return user
 
 

@@ -6,6 +6,7 @@ added to any room is migrated and emptied like the others.
 
 from sqlmodel import SQLModel
 
+import workflow.accountability.models
 import workflow.accounts.models
 import workflow.organisations.models
 import workflow.outbox.models

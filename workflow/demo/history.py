@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
-from workflow.accounts.operations import add_user
+from workflow.accounts.operations import add_user, set_role_and_unit
 from workflow.accounts.roles import Role
 from workflow.clock import Clock
 from workflow.demo.targets import demo_targets
@@ -33,6 +33,9 @@ from workflow.tasks.states import TaskKind, TaskState
 DEMO_PASSWORD = "giaoviec-demo"
 # A cán bộ of UBND, to whom its head gives a task of the current quarter (phân công).
 DEMO_MEMBER = "canbo.ubnd"
+# The Fatherland Front changes its head on 1 July: its head until then, and the day.
+FORMER_HEAD = ("nguyen.mttq", "MTTQ", "Nguyễn Văn Tiền")
+HEAD_CHANGE = datetime(2026, 7, 1, 8, 0)
 # Invented people for the demo's unit heads: the accountability page names people, not posts.
 DEMO_NAMES = (
     "Nguyễn Thị Lan",
@@ -132,13 +135,25 @@ def _accounts(session: Session, organisation: Organisation, now: datetime) -> No
         full_name="Nguyễn Văn Cán",
         now=now,
     )
+    former, former_unit, former_name = FORMER_HEAD
+    add_user(
+        session,
+        organisation,
+        former,
+        Role.UNIT_HEAD,
+        f"{former}@viethung.example.vn",
+        DEMO_PASSWORD,
+        unit_code=former_unit,
+        full_name=former_name,
+        now=now,
+    )
     for index, unit in enumerate(units):
         username = f"truong.{unit.code.lower()}"
         add_user(
             session,
             organisation,
             username,
-            Role.UNIT_HEAD,
+            Role.MEMBER if unit.code == former_unit else Role.UNIT_HEAD,
             f"{username}@viethung.example.vn",
             DEMO_PASSWORD,
             unit_code=unit.code,
@@ -154,7 +169,15 @@ def _replay(session: Session, organisation: Organisation, clock: Clock) -> None:
     reviewer = session.exec(select(User).where(User.role == Role.REVIEWER)).first()
     tasks = session.exec(select(Task).order_by(Task.id)).all()
     extended = {"granted": False, "refused": False}
+    change: datetime | None = clock.instant(HEAD_CHANGE.date(), HEAD_CHANGE.time())
     for task in tasks:
+        if (
+            change is not None
+            and change <= now
+            and task.period >= str(Quarter.of(HEAD_CHANGE.date()))
+        ):
+            heads.update(_change_of_head(session, change))
+            change = None
         luck = random.Random(task.id).random()
         head = heads.get(task.unit_id)
         if head is None:
@@ -219,6 +242,19 @@ def _replay(session: Session, organisation: Organisation, clock: Clock) -> None:
                 "Đã bổ sung số liệu và hình ảnh minh chứng theo yêu cầu.",
             )
         _act(reported + timedelta(days=6), approve_report, session, reviewer, task, "")
+
+
+def _change_of_head(session: Session, at: datetime) -> dict[int, User]:
+    """The Front's head hands over on 1 July: the former head stays on as a member, and
+    ``truong.mttq`` becomes head; the year page credits each with their months."""
+    admin = session.exec(select(User).where(User.username == "admin")).one()
+    former = session.exec(select(User).where(User.username == FORMER_HEAD[0])).one()
+    new = session.exec(
+        select(User).where(User.username == f"truong.{FORMER_HEAD[1].lower()}")
+    ).one()
+    set_role_and_unit(session, admin, former.id, Role.MEMBER, FORMER_HEAD[1], now=at)
+    set_role_and_unit(session, admin, new.id, Role.UNIT_HEAD, FORMER_HEAD[1], now=at)
+    return {new.unit_id: new}
 
 
 def _assignment(session: Session, organisation: Organisation, clock: Clock) -> None:

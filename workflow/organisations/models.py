@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from workflow.db.types import instant_field
 
 
 class Organisation(SQLModel, table=True):
@@ -46,3 +50,18 @@ class UnitMembership(SQLModel, table=True):
 
     group_id: int = Field(foreign_key="unit.id", primary_key=True)
     member_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class HeadTerm(SQLModel, table=True):
+    """A time a person was the head of a unit: from when they became it until they stopped
+    (``ended_at`` None: still). Kept for ever, so a year's work is credited to whoever was head
+    when each task fell due (``workflow.organisations.heads``)."""
+
+    __tablename__ = "head_term"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    started_at: datetime = instant_field()
+    ended_at: datetime | None = instant_field(nullable=True, default=None)
+    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")

@@ -83,6 +83,21 @@ class ResponsibilityUnit(SQLModel, table=True):
     position: int = 0
 
 
+class ResponsibilityChange(SQLModel, table=True):
+    """A change a loaded plan made to a responsibility: created, changed (which parts) or
+    retired, when and by whom (None: the command line). The duty's history as the plan tells
+    it, kept beside each task's own."""
+
+    __tablename__ = "responsibility_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    responsibility_id: int = Field(foreign_key="responsibility.id", index=True)
+    at: datetime = instant_field()
+    by: int | None = Field(default=None, foreign_key="app_user.id")
+    change: str = Field(max_length=16)  # created | changed | retired
+    parts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
 class Target(SQLModel, table=True):
     """A numeric goal of the plan (chỉ tiêu), reported each quarter by the units concerned."""
 

@@ -42,7 +42,7 @@ def load_for(session: Session, actor: User, definition: dict, clock: Clock) -> L
             code=code,
             mine=organisation.code,
         )
-    return load_plan(session, definition, clock)
+    return load_plan(session, definition, clock, actor)
 
 
 def open_quarter_for(session: Session, actor: User, quarter: Quarter, clock: Clock) -> OpenResult:

@@ -15,13 +15,16 @@ from decimal import Decimal
 
 from sqlmodel import Session, delete, func, select
 
+from workflow.accounts.models import User
 from workflow.clock import Clock
 from workflow.collation import fold
+from workflow.i18n import N_
 from workflow.organisations.models import Organisation, Unit, UnitMembership
 from workflow.plans.models import (
     RESPONSIBILITY_ROLES,
     Plan,
     Responsibility,
+    ResponsibilityChange,
     ResponsibilityUnit,
     Section,
     Target,
@@ -50,10 +53,13 @@ def plan_digest(definition: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_plan(session: Session, definition: dict, clock: Clock) -> LoadResult:
+def load_plan(
+    session: Session, definition: dict, clock: Clock, by: User | None = None
+) -> LoadResult:
     """Create or update the plan described by ``definition`` (from ``checks``), as loaded at
-    ``clock``'s now. Tasks not yet reported follow the plan's new deadlines, each move kept in
-    their history."""
+    ``clock``'s now by ``by`` (None: the command line). Each responsibility created, changed or
+    retired is recorded with when and by whom (``ResponsibilityChange``); tasks not yet reported
+    follow the plan's new deadlines, each move kept in their history."""
     now = clock.now()
     digest = plan_digest(definition)
     organisation = _organisation(session, definition["organisation"])
@@ -80,7 +86,7 @@ def load_plan(session: Session, definition: dict, clock: Clock) -> LoadResult:
     units = _units(session, organisation, definition["units"], result)
     _sections(session, plan, definition["sections"])
     responsibilities = _responsibilities(
-        session, plan, units, definition["responsibilities"], result
+        session, plan, units, definition["responsibilities"], result, now, by
     )
     _targets(session, plan, responsibilities, definition["targets"], result)
     session.flush()
@@ -159,13 +165,39 @@ def _sections(session: Session, plan: Plan, data: list[dict]) -> None:
         session.delete(stale)
 
 
+# The parts of a responsibility a change names (``ResponsibilityChange.parts``), and what a
+# page calls each.
+RECORDED_PARTS = {
+    "section_ref": N_("section"),
+    "kind": N_("kind"),
+    "title": N_("title"),
+    "text": N_("text"),
+    "result": N_("expected result"),
+    "cadence": N_("when it is owed"),
+    "details": N_("due day, reminders or notes"),
+    "units": N_("units"),
+}
+CHANGE_LABELS = {
+    "created": N_("Added to the plan"),
+    "changed": N_("Changed in the plan"),
+    "retired": N_("Taken out of the plan"),
+}
+
+
 def _responsibilities(
-    session: Session, plan: Plan, units: dict[str, Unit], data: list[dict], result: LoadResult
+    session: Session,
+    plan: Plan,
+    units: dict[str, Unit],
+    data: list[dict],
+    result: LoadResult,
+    now: datetime,
+    by: User | None,
 ) -> dict[str, Responsibility]:
     existing = {
         r.ref: r
         for r in session.exec(select(Responsibility).where(Responsibility.plan_id == plan.id))
     }
+    changes: dict[str, tuple[str, list[str]]] = {}
     for position, item in enumerate(data):
         values = {
             "section_ref": item["section"],
@@ -188,8 +220,10 @@ def _responsibilities(
         if row is None:
             row = existing[item["ref"]] = Responsibility(plan_id=plan.id, ref=item["ref"], **values)
             _count(result.created, "responsibilities")
-        elif _assign(row, values):
+            changes[item["ref"]] = ("created", [])
+        elif parts := _assign(row, values):
             _count(result.updated, "responsibilities")
+            changes[item["ref"]] = ("changed", [p for p in parts if p in RECORDED_PARTS])
         session.add(row)
     in_file = {item["ref"] for item in data}
     for ref, row in existing.items():
@@ -197,8 +231,10 @@ def _responsibilities(
             row.retired = True
             session.add(row)
             _count(result.retired, "responsibilities")
+            changes[ref] = ("retired", [])
     session.flush()
     ids = [row.id for row in existing.values()]
+    before = _roles(session, ids)
     session.exec(delete(ResponsibilityUnit).where(ResponsibilityUnit.responsibility_id.in_(ids)))
     session.add_all(
         ResponsibilityUnit(
@@ -211,7 +247,38 @@ def _responsibilities(
         for role in RESPONSIBILITY_ROLES
         for position, code in enumerate(item.get(role, []))
     )
+    session.flush()
+    after = _roles(session, ids)
+    for ref, row in existing.items():
+        moved = before.get(row.id) != after.get(row.id)
+        if moved and changes.get(ref, ("changed",))[0] == "changed":
+            changes.setdefault(ref, ("changed", []))[1].append("units")
+    session.add_all(
+        ResponsibilityChange(
+            responsibility_id=existing[ref].id,
+            at=now,
+            by=by.id if by is not None else None,
+            change=change,
+            parts=parts,
+        )
+        for ref, (change, parts) in changes.items()
+        if change != "changed" or parts
+    )
     return existing
+
+
+def _roles(session: Session, ids: list[int]) -> dict[int, set[tuple[int, str]]]:
+    """Each responsibility's units and their roles."""
+    roles: dict[int, set[tuple[int, str]]] = {}
+    for responsibility_id, unit_id, role in session.exec(
+        select(
+            ResponsibilityUnit.responsibility_id,
+            ResponsibilityUnit.unit_id,
+            ResponsibilityUnit.role,
+        ).where(ResponsibilityUnit.responsibility_id.in_(ids))
+    ):
+        roles.setdefault(responsibility_id, set()).add((unit_id, role))
+    return roles
 
 
 def _targets(
@@ -260,16 +327,16 @@ def _targets(
     )
 
 
-def _assign(row: object, values: dict) -> bool:
-    """Set ``values`` on ``row``; whether anything differed."""
-    changed = False
+def _assign(row: object, values: dict) -> list[str]:
+    """Set ``values`` on ``row``; the names of those that differed."""
+    changed = []
     for name, value in values.items():
         current = getattr(row, name)
         if current != value and not (
             _is_number(current) and _is_number(value) and float(current) == float(value)
         ):
             setattr(row, name, value)
-            changed = True
+            changed.append(name)
     return changed
 
 

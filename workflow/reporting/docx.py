@@ -15,6 +15,7 @@ text names only the data's cut-off day (no software, no clock time); what the of
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -65,6 +66,9 @@ TARGET_WIDTHS = (1.0, 5.1, 2.6, 5.3, 2.5)
 APPENDIX_WIDTHS = (1.0, 1.8, 7.0, 3.5, 2.2, 2.3, 3.3, 4.9)
 
 
+NUMBER = re.compile(r"\d+(,\d+)?%?|—")  # a count, a rate or none: centred in its cell
+
+
 def local_day(instant: datetime | date, zone: ZoneInfo) -> str:
     day = instant.astimezone(zone).date() if isinstance(instant, datetime) else instant
     return day.strftime("%d/%m/%Y")
@@ -97,6 +101,17 @@ def render_quarterly_docx(report: QuarterlyReport, signer: str = "issuer") -> by
 
 
 def _page_setup(document, report: QuarterlyReport, by_plan: bool) -> None:
+    page_setup(
+        document,
+        author=_issuer(report, by_plan),
+        title=f"Báo cáo kết quả thực hiện Kế hoạch, Quý {report.quarter.roman}",
+        when=report.now,
+    )
+
+
+def page_setup(document, *, author: str, title: str, when: datetime) -> None:
+    """An A4 page as the decrees on documents set it: margins, Times New Roman 14, Vietnamese,
+    page numbers from the second page; the file says who wrote it, what it is and when."""
     section = document.sections[0]
     section.page_width, section.page_height = PAGE["width"], PAGE["height"]
     section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
@@ -115,10 +130,10 @@ def _page_setup(document, report: QuarterlyReport, by_plan: bool) -> None:
     style.paragraph_format.line_spacing = 1.1
     _page_numbers(section)
     core = document.core_properties
-    core.author = core.last_modified_by = _issuer(report, by_plan)
-    core.title = f"Báo cáo kết quả thực hiện Kế hoạch, Quý {report.quarter.roman}"
+    core.author = core.last_modified_by = xml_safe(author)
+    core.title = xml_safe(title)
     core.language, core.comments, core.keywords = LANGUAGE, "", ""
-    core.created = core.modified = report.now
+    core.created = core.modified = when
 
 
 def _page_numbers(section) -> None:
@@ -153,7 +168,7 @@ def _run(paragraph: Paragraph, text: str, *, bold=False, italic=False, underline
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _line(container, text: str = "", *, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, **style):
+def centred_line(container, text: str = "", *, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, **style):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(after)
@@ -178,7 +193,7 @@ def _rule(container, width_cm: float, within_cm: float) -> None:
     paragraph.add_run().font.size = Pt(4)
 
 
-def _body(document, *parts: str | tuple[str, dict], indent=True) -> Paragraph:
+def body(document, *parts: str | tuple[str, dict], indent=True) -> Paragraph:
     """A justified body paragraph; a part ``(text, style)`` is styled."""
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -190,11 +205,11 @@ def _body(document, *parts: str | tuple[str, dict], indent=True) -> Paragraph:
     return paragraph
 
 
-def _heading(document, text: str) -> Paragraph:
-    return _body(document, (text, {"bold": True}))
+def heading(document, text: str) -> Paragraph:
+    return body(document, (text, {"bold": True}))
 
 
-def _columns(table, widths: tuple[float, ...]) -> None:
+def column_widths(table, widths: tuple[float, ...]) -> None:
     """Give the grid and every cell the same widths: Word reads the grid, LibreOffice the
     cells, and a grid that disagrees wraps a line that should fit."""
     table.autofit = False
@@ -212,14 +227,14 @@ def _keep_whole(row) -> None:
 def _two_columns(document, widths: tuple[float, float]):
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _columns(table, widths)
+    column_widths(table, widths)
     _keep_whole(table.rows[0])
     for cell in table.rows[0].cells:
         cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
     return table.rows[0].cells
 
 
-def _grid(document, headers: tuple[str, ...], size: int = 13):
+def grid(document, headers: tuple[str, ...], size: int = 13):
     """A bordered table whose header row repeats on each page."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -245,10 +260,10 @@ def _cell_text(cell, text: str, bold=False, size: int = 13, align=None) -> None:
         _run(paragraph, line, bold=bold, size=size)
 
 
-def _row(table, values: tuple[str, ...], size: int = 13, bold=False) -> None:
+def table_row(table, values: tuple[str, ...], size: int = 13, bold=False) -> None:
     cells = table.add_row().cells
     for cell, text in zip(cells, values, strict=True):
-        align = WD_ALIGN_PARAGRAPH.CENTER if text.isdigit() else None
+        align = WD_ALIGN_PARAGRAPH.CENTER if NUMBER.fullmatch(text) else None
         _cell_text(cell, text, bold=bold, size=size, align=align)
     _keep_whole(table.rows[-1])
 
@@ -312,44 +327,44 @@ def _committee_name(report: QuarterlyReport) -> str:
 def _party_header(document, report: QuarterlyReport, by_plan: bool) -> None:
     left, right = _two_columns(document, (8.2, 8.3))
     if by_plan:  # the standing committee: under the Party organisation above it
-        _line(left, FILL, size=14)
-        _line(left, _committee_name(report), bold=True, size=14)
-        _line(left, "*", size=14)
-        _line(left, f"Số {FILL}-{report_symbol(report)}", size=14)
+        centred_line(left, FILL, size=14)
+        centred_line(left, _committee_name(report), bold=True, size=14)
+        centred_line(left, "*", size=14)
+        centred_line(left, f"Số {FILL}-{report_symbol(report)}", size=14)
     else:
-        _line(left, report.organisation.name.upper(), size=14)
+        centred_line(left, report.organisation.name.upper(), size=14)
         if report.issuing_unit is not None:
-            _line(left, report.issuing_unit.display_name.upper(), bold=True, size=14)
-        _line(left, "*", size=14)
-        _line(left, f"Số {FILL}-BC/{FILL}", size=14)
-    _line(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=15)
-    _line(right, "", size=14)
-    _line(right, _date_line(report), italic=True, size=14)
+            centred_line(left, report.issuing_unit.display_name.upper(), bold=True, size=14)
+        centred_line(left, "*", size=14)
+        centred_line(left, f"Số {FILL}-BC/{FILL}", size=14)
+    centred_line(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=15)
+    centred_line(right, "", size=14)
+    centred_line(right, _date_line(report), italic=True, size=14)
 
 
 def _state_header(document, report: QuarterlyReport) -> None:
     """The state's layout (Nghị định 30): the issuing body with a short line under it, the
     national title on one line and the motto with its line."""
     left, right = _two_columns(document, (5.8, 10.7))
-    _line(left, report.organisation.name.upper(), bold=True, size=13)
+    centred_line(left, report.organisation.name.upper(), bold=True, size=13)
     _rule(left, 2.0, 5.8)
-    _line(left, f"Số: {FILL}/{report_symbol(report)}", size=13)
-    _line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13)
-    _line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14)
+    centred_line(left, f"Số: {FILL}/{report_symbol(report)}", size=13)
+    centred_line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13)
+    centred_line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14)
     _rule(right, 5.5, 10.7)
-    _line(right, _date_line(report), italic=True, size=14)
+    centred_line(right, _date_line(report), italic=True, size=14)
 
 
 def _title(document, report: QuarterlyReport, by_plan: bool) -> None:
-    _line(document, "")
-    _line(document, "BÁO CÁO", bold=True, size=15, after=0)
-    _line(document, summary_line(report), bold=True, size=14)
-    _line(document, f"Quý {report.quarter.roman}", bold=True, size=14)
+    centred_line(document, "")
+    centred_line(document, "BÁO CÁO", bold=True, size=15, after=0)
+    centred_line(document, summary_line(report), bold=True, size=14)
+    centred_line(document, f"Quý {report.quarter.roman}", bold=True, size=14)
     if report.organisation.kind == "party":
-        _line(document, "-----", size=14, after=6)
+        centred_line(document, "-----", size=14, after=6)
     else:
         _rule(document, 4.0, TEXT_WIDTH_CM)
-    _body(
+    body(
         document,
         f"Thực hiện {plan_citation(report)} của {report.plan.issuing_body}, "
         f"{_issuer(report, by_plan)} báo cáo kết quả thực hiện Quý {report.quarter.roman} "
@@ -372,8 +387,8 @@ def counts_phrase(counts: Counts) -> str:
 def _results(document, report: QuarterlyReport) -> None:
     counts = report.counts
     quarter = f"Quý {report.quarter.roman}"
-    _heading(document, "I. KẾT QUẢ THỰC HIỆN")
-    _heading(document, "1. Tình hình chung")
+    heading(document, "I. KẾT QUẢ THỰC HIỆN")
+    heading(document, "1. Tình hình chung")
     summary = (
         f"{quarter}, Kế hoạch giao {counts.total} nhiệm vụ cho {report.units} đơn vị. "
         f"Đến ngày {cut_off(report)}: "
@@ -390,30 +405,30 @@ def _results(document, report: QuarterlyReport) -> None:
             f" Ngoài ra, còn {len(report.overdue_before)} nhiệm vụ của các quý trước chưa hoàn "
             "thành, quá hạn (nêu tại mục II)."
         )
-    _body(document, summary)
+    body(document, summary)
     if not report.lines:
         return
-    _heading(document, "2. Kết quả theo từng nội dung của Kế hoạch")
+    heading(document, "2. Kết quả theo từng nội dung của Kế hoạch")
     headers = ("Nội dung của Kế hoạch", "Số nhiệm vụ", *(VI_STATUS_LABELS[s] for s in STATUS_ORDER))
-    table = _grid(document, headers, size=12)
+    table = grid(document, headers, size=12)
     for section in report.sections():
         name = f"Mục {section.ref}. {sentence_case(section.title)}".rstrip(". ")
-        _row(table, (name, *_figures(section.counts)), size=12)
-    _row(table, ("Tổng cộng", *_figures(counts)), size=12, bold=True)
-    _columns(table, SECTION_WIDTHS)
-    _line(document, "", after=4)
-    _heading(document, "3. Kết quả theo từng đơn vị")
+        table_row(table, (name, *_figures(section.counts)), size=12)
+    table_row(table, ("Tổng cộng", *_figures(counts)), size=12, bold=True)
+    column_widths(table, SECTION_WIDTHS)
+    centred_line(document, "", after=4)
+    heading(document, "3. Kết quả theo từng đơn vị")
     for unit in report.unit_summaries(excerpts=1):
         head = f" (người đứng đầu: đồng chí {', '.join(unit.heads)})" if unit.heads else ""
-        _body(
+        body(
             document,
             (f"- {unit.unit_name}{head}: ", {"bold": True}),
             f"{unit.counts.total} nhiệm vụ; {counts_phrase(unit.counts)}.",
         )
         for ref, text in unit.excerpts:
-            _body(document, (f"Báo cáo của đơn vị ({ref}): “{text}”", {"italic": True, "size": 13}))
-    _heading(document, "4. Đánh giá chung")
-    _body(document, FILL)
+            body(document, (f"Báo cáo của đơn vị ({ref}): “{text}”", {"italic": True, "size": 13}))
+    heading(document, "4. Đánh giá chung")
+    body(document, FILL)
 
 
 def sentence_case(title: str) -> str:
@@ -462,17 +477,17 @@ def shortcoming_lines(line: TaskLine, zone: ZoneInfo) -> list[str]:
 
 
 def _shortcomings(document, report: QuarterlyReport) -> None:
-    _heading(document, "II. HẠN CHẾ, TỒN TẠI")
+    heading(document, "II. HẠN CHẾ, TỒN TẠI")
     units = report.shortcomings()
     if not units:
-        _body(document, "Các đơn vị báo cáo đầy đủ, đúng hạn; không có báo cáo bị trả lại.")
+        body(document, "Các đơn vị báo cáo đầy đủ, đúng hạn; không có báo cáo bị trả lại.")
     for unit in units:
         heads = f" (người đứng đầu: đồng chí {', '.join(unit.heads)})" if unit.heads else ""
-        _body(document, (f"- {unit.unit_name}{heads}:", {"bold": True}))
+        body(document, (f"- {unit.unit_name}{heads}:", {"bold": True}))
         for line in unit.lines:
             for text in shortcoming_lines(line, report.zone):
-                _body(document, text)
-    _body(document, "Nguyên nhân: ", FILL)
+                body(document, text)
+    body(document, "Nguyên nhân: ", FILL)
 
 
 # III. Targets
@@ -506,56 +521,56 @@ def target_results(target: TargetResult) -> tuple[str, str]:
 
 
 def _targets(document, report: QuarterlyReport) -> None:
-    _heading(document, "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
+    heading(document, "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
     if not report.targets:
-        _body(document, "Kế hoạch không có chỉ tiêu định lượng.")
+        body(document, "Kế hoạch không có chỉ tiêu định lượng.")
         return
     reported = sum(1 for target in report.targets if target.figures)
     quarter = f"Quý {report.quarter.roman}"
     if reported:
-        _body(document, f"{quarter}, {reported}/{len(report.targets)} chỉ tiêu có số liệu báo cáo.")
+        body(document, f"{quarter}, {reported}/{len(report.targets)} chỉ tiêu có số liệu báo cáo.")
     else:
-        _body(document, f"{quarter}, chưa có đơn vị nào báo cáo số liệu các chỉ tiêu của Kế hoạch.")
+        body(document, f"{quarter}, chưa có đơn vị nào báo cáo số liệu các chỉ tiêu của Kế hoạch.")
     headers = ("TT", "Chỉ tiêu", "Mục tiêu", "Số liệu đơn vị báo cáo", "Đánh giá")
-    table = _grid(document, headers)
+    table = grid(document, headers)
     for index, target in enumerate(report.targets, start=1):
         figures, verdict = target_results(target)
         goal = goal_text(target.comparator, target.figure, target.unit_of_measure)
-        _row(table, (str(index), f"{target.ref}. {target.title}", goal, figures, verdict))
-    _columns(table, TARGET_WIDTHS)
-    _line(document, "", after=4)
+        table_row(table, (str(index), f"{target.ref}. {target.title}", goal, figures, verdict))
+    column_widths(table, TARGET_WIDTHS)
+    centred_line(document, "", after=4)
 
 
 # IV. The next quarter
 
 
 def _next_quarter(document, report: QuarterlyReport) -> None:
-    _heading(document, f"IV. NHIỆM VỤ TRỌNG TÂM QUÝ {report.next_quarter.roman}")
-    _heading(document, "1. Theo định hướng của Kế hoạch")
+    heading(document, f"IV. NHIỆM VỤ TRỌNG TÂM QUÝ {report.next_quarter.roman}")
+    heading(document, "1. Theo định hướng của Kế hoạch")
     if not report.next_phases:
-        _body(document, f"Kế hoạch không có định hướng riêng cho Quý {report.next_quarter.roman}.")
+        body(document, f"Kế hoạch không có định hướng riêng cho Quý {report.next_quarter.roman}.")
     for phase in report.next_phases:
-        _body(document, f"- {phase.title} (mục {phase.ref} của Kế hoạch).")
+        body(document, f"- {phase.title} (mục {phase.ref} của Kế hoạch).")
         for label, text in (
             ("Mục tiêu truyền thông", phase.goal),
             ("Nội dung trọng tâm", phase.content),
             ("Hình thức triển khai", phase.forms),
         ):
             if text:
-                _body(document, (f"{label}: ", {"italic": True}), text)
-    _heading(document, "2. Hoàn thành các nhiệm vụ còn quá hạn")
+                body(document, (f"{label}: ", {"italic": True}), text)
+    heading(document, "2. Hoàn thành các nhiệm vụ còn quá hạn")
     overdue = [line for line in [*report.overdue_before, *report.lines] if line.overdue]
     if overdue:
         units = len({line.unit_code for line in overdue})
-        _body(
+        body(
             document,
             f"{units} đơn vị khẩn trương hoàn thành {len(overdue)} nhiệm vụ chưa hoàn thành, "
             "quá hạn (nêu tại mục II và Phụ lục kèm theo).",
         )
     else:
-        _body(document, "Không có nhiệm vụ quá hạn.")
-    _heading(document, "3. Nhiệm vụ khác")
-    _body(document, FILL)
+        body(document, "Không có nhiệm vụ quá hạn.")
+    heading(document, "3. Nhiệm vụ khác")
+    body(document, FILL)
 
 
 # The signature
@@ -598,17 +613,17 @@ def signature_lines(report: QuarterlyReport, by_plan: bool) -> tuple[list[str], 
 
 
 def _signature(document, report: QuarterlyReport, by_plan: bool) -> None:
-    _line(document, "")
+    centred_line(document, "")
     left, right = _two_columns(document, (7.5, 8.5))
-    _line(left, "Nơi nhận:", align=WD_ALIGN_PARAGRAPH.LEFT, bold=True, italic=True, size=12)
+    centred_line(left, "Nơi nhận:", align=WD_ALIGN_PARAGRAPH.LEFT, bold=True, italic=True, size=12)
     for text in recipients(report, by_plan):
-        _line(left, text, align=WD_ALIGN_PARAGRAPH.LEFT, size=11)
+        centred_line(left, text, align=WD_ALIGN_PARAGRAPH.LEFT, size=11)
     above, name = signature_lines(report, by_plan)
     for text in above:
-        _line(right, text, bold=True, size=14)
+        centred_line(right, text, bold=True, size=14)
     for _unused in range(3):
-        _line(right, "", size=14)
-    _line(right, name, bold=True, size=14)
+        centred_line(right, "", size=14)
+    centred_line(right, name, bold=True, size=14)
 
 
 # The appendix
@@ -636,14 +651,14 @@ def _appendix(document, report: QuarterlyReport, by_plan: bool) -> None:
     section.left_margin, section.right_margin = Mm(20), Mm(15)
     section.top_margin = section.bottom_margin = Mm(20)
     section.different_first_page_header_footer = False
-    _line(document, "PHỤ LỤC", bold=True, size=14)
-    _line(
+    centred_line(document, "PHỤ LỤC", bold=True, size=14)
+    centred_line(
         document,
         f"DANH MỤC NHIỆM VỤ QUÝ {report.quarter.roman} VÀ TÌNH TRẠNG THỰC HIỆN",
         bold=True,
         size=14,
     )
-    _line(
+    centred_line(
         document,
         f"(Kèm theo Báo cáo số {FILL} ngày {FILL} của {_issuer(report, by_plan)})",
         italic=True,
@@ -660,7 +675,7 @@ def _appendix(document, report: QuarterlyReport, by_plan: bool) -> None:
         "Tình trạng",
         "Ghi chú",
     )
-    table = _grid(document, headers, size=11)
+    table = grid(document, headers, size=11)
     zone = report.zone
     for index, line in enumerate([*report.lines, *report.overdue_before], start=1):
         reported = local_day(line.first_reported_at, zone) if line.first_reported_at else ""
@@ -674,5 +689,5 @@ def _appendix(document, report: QuarterlyReport, by_plan: bool) -> None:
             line.status_label,
             appendix_note(line, report.quarter, zone),
         )
-        _row(table, values, size=11)
-    _columns(table, APPENDIX_WIDTHS)
+        table_row(table, values, size=11)
+    column_widths(table, APPENDIX_WIDTHS)

@@ -110,15 +110,18 @@ def tasks_workbook(
     cut_off = _cut_off(now, zone)
     for quarter, lines in quarters:
         title = f"Danh sách nhiệm vụ {_period_title(quarter)} — {cut_off}"
-        _sheet(workbook, sheet_name(quarter), title, TASK_COLUMNS, lines, zone)
+        titled_sheet(workbook, sheet_name(quarter), title, TASK_COLUMNS, lines, zone)
     title = f"{SUMMARY_SHEET} {_period_title(period)} — {cut_off}"
-    _sheet(workbook, SUMMARY_SHEET, title, SUMMARY_COLUMNS, summary, zone)
+    titled_sheet(workbook, SUMMARY_SHEET, title, SUMMARY_COLUMNS, summary, zone)
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-def _sheet(workbook: Workbook, name: str, title: str, columns, rows, zone: ZoneInfo) -> None:
+def titled_sheet(workbook: Workbook, name: str, title: str, columns, rows, zone: ZoneInfo) -> None:
+    """A sheet ``name`` under ``title``: a header row of ``columns`` (header, value of a row),
+    then one line per row; instants on ``zone``'s clock, text never run as a formula, each
+    column as wide as it needs, ready to print on A4."""
     sheet = workbook.create_sheet(name)
     sheet.append([title])
     sheet.append([header for header, _value in columns])

@@ -19,6 +19,7 @@ from workflow.permissions import leads_clause, visible_tasks_clause
 from workflow.plans.models import (
     Plan,
     Responsibility,
+    ResponsibilityChange,
     ResponsibilityUnit,
     Target,
     TargetResponsibility,
@@ -318,6 +319,9 @@ class TaskDetail:
     # the member the head gave it to (phân công), and the draft of its report with its author
     assignee: User | None = None
     draft: tuple[ReportDraft, User] | None = None
+    # what loaded plans changed in the duty, oldest first, with who loaded them (None: the
+    # command line)
+    duty_changes: list[tuple[ResponsibilityChange, User | None]] = field(default_factory=list)
 
 
 def task_detail(session: Session, viewer: User, task_id: int, now: datetime) -> TaskDetail:
@@ -379,6 +383,14 @@ def task_detail(session: Session, viewer: User, task_id: int, now: datetime) -> 
         taken_in_by=lead_units(session, task),
         assignee=session.get(User, task.assignee_id) if task.assignee_id else None,
         draft=_draft(session, task),
+        duty_changes=list(
+            session.exec(
+                select(ResponsibilityChange, User)
+                .outerjoin(User, User.id == ResponsibilityChange.by)
+                .where(ResponsibilityChange.responsibility_id == responsibility.id)
+                .order_by(ResponsibilityChange.at, ResponsibilityChange.id)
+            )
+        ),
     )
 
 

@@ -63,10 +63,10 @@ ACTIONS = {
         password=PASSWORD,
         now=real_now(),
     ),
-    "disable": lambda s, actor, target: set_active(s, actor, target.id, False),
+    "disable": lambda s, actor, target: set_active(s, actor, target.id, False, now=real_now()),
     "reset_password": lambda s, actor, target: reset_password(s, actor, target.id, NEW_PASSWORD),
     "set_role_and_unit": lambda s, actor, target: set_role_and_unit(
-        s, actor, target.id, "unit_head", "CB2"
+        s, actor, target.id, "unit_head", "CB2", now=real_now()
     ),
     "load_plan_file": lambda s, actor, target: load_plan_file(
         s,
@@ -292,10 +292,10 @@ def test_a_new_user_needs_a_role_and_a_real_unit(session, make_user, role, unit_
 
 def test_a_disabled_user_cannot_sign_in_until_enabled(session, make_user):
     actor, user = make_user("admin"), make_user("unit_head", "UBND")
-    set_active(session, actor, user.id, False)
+    set_active(session, actor, user.id, False, now=real_now())
     session.commit()
     assert check_password(session, user.username, PASSWORD) is None
-    set_active(session, actor, user.id, True)
+    set_active(session, actor, user.id, True, now=real_now())
     session.commit()
     assert check_password(session, user.username, PASSWORD) is not None
 
@@ -304,7 +304,7 @@ def test_an_admin_cannot_disable_themselves(session, make_user):
     """Could the last admin lock everyone out by disabling their own account?"""
     actor = make_user("admin")
     with pytest.raises(InvalidInput, match="your own account"):
-        set_active(session, actor, actor.id, False)
+        set_active(session, actor, actor.id, False, now=real_now())
     session.rollback()
     session.refresh(actor)
     assert actor.active
@@ -313,7 +313,7 @@ def test_an_admin_cannot_disable_themselves(session, make_user):
 def test_an_admin_cannot_take_away_their_own_admin_role(session, make_user):
     actor = make_user("admin")
     with pytest.raises(InvalidInput, match="your own administrator role"):
-        set_role_and_unit(session, actor, actor.id, "unit_head", "UBND")
+        set_role_and_unit(session, actor, actor.id, "unit_head", "UBND", now=real_now())
     session.rollback()
     session.refresh(actor)
     assert actor.role == Role.ADMIN
@@ -321,8 +321,8 @@ def test_an_admin_cannot_take_away_their_own_admin_role(session, make_user):
 
 def test_an_admin_may_disable_and_demote_another_admin(session, make_user):
     actor, other = make_user("admin"), make_user("admin")
-    set_role_and_unit(session, actor, other.id, "reviewer", None)
-    set_active(session, actor, other.id, False)
+    set_role_and_unit(session, actor, other.id, "reviewer", None, now=real_now())
+    set_active(session, actor, other.id, False, now=real_now())
     session.commit()
     session.refresh(other)
     assert (other.role, other.active) == ("reviewer", False)
@@ -347,11 +347,11 @@ def test_a_reset_password_must_be_long_enough(session, make_user):
 def test_making_someone_a_head_and_then_a_reviewer(session, make_user):
     """A head is assigned by role and unit; a role without a unit leaves the unit."""
     actor, user = make_user("admin"), make_user("member", "CB1")
-    set_role_and_unit(session, actor, user.id, "unit_head", "CB2")
+    set_role_and_unit(session, actor, user.id, "unit_head", "CB2", now=real_now())
     session.commit()
     heads = {row.unit.code: row.heads for row in unit_overview(session, actor)}
     assert [head.id for head in heads["CB2"]] == [user.id]
-    set_role_and_unit(session, actor, user.id, "reviewer", "CB2")
+    set_role_and_unit(session, actor, user.id, "reviewer", "CB2", now=real_now())
     session.commit()
     session.refresh(user)
     assert (user.role, user.unit_id) == ("reviewer", None)
@@ -370,7 +370,7 @@ def test_a_role_change_needs_a_real_unit(session, make_user, role, unit_code, ph
     actor, user = make_user("admin"), make_user("member", "CB1")
     before = snapshot(session)
     with pytest.raises(InvalidInput) as refused:
-        set_role_and_unit(session, actor, user.id, role, unit_code)
+        set_role_and_unit(session, actor, user.id, role, unit_code, now=real_now())
     assert phrase in str(refused.value)
     session.rollback()
     assert snapshot(session) == before
@@ -400,7 +400,7 @@ def test_the_units_overview_shows_groups_heads_and_members(session, make_user):
     make_user("member", "CB1")
     make_user("member", "CB1")
     gone = make_user("unit_head", "CB1")
-    set_active(session, actor, gone.id, False)
+    set_active(session, actor, gone.id, False, now=real_now())
     session.commit()
     rows = {row.unit.code: row for row in unit_overview(session, actor)}
     assert [head.id] == [user.id for user in rows["CB1"].heads]

@@ -6,9 +6,12 @@ from datetime import timedelta
 from sqlmodel import func, select
 
 from tests.conftest import VIET_HUNG_PLAN
+from workflow.accountability.year import unit_year
 from workflow.accounts.models import User
 from workflow.clock import Clock
 from workflow.demo.history import prepare_demo
+from workflow.organisations.models import Organisation
+from workflow.organisations.queries import find_unit
 from workflow.plans.checks import read_plan
 from workflow.tasks.contributions import contributions_to
 from workflow.tasks.models import DeadlineExtension, ReportDraft, Task, TaskEventRecord
@@ -124,3 +127,18 @@ def test_the_demo_gives_a_task_to_a_member_who_drafted_its_report(session):
     assert (task.period, task.state) == ("2026-Q2", "in_progress")
     draft = session.get(ReportDraft, task.id)
     assert draft.author_id == member.id and draft.text
+
+
+def test_the_demo_s_front_changed_its_head_in_july_and_its_year_shows_both(session):
+    clock = Clock.at("2026-12-01T09:00")
+    prepare_demo(session, read_plan(VIET_HUNG_PLAN), clock)
+    session.commit()
+    ward = session.exec(select(Organisation)).one()
+    front = find_unit(session, ward, "MTTQ")
+    heads = unit_year(session, ward, front, 2026, clock).heads
+    assert [(h.term.name, clock.local(h.term.started_at).date().isoformat()) for h in heads] == [
+        ("Nguyễn Văn Tiền", "2026-01-01"),
+        ("Lê Thị Thu Hà", "2026-07-01"),
+    ]
+    assert heads[0].term.ended_at == heads[1].term.started_at
+    assert heads[0].figures.owed > 0 and heads[1].figures.owed > 0
