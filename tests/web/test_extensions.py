@@ -250,6 +250,20 @@ def test_the_reviewer_grants_on_the_task_page_and_the_due_date_says_so(
     assert 'data-status="granted"' in extension_card(page)  # among the earlier requests
 
 
+def test_an_extended_task_is_marked_in_the_lists(app, session, task, head, reviewer):
+    """After the grant, "My work" marks UBND's VI.2.1 as extended beside its new due day, and
+    no other row."""
+    asked_already(session, task, head)
+    browser = browser_of(app, reviewer)
+    post(browser, f"/tasks/{task.id}/grant_extension", version=str(task.version))
+    mine = browser_of(app, head).get("/").text
+    rows = re.findall(
+        r"<tr>\s*<td class=\"ref\">(.*?)</td>.*?<td class=\"due\">(.*?)</td>", mine, re.S
+    )
+    marked = [(ref, "31/03/2026" in due) for ref, due in rows if 'class="extended"' in due]
+    assert marked == [("VI.2.1", True)]
+
+
 def test_refusing_needs_a_reason_said_beside_the_field(app, sign_in, session, task, head, reviewer):
     asked_already(session, task, head)
     browser = sign_in(reviewer)

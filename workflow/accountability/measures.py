@@ -15,14 +15,15 @@ from workflow.tasks.deadlines import (
     DeadlineStatus,
     completed_clause,
     due_clause,
+    extended_clause,
     late_clause,
     not_yet_due_clause,
     on_time_clause,
     overdue_clause,
     status_clause,
 )
-from workflow.tasks.models import DeadlineExtension, Task, TaskEventRecord
-from workflow.tasks.states import ExtensionStatus, TaskEvent
+from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.states import TaskEvent
 
 
 def period_clause(period: Period):
@@ -36,14 +37,6 @@ def returned_clause():
     """SQL: the task's report was returned at least once."""
     return exists().where(
         TaskEventRecord.task_id == Task.id, TaskEventRecord.event == TaskEvent.RETURN.value
-    )
-
-
-def extended_clause():
-    """SQL: the task's due date was extended at least once (an extension granted)."""
-    return exists().where(
-        DeadlineExtension.task_id == Task.id,
-        DeadlineExtension.status == ExtensionStatus.GRANTED.value,
     )
 
 

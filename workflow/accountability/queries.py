@@ -31,7 +31,7 @@ from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit
 from workflow.plans.queries import find_responsibility
 from workflow.tasks.kinds import contribution_clause, led_clause
 from workflow.tasks.models import Task, TaskEventRecord
-from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows_select, words_clause
+from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows, task_rows_select, words_clause
 
 
 def accountability_by_unit(
@@ -287,8 +287,4 @@ def tasks_behind(
         query = query.where(Task.unit_id == unit.id)
     if responsibility is not None:
         query = query.where(Task.responsibility_id == responsibility.id)
-    query = query.where(words_clause(search)).order_by(*PLAN_ORDER)
-    return [
-        TaskRow.of(task, ref, title, unit_code, unit_name, now)
-        for task, ref, title, unit_code, unit_name in session.exec(query)
-    ]
+    return task_rows(session, query.where(words_clause(search)).order_by(*PLAN_ORDER), now)

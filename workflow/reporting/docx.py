@@ -635,6 +635,8 @@ def appendix_note(line: TaskLine, quarter: Quarter, zone: ZoneInfo) -> str:
         notes.append(line.occurrence_label)
     if line.period != str(quarter):
         notes.append(f"nhiệm vụ Quý {_roman(line.period)}")
+    if line.extended_from is not None:
+        notes.append(f"gia hạn từ {local_day(line.extended_from, zone)}")
     if line.days_late:
         notes.append(f"quá hạn {line.days_late} ngày")
     if line.returned:

@@ -38,9 +38,9 @@ from workflow.tasks.deadlines import (
     overdue_clause,
 )
 from workflow.tasks.kinds import led_clause
-from workflow.tasks.models import Report, Task, TaskEventRecord
+from workflow.tasks.models import DeadlineExtension, Report, Task, TaskEventRecord
 from workflow.tasks.queries import PLAN_ORDER
-from workflow.tasks.states import TaskEvent, TaskState
+from workflow.tasks.states import ExtensionStatus, TaskEvent, TaskState
 
 # The statuses and states as an official Vietnamese document writes them, whatever the reader's
 # language (the document is always Vietnamese).
@@ -83,6 +83,7 @@ class TaskLine:
     report_text: str  # the latest report, "" when there is none
     status: DeadlineStatus  # at the report's ``now``
     days_late: int  # days past the due day when first reported, or now while overdue; else 0
+    extended_from: datetime | None = None  # the due time before an extension was granted
 
     @property
     def on_time(self) -> bool | None:
@@ -389,6 +390,15 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
         .correlate(Task)
         .scalar_subquery()
     )
+    extended_from = (
+        select(func.min(DeadlineExtension.due_when_asked))
+        .where(
+            DeadlineExtension.task_id == Task.id,
+            DeadlineExtension.status == ExtensionStatus.GRANTED.value,
+        )
+        .correlate(Task)
+        .scalar_subquery()
+    )
     overdue_earlier = and_(Task.period < str(quarter), overdue_clause(now))
     return (
         select(
@@ -405,6 +415,7 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
             TaskEventRecord.at,
             User.full_name,
             User.username,
+            extended_from.label("extended_from"),
         )
         .join(Plan, Plan.id == Task.plan_id)
         .join(Responsibility, Responsibility.id == Task.responsibility_id)
@@ -421,7 +432,22 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
 
 
 def _line(row, heads: dict[int, list[str]], now: datetime, zone: ZoneInfo) -> TaskLine:
-    task, ref, title, section, code, short_name, name, text, returns, reason, at, full, user = row
+    (
+        task,
+        ref,
+        title,
+        section,
+        code,
+        short_name,
+        name,
+        text,
+        returns,
+        reason,
+        at,
+        full,
+        user,
+        extended_from,
+    ) = row
     status = deadline_status(task.state, task.due_at, task.first_reported_at, now)
     late_at = task.first_reported_at or (now if status is DeadlineStatus.OPEN_OVERDUE else None)
     return TaskLine(
@@ -444,6 +470,7 @@ def _line(row, heads: dict[int, list[str]], now: datetime, zone: ZoneInfo) -> Ta
         report_text=text or "",
         status=status,
         days_late=max(-days_left(task.due_at, late_at, zone), 0) if late_at else 0,
+        extended_from=extended_from,
     )
 
 

@@ -62,6 +62,7 @@ TASK_COLUMNS: list[tuple[str, Callable[[TaskLine], object]]] = [
     ("Người duyệt", lambda line: line.reviewer or ""),
     ("Ngày quyết định", lambda line: line.decided_at),
     ("Số lần trả lại", lambda line: line.times_returned),
+    ("Gia hạn từ", lambda line: line.extended_from),
 ]
 SUMMARY_COLUMNS: list[tuple[str, Callable[[UnitAccountability], object]]] = [
     ("Đơn vị", lambda row: row.unit_name),
@@ -72,6 +73,7 @@ SUMMARY_COLUMNS: list[tuple[str, Callable[[UnitAccountability], object]]] = [
     ("Đã báo cáo, chờ duyệt", lambda row: row.awaiting_review),
     ("Chưa hoàn thành, quá hạn", lambda row: row.overdue),
     ("Nhiệm vụ bị trả lại", lambda row: row.returned),
+    ("Gia hạn", lambda row: row.extended),
     ("Đã đến hạn", lambda row: row.due),
     ("Chưa đến hạn", lambda row: row.not_yet_due),
     ("Đã báo cáo", lambda row: row.reported),

@@ -23,11 +23,11 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, not_, or_
+from sqlalchemy import and_, exists, not_, or_
 
 from workflow.i18n import N_
-from workflow.tasks.models import Task
-from workflow.tasks.states import TaskState
+from workflow.tasks.models import DeadlineExtension, Task
+from workflow.tasks.states import ExtensionStatus, TaskState
 
 DONE_STATES = (TaskState.REPORTED.value, TaskState.REVIEWED.value)
 
@@ -112,6 +112,15 @@ def not_yet_due_clause(now: datetime):
 
 def completed_clause():
     return Task.state == TaskState.REVIEWED.value
+
+
+def extended_clause():
+    """SQL: the task's due date was extended at least once (an extension granted); on time and
+    overdue are then judged against the due time granted, which is ``due_at``."""
+    return exists().where(
+        DeadlineExtension.task_id == Task.id,
+        DeadlineExtension.status == ExtensionStatus.GRANTED.value,
+    )
 
 
 def awaiting_review_clause():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import and_, func, true
@@ -35,6 +35,7 @@ from workflow.tasks.deadlines import (
     DeadlineStatus,
     completed_clause,
     deadline_status,
+    extended_clause,
     overdue_clause,
     status_clause,
 )
@@ -82,6 +83,7 @@ class TaskRow:
     deadline: DeadlineStatus
     kind: str = TaskKind.DUTY.value  # a duty, a contribution to one, an explanation
     assignee_id: int | None = None  # the member of the unit its head gave it to
+    extended: bool = False  # its due date was extended (gia hạn): lists mark it
 
     @classmethod
     def of(
@@ -130,13 +132,28 @@ def words_clause(search: str):
 
 
 def task_rows_select():
-    """Tasks with what a list shows of them (``TaskRow.of``); join ``Plan`` included."""
+    """Tasks with what a list shows of them (``task_rows``); join ``Plan`` included."""
     return (
-        select(Task, Responsibility.ref, Responsibility.title, Unit.code, Unit.name)
+        select(
+            Task,
+            Responsibility.ref,
+            Responsibility.title,
+            Unit.code,
+            Unit.name,
+            extended_clause().label("extended"),
+        )
         .join(Plan, Plan.id == Task.plan_id)
         .join(Responsibility, Responsibility.id == Task.responsibility_id)
         .join(Unit, Unit.id == Task.unit_id)
     )
+
+
+def task_rows(session: Session, query, now: datetime) -> list[TaskRow]:
+    """The rows of a ``task_rows_select`` query, as lists show them at ``now``."""
+    return [
+        replace(TaskRow.of(task, ref, title, unit_code, unit_name, now), extended=bool(extended))
+        for task, ref, title, unit_code, unit_name, extended in session.exec(query)
+    ]
 
 
 def latest_report_id():
@@ -194,11 +211,7 @@ def list_tasks(
         query = query.where(status_clause(status, now))
     if completed is not None:
         query = query.where(completed_clause() if completed else ~completed_clause())
-    query = query.where(words_clause(search)).order_by(*PLAN_ORDER)
-    return [
-        TaskRow.of(task, ref, title, unit_code, unit_name, now)
-        for task, ref, title, unit_code, unit_name in session.exec(query)
-    ]
+    return task_rows(session, query.where(words_clause(search)).order_by(*PLAN_ORDER), now)
 
 
 def contributions_to_take_in(session: Session, user: User, now: datetime) -> list[TaskRow]:
@@ -212,12 +225,7 @@ def contributions_to_take_in(session: Session, user: User, now: datetime) -> lis
         Task.state == TaskState.REPORTED.value,
         leads_clause(user.unit_id),
     )
-    return [
-        TaskRow.of(task, ref, title, unit_code, unit_name, now)
-        for task, ref, title, unit_code, unit_name in session.exec(
-            query.order_by(Task.due_at, *PLAN_ORDER)
-        )
-    ]
+    return task_rows(session, query.order_by(Task.due_at, *PLAN_ORDER), now)
 
 
 def task_quarters(session: Session, organisation: Organisation) -> list[Quarter]:

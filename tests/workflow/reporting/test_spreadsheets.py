@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -14,8 +14,10 @@ from openpyxl import Workbook, load_workbook
 from tests.conftest import HISTORY_NOW, Q1, Q2
 from workflow.accountability.queries import accountability_by_unit
 from workflow.clock import DEFAULT_ZONE, Clock
+from workflow.reporting.docx import appendix_note
 from workflow.reporting.quarterly import quarterly_report
 from workflow.reporting.spreadsheet import tasks_csv, tasks_workbook
+from workflow.tasks.extensions import ask_extension, grant_extension
 
 
 def quarter_workbook(session, ward, now: datetime, period=Q2) -> Workbook:
@@ -87,15 +89,15 @@ def test_each_sheet_is_titled_with_what_it_lists_and_the_data_cut_off(
     day = summary_title[-10:]
     assert tasks["A1"].value == f"Danh sách nhiệm vụ Quý II/2026 — số liệu đến ngày {day}"
     assert summary["A1"].value == summary_title
-    assert [str(r) for r in tasks.merged_cells.ranges] == ["A1:M1"]
-    assert [str(r) for r in summary.merged_cells.ranges] == ["A1:N1"]
+    assert [str(r) for r in tasks.merged_cells.ranges] == ["A1:N1"]
+    assert [str(r) for r in summary.merged_cells.ranges] == ["A1:O1"]
     assert tasks["A1"].font.bold and summary["A1"].font.bold
 
 
 def test_the_header_below_the_title_stays_in_view_and_filters(session, ward, history):
     """Scrolling keeps the header (row 2) in view, and the filter buttons sit on it."""
     workbook = quarter_workbook(session, ward, HISTORY_NOW)
-    for sheet, last_column in (("Quý II-2026", "M"), ("Tổng hợp theo đơn vị", "N")):
+    for sheet, last_column in (("Quý II-2026", "N"), ("Tổng hợp theo đơn vị", "O")):
         sheet = workbook[sheet]
         assert sheet["A2"].value in ("Mã", "Đơn vị") and sheet["A2"].font.bold
         assert sheet.freeze_panes == "A3"
@@ -139,3 +141,37 @@ def test_a_csv_split_by_semicolons_round_trips_vietnamese(session, ward, history
         csv.reader(io.StringIO(commas.decode("utf-8-sig")))
     )
     assert "Cung cấp thông tin chính thống" in text
+
+
+def test_an_extended_task_says_from_when_in_the_workbook_and_the_report(session, ward, history):
+    """VI.2.7 (due 20 May) was extended to 27 May on the 12th: its row says "Gia hạn từ" the
+    old due time, the summary counts it as extended, and the report's appendix notes it."""
+    task = history.tasks[("VI.2.7", "UBND", "Q2")]
+    head, reviewer = history.heads["UBND"], history.reviewer
+    session.refresh(task)
+    ask_extension(
+        session,
+        head,
+        task.id,
+        task.version,
+        date(2026, 5, 27),
+        "Chờ số liệu",
+        clock=Clock.at("2026-05-12T09:00"),
+    )
+    session.refresh(task)
+    grant_extension(session, reviewer, task.id, task.version, clock=Clock.at("2026-05-13T09:00"))
+    session.commit()
+    workbook = quarter_workbook(session, ward, HISTORY_NOW)
+    tasks = workbook["Quý II-2026"]
+    header = [cell.value for cell in tasks[2]]
+    row = next(r for r in tasks.iter_rows(min_row=3, values_only=True) if r[0] == "VI.2.7")
+    assert row[header.index("Gia hạn từ")] == datetime(2026, 5, 20, 17, 0)
+    others = [r for r in tasks.iter_rows(min_row=3, values_only=True) if r[0] != "VI.2.7"]
+    assert {r[header.index("Gia hạn từ")] for r in others} == {None}
+    summary = workbook["Tổng hợp theo đơn vị"]
+    column = [cell.value for cell in summary[2]].index("Gia hạn")
+    units = {r[0]: r for r in summary.iter_rows(min_row=3, values_only=True)}
+    assert units["UBND Phường"][column] == 1
+    report = quarterly_report(session, ward, Q2, Clock.at(HISTORY_NOW))
+    line = next(line for line in report.lines if line.ref == "VI.2.7")
+    assert "gia hạn từ 20/05/2026" in appendix_note(line, Q2, DEFAULT_ZONE)
