@@ -18,7 +18,7 @@ from flask_babel import force_locale, gettext, lazy_gettext, ngettext
 from jinja2 import FileSystemLoader
 
 from notifications.links import SETTINGS_LINK, task_link
-from notifications.rules import Due, ReturnFacts, Rule, TaskFacts, is_catch_up, is_digest
+from notifications.rules import Due, EventFacts, Rule, TaskFacts, is_catch_up, is_digest
 from workflow.accounts.models import User
 from workflow.accounts.roles import Role
 from workflow.periods import Quarter
@@ -98,28 +98,77 @@ def render_digest(
         )
 
 
-def render_returned(
-    user: User, facts: ReturnFacts, as_of: datetime, calendar: WorkingCalendar
+def render_notice(
+    user: User, facts: EventFacts, as_of: datetime, calendar: WorkingCalendar
 ) -> Rendered:
-    """The notice a unit head gets at once when a report comes back, with the reason."""
+    """The notice told at once of a step of a task: to the unit's head, a report that came back
+    (with the reason) or their request for an extension decided; to a reviewer, a request
+    waiting for a decision."""
     with force_locale(user.locale or "vi"):
         task = facts.task
-        subject = gettext(
-            "[Giao Việc] Report returned: %(ref)s %(title)s", ref=task.ref, title=task.title
-        )
+        when = day_text(calendar.local_day(facts.at))
+        subject, intro = {
+            "return": (
+                gettext(
+                    "[Giao Việc] Report returned: %(ref)s %(title)s", ref=task.ref, title=task.title
+                ),
+                gettext(
+                    "On %(date)s %(reviewer)s returned the report on this task and asks for "
+                    "more work:",
+                    date=when,
+                    reviewer=facts.actor_name,
+                ),
+            ),
+            "ask_extension": (
+                gettext(
+                    "[Giao Việc] Extension asked for: %(ref)s %(title)s",
+                    ref=task.ref,
+                    title=task.title,
+                ),
+                gettext(
+                    "On %(date)s %(name)s asked for a later due date for this task; it waits "
+                    "for your decision:",
+                    date=when,
+                    name=facts.actor_name,
+                ),
+            ),
+            "grant_extension": (
+                gettext(
+                    "[Giao Việc] Extension granted: %(ref)s %(title)s",
+                    ref=task.ref,
+                    title=task.title,
+                ),
+                gettext(
+                    "On %(date)s %(name)s granted the extension of this task:",
+                    date=when,
+                    name=facts.actor_name,
+                ),
+            ),
+            "refuse_extension": (
+                gettext(
+                    "[Giao Việc] Extension refused: %(ref)s %(title)s",
+                    ref=task.ref,
+                    title=task.title,
+                ),
+                gettext(
+                    "On %(date)s %(name)s refused the extension of this task; the due date stays:",
+                    date=when,
+                    name=facts.actor_name,
+                ),
+            ),
+        }[facts.event]
         context = {
             "name": display_name(user),
+            "intro": intro,
             "line": _line(task, _status(task, as_of, calendar), unit=True),
             "plan": f"{task.plan_ref} {task.plan_title}".strip(),
             "reason": facts.reason,
-            "reviewer": facts.reviewer_name,
-            "returned_on": day_text(calendar.local_day(facts.at)),
             "settings_url": SETTINGS_LINK,
         }
         return Rendered(
             subject,
-            _render("notifications/returned.txt", context),
-            _render("notifications/returned.html", context),
+            _render("notifications/notice.txt", context),
+            _render("notifications/notice.html", context),
         )
 
 

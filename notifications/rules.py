@@ -32,6 +32,7 @@ class Rule(StrEnum):
     ESCALATION = "escalation"  # to reviewers and leaders; cannot be switched off
     REVIEW = "review"  # weekly: reports waiting for review, to reviewers
     RETURNED = "returned"  # at once: a report was returned, to the unit head
+    EXTENSION = "extension"  # at once: asked for (to reviewers), decided (to the unit head)
 
 
 # What a person's digest setting stops; escalations and returned-report notices go out whatever
@@ -189,32 +190,49 @@ def review_items(
 
 
 @dataclass(frozen=True)
-class ReturnFacts:
-    """A 'return' event: the report of ``task`` sent back with ``reason``."""
+class EventFacts:
+    """A step of a task someone must hear of at once: a report sent back (``return``), or a
+    deadline extension asked for, granted or refused; ``reason`` is its comment, ``actor_name``
+    who took it; ``pending`` whether the task still has a request waiting."""
 
     event_id: int
+    event: str
     task: TaskFacts
     at: datetime
     reason: str
-    reviewer_name: str
+    actor_name: str
+    pending: bool = False
 
 
-def returned_notices(
-    returns: list[ReturnFacts], people: list[Person]
-) -> list[tuple[Person, ReturnFacts]]:
-    """Each return, for each head of the unit (whatever their digest setting: it is not a digest);
-    only while the task is still returned."""
+# Which steps are told at once, and to whom: the unit's heads hear of a return (while the task
+# is still returned) and of a decision on their request; the reviewers of a request (while it
+# still waits for one of them).
+TOLD_TO_HEADS = frozenset({"return", "grant_extension", "refuse_extension"})
+TOLD_TO_REVIEWERS = frozenset({"ask_extension"})
+
+
+def event_notices(steps: list[EventFacts], people: list[Person]) -> list[tuple[Person, EventFacts]]:
+    """Each step for each person it is told to (whatever their digest setting: these are not
+    digests), while it still matters."""
     heads: dict[int, list[Person]] = {}
+    reviewers: dict[int, list[Person]] = {}
     for person in people:
         if person.role == Role.UNIT_HEAD and person.unit_id is not None:
             heads.setdefault(person.unit_id, []).append(person)
-    return [
-        (head, facts)
-        for facts in returns
-        if facts.task.state == TaskState.RETURNED
-        for head in heads.get(facts.task.unit_id, [])
-    ]
+        if person.role == Role.REVIEWER:
+            reviewers.setdefault(person.organisation_id, []).append(person)
+    notices = []
+    for facts in steps:
+        if facts.event == "return" and facts.task.state != TaskState.RETURNED:
+            continue
+        if facts.event in TOLD_TO_HEADS:
+            notices += [(head, facts) for head in heads.get(facts.task.unit_id, [])]
+        elif facts.event in TOLD_TO_REVIEWERS and facts.pending:
+            notices += [(r, facts) for r in reviewers.get(facts.task.organisation_id, [])]
+    return notices
 
 
-def returned_key(recipient_id: int, facts: ReturnFacts) -> str:
-    return f"{recipient_id}/task:{facts.task.id}/{Rule.RETURNED}/event:{facts.event_id}"
+def notice_key(recipient_id: int, facts: EventFacts) -> str:
+    """A notice's key: one per person and step (a return keeps the key it always had)."""
+    rule = Rule.RETURNED if facts.event == "return" else Rule.EXTENSION
+    return f"{recipient_id}/task:{facts.task.id}/{rule}/event:{facts.event_id}"

@@ -33,7 +33,7 @@ from notifications import outbox
 from notifications.lock import SchedulerLock
 from notifications.mailer import SendResult, send_queued
 from notifications.settings import NotificationSettings
-from notifications.sweep import SweepResult, queue_returned, run_sweep
+from notifications.sweep import SweepResult, queue_notices, run_sweep
 from workflow.clock import Clock
 from workflow.db.engine import transaction
 from workflow.organisations.models import Organisation
@@ -100,11 +100,11 @@ def daily_sweep(jobs: JobContext) -> SweepResult:
 
 
 def send_outbox(jobs: JobContext) -> tuple[int, SendResult]:
-    """Queue notices of returned reports, then send what is due."""
+    """Queue the notices told at once (returned reports, extensions), then send what is due."""
     jobs.check_lock()
     settings = jobs.settings
     with Session(jobs.engine, expire_on_commit=False) as session:
-        returned = queue_returned(session, settings, jobs.clock.now())
+        returned = queue_notices(session, settings, jobs.clock.now())
         session.commit()
     return len(returned.queued), send_mail(jobs)
 

@@ -18,17 +18,19 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from notifications import outbox
-from notifications.messages import Rendered, render_digest, render_returned
+from notifications.messages import Rendered, render_digest, render_notice
 from notifications.rules import (
+    TOLD_TO_HEADS,
+    TOLD_TO_REVIEWERS,
     Due,
+    EventFacts,
     Person,
-    ReturnFacts,
     Rule,
     TaskFacts,
     due_items,
+    event_notices,
     is_digest,
-    returned_key,
-    returned_notices,
+    notice_key,
 )
 from notifications.settings import NotificationSettings
 from workflow.accounts.models import User
@@ -37,11 +39,11 @@ from workflow.organisations.models import Unit
 from workflow.outbox.models import NotificationItem, OutboxMessage
 from workflow.plans.models import Plan, Responsibility
 from workflow.plans.schema import reminder_rules
-from workflow.tasks.models import Task, TaskEventRecord
-from workflow.tasks.states import TaskEvent, TaskState
+from workflow.tasks.models import DeadlineExtension, Task, TaskEventRecord
+from workflow.tasks.states import ExtensionStatus, TaskState
 from workflow.working_days import WorkingCalendar
 
-RETURN_LOOKBACK = timedelta(days=7)
+NOTICE_LOOKBACK = timedelta(days=7)
 log = logging.getLogger("giaoviec.sweep")
 
 
@@ -74,7 +76,7 @@ def run_sweep(
     """Queue today's digests and any returned-report notices; ``dry_run`` rolls back."""
     with Session(engine, expire_on_commit=False) as session:
         result = queue_due(session, settings, now)
-        result.queued += queue_returned(session, settings, now).queued
+        result.queued += queue_notices(session, settings, now).queued
         if dry_run:
             session.rollback()
         else:
@@ -166,14 +168,16 @@ def _line_row(line: Due, now: datetime) -> dict:
     }
 
 
-def queue_returned(session: Session, settings: NotificationSettings, now: datetime) -> SweepResult:
-    """The head of a unit whose report came back is told at once (in working hours), once per
-    'return' event: a catch-up scan of the last week's events, keyed by event id."""
+def queue_notices(session: Session, settings: NotificationSettings, now: datetime) -> SweepResult:
+    """Whoever must hear of a step of a task at once is told (in working hours), once per step:
+    the head of a unit whose report came back or whose request for an extension was decided,
+    the reviewers of a request waiting (``rules.event_notices``). A catch-up scan of the last
+    week's steps, keyed by event id."""
     outbox.serialise_writers(session, "giaoviec.sweep")
     day = sweep_day(settings, now)
     result = SweepResult(day)
-    returns = load_returns(session, now - RETURN_LOOKBACK, settings.calendar)
-    if not returns:
+    steps = load_steps(session, now - NOTICE_LOOKBACK, settings.calendar)
+    if not steps:
         return result
     users = load_users(session)
     people = [person_of(user) for user in users.values()]
@@ -181,31 +185,35 @@ def queue_returned(session: Session, settings: NotificationSettings, now: dateti
     already = set(
         session.scalars(
             select(OutboxMessage.key).where(
-                OutboxMessage.kind == "returned",
-                OutboxMessage.created_at >= now - RETURN_LOOKBACK - timedelta(days=1),
+                OutboxMessage.kind.in_(NOTICE_KINDS.values()),
+                OutboxMessage.created_at >= now - NOTICE_LOOKBACK - timedelta(days=1),
             )
         )
     )
-    for person, facts in returned_notices(returns, people):
-        key = returned_key(person.id, facts)
+    for person, facts in event_notices(steps, people):
+        key = notice_key(person.id, facts)
         if key in already:
             continue
-        user = users[person.id]
-        rendered = render_returned(user, facts, as_of, settings.calendar)
-        outbox_id = _queue(session, settings, now, user, "returned", key, rendered)
+        user, kind = users[person.id], NOTICE_KINDS[facts.event == "return"]
+        rendered = render_notice(user, facts, as_of, settings.calendar)
+        outbox_id = _queue(session, settings, now, user, kind, key, rendered)
         if outbox_id is not None:
             item = {
                 "key": key,
                 "outbox_id": outbox_id,
                 "recipient_id": user.id,
                 "task_id": facts.task.id,
-                "rule": Rule.RETURNED.value,
+                "rule": kind,
                 "on_date": day,
                 "created_at": now,
             }
             outbox.insert_if_absent(session, NotificationItem, [item])
-            result.queued.append(_queued(user, "returned", rendered, 1))
+            result.queued.append(_queued(user, kind, rendered, 1))
     return result
+
+
+# The outbox's kind (and the notification's rule) of a notice: a return, or an extension's step.
+NOTICE_KINDS = {True: Rule.RETURNED.value, False: Rule.EXTENSION.value}
 
 
 def _queue(session, settings, now, user: User, kind, key, rendered: Rendered) -> int | None:
@@ -244,34 +252,46 @@ def load_tasks(session: Session, calendar: WorkingCalendar) -> dict[int, TaskFac
     return {row.id: _task_facts(row, calendar) for row in rows}
 
 
-def load_returns(session: Session, since: datetime, calendar: WorkingCalendar) -> list[ReturnFacts]:
-    """'return' events since ``since`` whose task is still returned: one query."""
-    reviewer = aliased(User)
+def load_steps(session: Session, since: datetime, calendar: WorkingCalendar) -> list[EventFacts]:
+    """The steps since ``since`` that someone is told of at once, with their task and who took
+    them, and whether the task still has a request for an extension waiting: one query."""
+    actor = aliased(User)
+    pending = (
+        select(DeadlineExtension.id)
+        .where(
+            DeadlineExtension.task_id == Task.id,
+            DeadlineExtension.status == ExtensionStatus.PENDING.value,
+        )
+        .exists()
+    )
     rows = session.execute(
         _task_columns()
         .add_columns(
             TaskEventRecord.id.label("event_id"),
+            TaskEventRecord.event.label("event_name"),
             TaskEventRecord.at.label("event_at"),
             TaskEventRecord.comment,
-            reviewer.full_name.label("reviewer_full_name"),
-            reviewer.username.label("reviewer_username"),
+            actor.full_name.label("actor_full_name"),
+            actor.username.label("actor_username"),
+            pending.label("pending"),
         )
         .join(TaskEventRecord, TaskEventRecord.task_id == Task.id)
-        .outerjoin(reviewer, reviewer.id == TaskEventRecord.actor_id)
+        .outerjoin(actor, actor.id == TaskEventRecord.actor_id)
         .where(
-            TaskEventRecord.event == TaskEvent.RETURN.value,
+            TaskEventRecord.event.in_(TOLD_TO_HEADS | TOLD_TO_REVIEWERS),
             TaskEventRecord.at >= since,
-            Task.state == TaskState.RETURNED.value,
         )
         .order_by(TaskEventRecord.id)
     ).all()
     return [
-        ReturnFacts(
+        EventFacts(
             event_id=row.event_id,
+            event=row.event_name,
             task=_task_facts(row, calendar),
             at=row.event_at,
             reason=row.comment,
-            reviewer_name=row.reviewer_full_name or row.reviewer_username or "",
+            actor_name=row.actor_full_name or row.actor_username or "",
+            pending=bool(row.pending),
         )
         for row in rows
     ]

@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from tests.conftest import sweep
 from workflow.clock import Clock
-from workflow.outbox.models import NotificationItem
-from workflow.tasks.extensions import ask_extension, grant_extension
+from workflow.outbox.models import NotificationItem, OutboxMessage
+from workflow.tasks.extensions import ask_extension, grant_extension, refuse_extension
 
 
 @pytest.mark.parametrize(
@@ -54,8 +54,77 @@ def test_the_reminders_count_to_the_due_date_granted(
         select(NotificationItem.rule, NotificationItem.on_date).where(
             NotificationItem.task_id == task.id,
             NotificationItem.recipient_id == head.id,
-            NotificationItem.rule != "opening",
+            NotificationItem.rule.not_in(["opening", "extension"]),  # told of the grant apart
         )
     ).all()
     session.commit()
     assert {(rule, on_date.isoformat()) for rule, on_date in reached} == points
+
+
+def told(session, user):
+    """The subjects of the notices of an extension ``user`` was sent, oldest first."""
+    return list(
+        session.exec(
+            select(OutboxMessage.subject)
+            .where(OutboxMessage.recipient_id == user.id, OutboxMessage.kind == "extension")
+            .order_by(OutboxMessage.id)
+        ).all()
+    )
+
+
+@pytest.mark.parametrize("decision", ["grant", "refuse"])
+def test_a_request_is_told_to_the_reviewers_and_the_decision_to_the_head(
+    office, session, open_tasks, make_user, decision
+):
+    """Asked on 9 March: the next sweep tells every reviewer, once; decided on the 10th: the
+    next tells the unit's head, once, and the reviewers nothing more (nothing waits)."""
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    head = make_user("unit_head", "UBND", locale="en")
+    reviewers = [make_user("reviewer", locale="en"), make_user("reviewer", locale="en")]
+    ask_extension(
+        session,
+        head,
+        task.id,
+        1,
+        date(2026, 3, 31),
+        "Chờ số liệu",
+        clock=Clock.at("2026-03-09T09:00"),
+    )
+    session.commit()
+    sweep(office, "2026-03-09T10:00")
+    sweep(office, "2026-03-09T11:00")
+    subject = "[Giao Việc] Extension asked for: VI.2.1 Cung cấp thông tin chính thống"
+    assert [told(session, r) for r in reviewers] == [[subject], [subject]]
+    session.commit()
+    decide = grant_extension if decision == "grant" else refuse_extension
+    args = () if decision == "grant" else ("Đủ thời gian",)
+    decide(session, reviewers[0], task.id, 2, *args, clock=Clock.at("2026-03-10T09:00"))
+    session.commit()
+    sweep(office, "2026-03-10T10:00")
+    sweep(office, "2026-03-11T07:30")
+    word = "granted" if decision == "grant" else "refused"
+    assert told(session, head) == [
+        f"[Giao Việc] Extension {word}: VI.2.1 Cung cấp thông tin chính thống"
+    ]
+    assert [len(told(session, r)) for r in reviewers] == [1, 1]
+    body = session.exec(
+        select(OutboxMessage.body_text).where(
+            OutboxMessage.recipient_id == head.id, OutboxMessage.kind == "extension"
+        )
+    ).one()
+    assert "15/03/2026 17:00 → 31/03/2026 17:00" in body
+    session.commit()
+
+
+def test_a_request_decided_before_the_sweep_is_not_told_to_the_reviewers(
+    office, session, open_tasks, make_user
+):
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    head, reviewer = make_user("unit_head", "UBND"), make_user("reviewer")
+    asked = Clock.at("2026-03-09T09:00")
+    ask_extension(session, head, task.id, 1, date(2026, 3, 31), "Chờ số liệu", clock=asked)
+    grant_extension(session, reviewer, task.id, 2, clock=asked)
+    session.commit()
+    sweep(office, "2026-03-09T10:00")
+    assert told(session, reviewer) == [] and len(told(session, head)) == 1
+    session.commit()

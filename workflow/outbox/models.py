@@ -49,7 +49,7 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=255)  # recipient / task or digest / rule / date
-    kind: str = Field(max_length=16)  # digest | returned
+    kind: str = Field(max_length=16)  # digest | returned | extension
     recipient_id: int = Field(foreign_key="app_user.id", index=True)
     to_address: str = Field(max_length=255)
     to_name: str = Field(default="", max_length=255)
