@@ -3,7 +3,7 @@ shows or redirects; who may is the engine's to say."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_percent, gettext
 from flask_login import current_user, login_required
 
@@ -13,6 +13,7 @@ from web.database import db_session
 from web.errors import FORM_REFUSED
 from web.evaluation import bp
 from web.evaluation.forms import RULED, GradeForm, RulesForm
+from web.exports.routes import file_download
 from web.i18n import error_message
 from web.periods import parse_year
 from workflow.accountability.evaluation import confirm_grade, save_grading_rules
@@ -24,15 +25,10 @@ from workflow.errors import InvalidInput, WorkflowError
 from workflow.organisations.models import Unit
 from workflow.organisations.queries import find_unit, organisation_of
 from workflow.permissions import Access, may, require
+from workflow.reporting.exports import FORMATS
 from workflow.reporting.unit_year_files import unit_year_docx, unit_year_xlsx
 
-FILES = {
-    "docx": (
-        unit_year_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "xlsx": (unit_year_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+FILES = {"docx": unit_year_docx, "xlsx": unit_year_xlsx}
 
 
 @bp.context_processor
@@ -135,14 +131,10 @@ def export(code: str, file_format: str):
     year = _year()
     unit = find_unit(session, organisation, code)
     found = unit_year(session, organisation, unit, year, clock, viewer=user)
-    render, mimetype = FILES[file_format]
     with force_locale("vi"):
-        content = render(found, organisation, gettext, clock.zone, clock.now())
-    response = Response(content, mimetype=mimetype)
+        content = FILES[file_format](found, organisation, gettext, clock.zone, clock.now())
     name = f"danh-gia-{year}-{unit.code.lower()}.{file_format}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(content, FORMATS[file_format], name)
 
 
 @bp.route("/rules", methods=["GET", "POST"])

@@ -30,7 +30,8 @@ from workflow.reporting.spreadsheet import csv_separator
 from workflow.working_days import calendar_from_config
 
 
-def _download(content: bytes, mimetype: str, name: str) -> Response:
+def file_download(content: bytes, mimetype: str, name: str) -> Response:
+    """``content`` as a download named ``name``, kept by no cache: every export is someone's."""
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -59,7 +60,8 @@ def quarterly(file_format: str):
         separator=separator,
         signer=request.args.get("signer") or "issuer",
     )
-    return _download(content, FORMATS[file_format], file_name(organisation, quarter, file_format))
+    name = file_name(organisation, quarter, file_format)
+    return file_download(content, FORMATS[file_format], name)
 
 
 @bp.route("/year.xlsx")
@@ -78,7 +80,7 @@ def year():
         plan_code=request.args.get("plan") or None,
     )
     name = f"nhiem-vu-{organisation.code.lower()}-{year}.xlsx"
-    return _download(content, FORMATS["xlsx"], name)
+    return file_download(content, FORMATS["xlsx"], name)
 
 
 # On paper: what a leader sees at a glance, and how much of it is due.
