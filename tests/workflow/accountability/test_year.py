@@ -23,9 +23,11 @@ from workflow.organisations.models import HeadTerm, Organisation, Unit
 from workflow.organisations.queries import find_unit
 from workflow.periods import Quarter
 from workflow.plans.checks import read_plan
-from workflow.plans.models import Responsibility
+from workflow.plans.models import Responsibility, Target
 from workflow.plans.opening import open_quarter
 from workflow.plans.store import load_plan
+from workflow.targets.explanations import request_explanation
+from workflow.targets.figures import FigureEntry, enter_figure
 from workflow.tasks.extensions import ask_extension, grant_extension
 from workflow.tasks.models import Task
 from workflow.tasks.operations import approve_report, return_report, start_task, submit_report
@@ -281,3 +283,37 @@ def test_another_organisation_s_leader_is_refused(session, ward, people):
         unit_year(session, ward, find_unit(session, ward, "UBND"), 2026, AS_OF, viewer=outsider)
     with pytest.raises(NotAllowed):
         year_overview(session, ward, 2026, AS_OF, viewer=outsider)
+
+
+def test_targets_reached_and_explanations_asked_count_in_the_year(session, ward, people):
+    """I.2.4 (= 100%) is reported by the cells: CB1 reached it in Q1, CB2 gave 80% and was asked
+    to explain; neither reported Q2, over by 10 July. Q3 is still running: no verdict yet."""
+    cb1 = person(session, ward, "cb1", "unit_head", "CB1")
+    cb2 = person(session, ward, "cb2", "unit_head", "CB2")
+    target = session.exec(select(Target).where(Target.ref == "I.2.4")).one()
+    for head, value in ((cb1, "100"), (cb2, "80")):
+        enter_figure(
+            session,
+            head,
+            target.id,
+            FigureEntry(period="2026-Q1", value=value, source="Sổ theo dõi"),
+            now=at("2026-03-30T09:00"),
+            today=at("2026-03-30T09:00").date(),
+        )
+    request_explanation(
+        session,
+        people["leader"],
+        target.id,
+        cb2.unit_id,
+        "2026-Q1",
+        at("2026-04-20").date(),
+        "Đề nghị giải trình",
+        Clock.at("2026-04-10T09:00"),
+    )
+    session.commit()
+    one = unit_year(session, ward, find_unit(session, ward, "CB1"), 2026, AS_OF).figures
+    two = unit_year(session, ward, find_unit(session, ward, "CB2"), 2026, AS_OF).figures
+    assert (one.targets_assessed, one.targets_reached, one.targets_rate) == (2, 1, 0.5)
+    assert (two.targets_assessed, two.targets_reached) == (2, 0)
+    assert (two.explanations, two.explanations_answered, one.explanations) == (1, 0, 0)
+    assert two.standing.unanswered == 1
