@@ -21,6 +21,7 @@ from notifications.links import SETTINGS_LINK, task_link
 from notifications.rules import Due, EventFacts, Rule, TaskFacts, is_catch_up, is_digest
 from workflow.accounts.models import User
 from workflow.accounts.roles import Role
+from workflow.i18n import N_
 from workflow.periods import Quarter
 from workflow.tasks.deadlines import days_left, passed
 from workflow.working_days import WorkingCalendar
@@ -98,6 +99,30 @@ def render_digest(
         )
 
 
+# Each step told at once: the subject of its notice and the sentence it opens with.
+NOTICE_WORDS = {
+    "return": (
+        N_("[Giao Việc] Report returned: %(ref)s %(title)s"),
+        N_("On %(date)s %(reviewer)s returned the report on this task and asks for more work:"),
+    ),
+    "ask_extension": (
+        N_("[Giao Việc] Extension asked for: %(ref)s %(title)s"),
+        N_(
+            "On %(date)s %(name)s asked for a later due date for this task; it waits for your "
+            "decision:"
+        ),
+    ),
+    "grant_extension": (
+        N_("[Giao Việc] Extension granted: %(ref)s %(title)s"),
+        N_("On %(date)s %(name)s granted the extension of this task:"),
+    ),
+    "refuse_extension": (
+        N_("[Giao Việc] Extension refused: %(ref)s %(title)s"),
+        N_("On %(date)s %(name)s refused the extension of this task; the due date stays:"),
+    ),
+}
+
+
 def render_notice(
     user: User, facts: EventFacts, as_of: datetime, calendar: WorkingCalendar
 ) -> Rendered:
@@ -107,56 +132,10 @@ def render_notice(
     with force_locale(user.locale or "vi"):
         task = facts.task
         when = day_text(calendar.local_day(facts.at))
-        subject, intro = {
-            "return": (
-                gettext(
-                    "[Giao Việc] Report returned: %(ref)s %(title)s", ref=task.ref, title=task.title
-                ),
-                gettext(
-                    "On %(date)s %(reviewer)s returned the report on this task and asks for "
-                    "more work:",
-                    date=when,
-                    reviewer=facts.actor_name,
-                ),
-            ),
-            "ask_extension": (
-                gettext(
-                    "[Giao Việc] Extension asked for: %(ref)s %(title)s",
-                    ref=task.ref,
-                    title=task.title,
-                ),
-                gettext(
-                    "On %(date)s %(name)s asked for a later due date for this task; it waits "
-                    "for your decision:",
-                    date=when,
-                    name=facts.actor_name,
-                ),
-            ),
-            "grant_extension": (
-                gettext(
-                    "[Giao Việc] Extension granted: %(ref)s %(title)s",
-                    ref=task.ref,
-                    title=task.title,
-                ),
-                gettext(
-                    "On %(date)s %(name)s granted the extension of this task:",
-                    date=when,
-                    name=facts.actor_name,
-                ),
-            ),
-            "refuse_extension": (
-                gettext(
-                    "[Giao Việc] Extension refused: %(ref)s %(title)s",
-                    ref=task.ref,
-                    title=task.title,
-                ),
-                gettext(
-                    "On %(date)s %(name)s refused the extension of this task; the due date stays:",
-                    date=when,
-                    name=facts.actor_name,
-                ),
-            ),
-        }[facts.event]
+        subject, intro = NOTICE_WORDS[facts.event]
+        names = {"date": when, "reviewer": facts.actor_name, "name": facts.actor_name}
+        subject = gettext(subject, ref=task.ref, title=task.title)
+        intro = gettext(intro, **names)
         context = {
             "name": display_name(user),
             "intro": intro,

@@ -232,7 +232,11 @@ def event_notices(steps: list[EventFacts], people: list[Person]) -> list[tuple[P
     return notices
 
 
+def notice_rule(facts: EventFacts) -> Rule:
+    """What a notice is: of a returned report, or of an extension's step (its outbox kind)."""
+    return Rule.RETURNED if facts.event == "return" else Rule.EXTENSION
+
+
 def notice_key(recipient_id: int, facts: EventFacts) -> str:
     """A notice's key: one per person and step (a return keeps the key it always had)."""
-    rule = Rule.RETURNED if facts.event == "return" else Rule.EXTENSION
-    return f"{recipient_id}/task:{facts.task.id}/{rule}/event:{facts.event_id}"
+    return f"{recipient_id}/task:{facts.task.id}/{notice_rule(facts)}/event:{facts.event_id}"

@@ -31,6 +31,7 @@ from notifications.rules import (
     event_notices,
     is_digest,
     notice_key,
+    notice_rule,
 )
 from notifications.settings import NotificationSettings
 from workflow.accounts.models import User
@@ -185,7 +186,7 @@ def queue_notices(session: Session, settings: NotificationSettings, now: datetim
     already = set(
         session.scalars(
             select(OutboxMessage.key).where(
-                OutboxMessage.kind.in_(NOTICE_KINDS.values()),
+                OutboxMessage.kind.in_([Rule.RETURNED.value, Rule.EXTENSION.value]),
                 OutboxMessage.created_at >= now - NOTICE_LOOKBACK - timedelta(days=1),
             )
         )
@@ -194,7 +195,7 @@ def queue_notices(session: Session, settings: NotificationSettings, now: datetim
         key = notice_key(person.id, facts)
         if key in already:
             continue
-        user, kind = users[person.id], NOTICE_KINDS[facts.event == "return"]
+        user, kind = users[person.id], notice_rule(facts).value
         rendered = render_notice(user, facts, as_of, settings.calendar)
         outbox_id = _queue(session, settings, now, user, kind, key, rendered)
         if outbox_id is not None:
@@ -210,10 +211,6 @@ def queue_notices(session: Session, settings: NotificationSettings, now: datetim
             outbox.insert_if_absent(session, NotificationItem, [item])
             result.queued.append(_queued(user, kind, rendered, 1))
     return result
-
-
-# The outbox's kind (and the notification's rule) of a notice: a return, or an extension's step.
-NOTICE_KINDS = {True: Rule.RETURNED.value, False: Rule.EXTENSION.value}
 
 
 def _queue(session, settings, now, user: User, kind, key, rendered: Rendered) -> int | None:

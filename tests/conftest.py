@@ -53,6 +53,21 @@ BACKENDS = os.environ.get("GIAOVIEC_TEST_DATABASES", "sqlite,postgresql").split(
 PASSWORD = "mat-khau-an-toan"
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked ``postgresql_only`` (what only a PostgreSQL server can do) has no SQLite
+    variant: it is left out of the run, never collected and skipped."""
+    sqlite_only_there = [
+        item
+        for item in items
+        if item.get_closest_marker("postgresql_only")
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("database_url") == "sqlite"
+    ]
+    if sqlite_only_there:
+        config.hook.pytest_deselected(items=sqlite_only_there)
+        items[:] = [item for item in items if item not in sqlite_only_there]
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
     """A new, empty database on each backend, dropped after the run."""

@@ -17,9 +17,14 @@ from web.exports.routes import file_download
 from web.i18n import error_message
 from web.periods import parse_year
 from workflow.accountability.evaluation import confirm_grade, save_grading_rules
-from workflow.accountability.grading import GRADE_LABELS, Grade, rules_from
-from workflow.accountability.models import GradingRules
-from workflow.accountability.year import RATES, YEAR_ROWS, unit_year, year_overview
+from workflow.accountability.grading import GRADE_LABELS, Grade
+from workflow.accountability.year import (
+    RATES,
+    YEAR_ROWS,
+    grading_rules,
+    unit_year,
+    year_overview,
+)
 from workflow.accounts.roles import Role
 from workflow.errors import InvalidInput, WorkflowError
 from workflow.organisations.models import Unit
@@ -145,8 +150,7 @@ def rules():
     require(user, Access.GRADING_RULES)
     form = RulesForm()
     if request.method == "GET":
-        stored = session.get(GradingRules, user.organisation_id)
-        form.fill(rules_from(stored.rules if stored else None))
+        form.fill(grading_rules(session, user.organisation_id))
         return render_template("evaluation/rules.html", form=form, grades=RULED)
     if not form.validate():
         return render_template("evaluation/rules.html", form=form, grades=RULED), FORM_REFUSED

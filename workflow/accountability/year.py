@@ -192,8 +192,7 @@ def unit_year(
     if None in by_term:
         headless = [r for r in returns if not any(_covers(t, r.due_at) for t in terms)]
         heads.append(HeadYear(None, by_term[None], headless))
-    stored = session.get(GradingRules, organisation.id)
-    rules = rules_from(stored.rules if stored else None)
+    rules = grading_rules(session, organisation.id)
     confirmed = session.get(UnitGrade, (unit.id, year))
     return UnitYear(
         unit=unit,
@@ -207,6 +206,12 @@ def unit_year(
         confirmed_by=session.get(User, confirmed.confirmed_by) if confirmed else None,
         target_lines=lines,
     )
+
+
+def grading_rules(session: Session, organisation_id: int) -> dict[Grade, GradeRule]:
+    """The rules ``organisation_id``'s office set, the defaults where it set none."""
+    stored = session.get(GradingRules, organisation_id)
+    return rules_from(stored.rules if stored else None)
 
 
 def _covers(term: Term, instant: datetime) -> bool:
@@ -365,8 +370,7 @@ def year_overview(
     targets: dict[int, list[TargetStatus]] = {}
     for line in _target_lines(session, organisation, year, clock, None):
         targets.setdefault(line.unit_id, []).append(line.status)
-    stored = session.get(GradingRules, organisation.id)
-    rules = rules_from(stored.rules if stored else None)
+    rules = grading_rules(session, organisation.id)
     confirmed = dict(
         session.exec(
             select(UnitGrade.unit_id, UnitGrade.grade)

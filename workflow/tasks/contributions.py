@@ -73,8 +73,10 @@ def contributions_to(session: Session, task: Task, now: datetime) -> list[Contri
     with the text it sent last; in one statement. None for a contribution or an explanation."""
     if task.kind != TaskKind.DUTY:
         return []
-    latest = (
+    slot = select(Task.id).where(same_slot(task), Task.kind == TaskKind.CONTRIBUTION.value)
+    latest = (  # the latest report of each of the slot's contributions, not of every task
         select(Report.task_id, func.max(Report.id).label("report_id"))
+        .where(Report.task_id.in_(slot))
         .group_by(Report.task_id)
         .subquery("latest")
     )

@@ -135,19 +135,7 @@ def submit_report(
 def _take_in(session: Session, user: User, contribution: Task, now: datetime) -> None:
     """A contribution taken in with the lead's report: approved by the lead's head, as if they
     had approved it on its own page (they may: they lead its responsibility)."""
-    require_fire(user, TaskEvent.APPROVE, contribution.unit_id, lead_units(session, contribution))
-    values = {"state": TaskState.REVIEWED.value, "reviewed_at": now}
-    record_step(
-        session,
-        user,
-        contribution,
-        TaskEvent.APPROVE,
-        contribution.version,
-        now,
-        "",
-        TaskState.REVIEWED.value,
-        values,
-    )
+    _transition(session, user, contribution.id, TaskEvent.APPROVE, contribution.version, "", now)
 
 
 def approve_report(
