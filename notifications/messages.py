@@ -27,7 +27,15 @@ from workflow.tasks.deadlines import days_left, passed
 from workflow.working_days import WorkingCalendar
 
 TEMPLATES = Path(__file__).parent / "templates"
-SECTION_ORDER = (Rule.OPENING, Rule.BEFORE, Rule.OVERDUE, Rule.ESCALATION, Rule.REVIEW)
+SECTION_ORDER = (
+    Rule.OPENING,
+    Rule.BEFORE,
+    Rule.OVERDUE,
+    Rule.ESCALATION,
+    Rule.REVIEW,
+    Rule.EXTENSION_REVIEW,
+)
+WAITING_RULES = frozenset({Rule.REVIEW, Rule.EXTENSION_REVIEW})  # lines count days waiting
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,13 @@ NOTICE_WORDS = {
         N_("[Giao Việc] Extension refused: %(ref)s %(title)s"),
         N_("On %(date)s %(name)s refused the extension of this task; the due date stays:"),
     ),
+    "report": (  # of a contribution, to the heads of the lead unit
+        N_("[Giao Việc] Contribution received: %(ref)s %(title)s"),
+        N_(
+            "On %(date)s %(name)s sent the contribution of %(unit)s to this task, which your "
+            "unit leads; take it into your report, or return it for more:"
+        ),
+    ),
 }
 
 
@@ -128,12 +143,17 @@ def render_notice(
 ) -> Rendered:
     """The notice told at once of a step of a task: to the unit's head, a report that came back
     (with the reason) or their request for an extension decided; to a reviewer, a request
-    waiting for a decision."""
+    waiting for a decision; to the lead unit's head, a contribution sent (with its text)."""
     with force_locale(user.locale or "vi"):
         task = facts.task
         when = day_text(calendar.local_day(facts.at))
         subject, intro = NOTICE_WORDS[facts.event]
-        names = {"date": when, "reviewer": facts.actor_name, "name": facts.actor_name}
+        names = {
+            "date": when,
+            "reviewer": facts.actor_name,
+            "name": facts.actor_name,
+            "unit": task.unit_name,
+        }
         subject = gettext(subject, ref=task.ref, title=task.title)
         intro = gettext(intro, **names)
         context = {
@@ -142,6 +162,9 @@ def render_notice(
             "line": _line(task, _status(task, as_of, calendar), unit=True),
             "plan": f"{task.plan_ref} {task.plan_title}".strip(),
             "reason": facts.reason,
+            "reason_label": (
+                gettext("What was sent:") if facts.event == "report" else gettext("Reason:")
+            ),
             "settings_url": SETTINGS_LINK,
         }
         return Rendered(
@@ -167,8 +190,9 @@ def _sections(items, tasks, heads, as_of, calendar, several_plans: bool) -> list
         groups: dict[int | None, Group] = {}
         for item in chosen:
             task = tasks[item.task_id]
-            status = _waiting(item.days) if rule is Rule.REVIEW else _status(task, as_of, calendar)
-            line = _line(task, status, unit=rule is Rule.REVIEW, several_plans=several_plans)
+            waiting = rule in WAITING_RULES
+            status = _waiting(item.days) if waiting else _status(task, as_of, calendar)
+            line = _line(task, status, unit=waiting, several_plans=several_plans)
             if rule is Rule.ESCALATION:
                 group = groups.setdefault(task.unit_id, _unit_group(task, heads))
             elif task.is_contribution:
@@ -212,6 +236,7 @@ def _section_title(rule: Rule, items: list[Due], tasks: dict[int, TaskFacts]) ->
         Rule.OVERDUE: gettext("Overdue"),
         Rule.ESCALATION: gettext("Overdue tasks to follow up with the units"),
         Rule.REVIEW: gettext("Reports waiting for your review"),
+        Rule.EXTENSION_REVIEW: gettext("Requests for an extension waiting for your decision"),
     }[rule]
 
 
@@ -243,6 +268,9 @@ def _count_text(rule: Rule, items: list[Due], tasks, today: date, calendar) -> s
         Rule.REVIEW: ngettext(
             "%(num)s report waiting for review", "%(num)s reports waiting for review", count
         ),
+        Rule.EXTENSION_REVIEW: ngettext(
+            "%(num)s extension request waiting", "%(num)s extension requests waiting", count
+        ),
     }[rule]
 
 
@@ -255,8 +283,9 @@ def _why(user: User, task: TaskFacts) -> str:
         )
     if user.role == Role.REVIEWER:
         return gettext(
-            "You get this email as a reviewer: reports waiting for review and escalations of "
-            "overdue tasks are sent to every reviewer, whatever the unit."
+            "You get this email as a reviewer: reports and requests for an extension waiting "
+            "for a decision, and escalations of overdue tasks, are sent to every reviewer, "
+            "whatever the unit."
         )
     return gettext(
         "You get this email as a leader: escalations of overdue tasks are sent to every "

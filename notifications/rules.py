@@ -33,11 +33,15 @@ class Rule(StrEnum):
     REVIEW = "review"  # weekly: reports waiting for review, to reviewers
     RETURNED = "returned"  # at once: a report was returned, to the unit head
     EXTENSION = "extension"  # at once: asked for (to reviewers), decided (to the unit head)
+    EXTENSION_REVIEW = "extension_review"  # weekly: requests waiting for a decision, to reviewers
+    CONTRIBUTION = "contribution"  # at once: a contribution sent, to the lead unit's heads
 
 
 # What a person's digest setting stops; escalations and returned-report notices go out whatever
 # it says (a mail of escalations alone is not a digest: it has no unsubscribe link).
-SWITCHED_OFF_BY_DIGESTS = frozenset({Rule.OPENING, Rule.BEFORE, Rule.OVERDUE, Rule.REVIEW})
+SWITCHED_OFF_BY_DIGESTS = frozenset(
+    {Rule.OPENING, Rule.BEFORE, Rule.OVERDUE, Rule.REVIEW, Rule.EXTENSION_REVIEW}
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class TaskFacts:
     reminders: dict = field(default_factory=lambda: dict(DEFAULT_REMINDERS))
     organisation_id: int = 0
     kind: str = TaskKind.DUTY.value  # a contribution is reminded like any task, listed apart
+    extension_asked_at: datetime | None = None  # when the request still waiting was sent
 
     @property
     def is_contribution(self) -> bool:
@@ -109,8 +114,12 @@ def due_items(
             reviewers.setdefault(person.organisation_id, []).append(person)
     items: list[Due] = []
     for task in tasks:
+        deciders = reviewers.get(task.organisation_id, [])
         if task.state == TaskState.REPORTED and not task.is_contribution:  # the lead takes it in
-            items += review_items(task, reviewers.get(task.organisation_id, []), today, calendar)
+            items += waiting_items(task, task.updated_at, Rule.REVIEW, deciders, today, calendar)
+        if task.extension_asked_at is not None:
+            asked = task.extension_asked_at
+            items += waiting_items(task, asked, Rule.EXTENSION_REVIEW, deciders, today, calendar)
         if is_done(task.state):
             continue
         for head in heads.get(task.unit_id, []):
@@ -178,22 +187,31 @@ def escalation_items(task: TaskFacts, overseers: list[Person], today: date) -> l
     return [Due(person.id, task.id, Rule.ESCALATION, point, days) for person in overseers]
 
 
-def review_items(
-    task: TaskFacts, reviewers: list[Person], today: date, calendar: WorkingCalendar
+def waiting_items(
+    task: TaskFacts,
+    since: datetime,
+    rule: Rule,
+    reviewers: list[Person],
+    today: date,
+    calendar: WorkingCalendar,
 ) -> list[Due]:
-    """Reports waiting when the week's first working day opened go in that week's digest."""
+    """What waits for the reviewers since ``since`` (a report, a request for an extension)
+    when the week's first working day opened goes in that week's digest: a reminder of what
+    each was told of once, at the time."""
     week_point = calendar.first_working_day_of_week(today)
-    if task.updated_at >= calendar.opening_instant(week_point):
+    if since >= calendar.opening_instant(week_point):
         return []
-    waited = (today - calendar.local_day(task.updated_at)).days
-    return [Due(person.id, task.id, Rule.REVIEW, week_point, waited) for person in reviewers]
+    waited = (today - calendar.local_day(since)).days
+    return [Due(person.id, task.id, rule, week_point, waited) for person in reviewers]
 
 
 @dataclass(frozen=True)
 class EventFacts:
-    """A step of a task someone must hear of at once: a report sent back (``return``), or a
-    deadline extension asked for, granted or refused; ``reason`` is its comment, ``actor_name``
-    who took it; ``pending`` whether the task still has a request waiting."""
+    """A step of a task someone must hear of at once: a report sent back (``return``), a
+    deadline extension asked for, granted or refused, or a contribution sent (``report`` of a
+    contribution); ``reason`` is its comment, ``actor_name`` who took it; ``pending`` whether
+    the task still has a request waiting; ``lead_unit_ids`` the units leading the duty a
+    contribution is for."""
 
     event_id: int
     event: str
@@ -202,13 +220,16 @@ class EventFacts:
     reason: str
     actor_name: str
     pending: bool = False
+    lead_unit_ids: frozenset[int] = frozenset()
 
 
 # Which steps are told at once, and to whom: the unit's heads hear of a return (while the task
 # is still returned) and of a decision on their request; the reviewers of a request (while it
-# still waits for one of them).
+# still waits for one of them); the heads of the lead unit of a contribution sent (while it
+# waits for them to take it in).
 TOLD_TO_HEADS = frozenset({"return", "grant_extension", "refuse_extension"})
 TOLD_TO_REVIEWERS = frozenset({"ask_extension"})
+TOLD_TO_LEADS = frozenset({"report"})  # of a contribution only
 
 
 def event_notices(steps: list[EventFacts], people: list[Person]) -> list[tuple[Person, EventFacts]]:
@@ -229,12 +250,28 @@ def event_notices(steps: list[EventFacts], people: list[Person]) -> list[tuple[P
             notices += [(head, facts) for head in heads.get(facts.task.unit_id, [])]
         elif facts.event in TOLD_TO_REVIEWERS and facts.pending:
             notices += [(r, facts) for r in reviewers.get(facts.task.organisation_id, [])]
+        elif facts.event in TOLD_TO_LEADS and waits_for_lead(facts.task):
+            for unit_id in sorted(facts.lead_unit_ids):
+                notices += [(head, facts) for head in heads.get(unit_id, [])]
     return notices
 
 
+def waits_for_lead(task: TaskFacts) -> bool:
+    """A contribution sent and not yet taken in (approved or returned) by the lead."""
+    return task.is_contribution and task.state == TaskState.REPORTED
+
+
 def notice_rule(facts: EventFacts) -> Rule:
-    """What a notice is: of a returned report, or of an extension's step (its outbox kind)."""
-    return Rule.RETURNED if facts.event == "return" else Rule.EXTENSION
+    """What a notice is (its outbox kind): of a returned report, of an extension's step, or of
+    a contribution sent."""
+    if facts.event == "return":
+        return Rule.RETURNED
+    if facts.event in TOLD_TO_LEADS:
+        return Rule.CONTRIBUTION
+    return Rule.EXTENSION
+
+
+NOTICE_RULES = frozenset({Rule.RETURNED, Rule.EXTENSION, Rule.CONTRIBUTION})
 
 
 def notice_key(recipient_id: int, facts: EventFacts) -> str:

@@ -13,19 +13,20 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from notifications import outbox
 from notifications.messages import Rendered, render_digest, render_notice
 from notifications.rules import (
+    NOTICE_RULES,
     TOLD_TO_HEADS,
+    TOLD_TO_LEADS,
     TOLD_TO_REVIEWERS,
     Due,
     EventFacts,
     Person,
-    Rule,
     TaskFacts,
     due_items,
     event_notices,
@@ -40,8 +41,9 @@ from workflow.organisations.models import Unit
 from workflow.outbox.models import NotificationItem, OutboxMessage
 from workflow.plans.models import Plan, Responsibility
 from workflow.plans.schema import reminder_rules
+from workflow.tasks.contributions import lead_units_of
 from workflow.tasks.models import DeadlineExtension, Task, TaskEventRecord
-from workflow.tasks.states import ExtensionStatus, TaskState
+from workflow.tasks.states import ExtensionStatus, TaskKind, TaskState
 from workflow.working_days import WorkingCalendar
 
 NOTICE_LOOKBACK = timedelta(days=7)
@@ -186,7 +188,7 @@ def queue_notices(session: Session, settings: NotificationSettings, now: datetim
     already = set(
         session.scalars(
             select(OutboxMessage.key).where(
-                OutboxMessage.kind.in_([Rule.RETURNED.value, Rule.EXTENSION.value]),
+                OutboxMessage.kind.in_([rule.value for rule in NOTICE_RULES]),
                 OutboxMessage.created_at >= now - NOTICE_LOOKBACK - timedelta(days=1),
             )
         )
@@ -251,16 +253,9 @@ def load_tasks(session: Session, calendar: WorkingCalendar) -> dict[int, TaskFac
 
 def load_steps(session: Session, since: datetime, calendar: WorkingCalendar) -> list[EventFacts]:
     """The steps since ``since`` that someone is told of at once, with their task and who took
-    them, and whether the task still has a request for an extension waiting: one query."""
+    them, whether the task still has a request for an extension waiting, and for a contribution
+    the units leading its duty: two queries."""
     actor = aliased(User)
-    pending = (
-        select(DeadlineExtension.id)
-        .where(
-            DeadlineExtension.task_id == Task.id,
-            DeadlineExtension.status == ExtensionStatus.PENDING.value,
-        )
-        .exists()
-    )
     rows = session.execute(
         _task_columns()
         .add_columns(
@@ -270,16 +265,21 @@ def load_steps(session: Session, since: datetime, calendar: WorkingCalendar) -> 
             TaskEventRecord.comment,
             actor.full_name.label("actor_full_name"),
             actor.username.label("actor_username"),
-            pending.label("pending"),
         )
         .join(TaskEventRecord, TaskEventRecord.task_id == Task.id)
         .outerjoin(actor, actor.id == TaskEventRecord.actor_id)
         .where(
-            TaskEventRecord.event.in_(TOLD_TO_HEADS | TOLD_TO_REVIEWERS),
+            TaskEventRecord.event.in_(TOLD_TO_HEADS | TOLD_TO_REVIEWERS)
+            | (
+                TaskEventRecord.event.in_(TOLD_TO_LEADS)
+                & (Task.kind == TaskKind.CONTRIBUTION.value)
+            ),
             TaskEventRecord.at >= since,
         )
         .order_by(TaskEventRecord.id)
     ).all()
+    contributions = {row.id for row in rows if row.kind == TaskKind.CONTRIBUTION}
+    leads = lead_units_of(session, contributions) if contributions else {}
     return [
         EventFacts(
             event_id=row.event_id,
@@ -288,7 +288,8 @@ def load_steps(session: Session, since: datetime, calendar: WorkingCalendar) -> 
             at=row.event_at,
             reason=row.comment,
             actor_name=row.actor_full_name or row.actor_username or "",
-            pending=bool(row.pending),
+            pending=row.extension_asked_at is not None,
+            lead_unit_ids=leads.get(row.id, frozenset()),
         )
         for row in rows
     ]
@@ -313,6 +314,15 @@ def heads_by_unit(users: dict[int, User]) -> dict[int, list[User]]:
 
 
 def _task_columns():
+    asked = (  # a task has at most one request waiting
+        select(func.min(DeadlineExtension.asked_at))
+        .where(
+            DeadlineExtension.task_id == Task.id,
+            DeadlineExtension.status == ExtensionStatus.PENDING.value,
+        )
+        .correlate(Task)
+        .scalar_subquery()
+    )
     return (
         select(
             Task.id,
@@ -333,6 +343,7 @@ def _task_columns():
             Task.state,
             Task.updated_at,
             Task.kind,
+            asked.label("extension_asked_at"),
         )
         .join(Unit, Unit.id == Task.unit_id)
         .join(Responsibility, Responsibility.id == Task.responsibility_id)
@@ -360,4 +371,5 @@ def _task_facts(row, calendar: WorkingCalendar) -> TaskFacts:
         reminders=reminder_rules(row.details or {}),
         organisation_id=row.organisation_id,
         kind=row.kind,
+        extension_asked_at=row.extension_asked_at,
     )

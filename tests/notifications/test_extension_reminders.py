@@ -128,3 +128,50 @@ def test_a_request_decided_before_the_sweep_is_not_told_to_the_reviewers(
     sweep(office, "2026-03-09T10:00")
     assert told(session, reviewer) == [] and len(told(session, head)) == 1
     session.commit()
+
+
+def test_a_request_still_waiting_is_in_the_reviewers_weekly_digest(
+    office, session, open_tasks, make_user
+):
+    """Asked on Tuesday 10 March and left undecided: every reviewer's digest of Monday 16th
+    lists it with the days it has waited, and so does the next Monday's until it is decided;
+    one asked that Monday morning waits for the week after."""
+    task = open_tasks("2026-Q1")("VI.2.1", "UBND")
+    other = open_tasks("2026-Q2")("VI.2.1", "UBND")  # due 15 June
+    head, reviewer = make_user("unit_head", "UBND"), make_user("reviewer")
+    asked = Clock.at("2026-03-10T09:00")
+    ask_extension(session, head, task.id, 1, date(2026, 3, 31), "Chờ số liệu", clock=asked)
+    session.commit()
+    sweep(office, "2026-03-16T07:30")
+    later = Clock.at("2026-03-16T09:00")
+    ask_extension(session, head, other.id, 1, date(2026, 6, 30), "Chờ họp", clock=later)
+    session.commit()
+    sweep(office, "2026-03-16T10:00")
+
+    def waiting_lines(on: str):
+        rows = session.exec(
+            select(NotificationItem.task_id).where(
+                NotificationItem.recipient_id == reviewer.id,
+                NotificationItem.rule == "extension_review",
+                NotificationItem.on_date == date.fromisoformat(on),
+            )
+        ).all()
+        session.commit()
+        return sorted(rows)
+
+    assert waiting_lines("2026-03-16") == [task.id]
+    digest = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient_id == reviewer.id, OutboxMessage.kind == "digest"
+        )
+    ).one()
+    assert "1 đề nghị gia hạn đang chờ" in digest.subject
+    assert "Đề nghị gia hạn chờ đồng chí quyết định" in digest.body_text
+    assert "Cung cấp thông tin chính thống" in digest.body_text
+    assert "đã chờ 6 ngày" in digest.body_text
+    session.commit()
+
+    grant_extension(session, reviewer, task.id, 2, clock=Clock.at("2026-03-17T09:00"))
+    session.commit()
+    sweep(office, "2026-03-23T07:30")
+    assert waiting_lines("2026-03-23") == [other.id]

@@ -125,6 +125,12 @@ def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
         ("03/03 10:01", lan, "[Giao Việc] Báo cáo bị trả lại: VI.1.7 Hội nghị báo cáo viên"),
         # Returned and still overdue: the weekly overdue reminder goes on.
         ("04/03 07:30", lan, "[Giao Việc] 04/03/2026: 1 nhiệm vụ quá hạn"),
+        # Chi bộ 2's contribution sent at 10:00: UBND's head, who leads VI.2.1, is told at once.
+        (
+            "04/03 10:01",
+            hung,
+            "[Giao Việc] Đã nhận nội dung phối hợp: VI.2.1 Cung cấp thông tin chính thống",
+        ),
         # The contributions 3 days before (Sat 07/03) and 1 day before: Monday. The review
         # digest has VI.1.7 only: Chi bộ 2's contribution, sent 04/03, is UBND's to take in.
         ("09/03 07:30", lan, "[Giao Việc] 09/03/2026: 1 nhiệm vụ sắp đến hạn"),
@@ -180,6 +186,12 @@ def test_a_quarter_of_reminders(office, session, ward, people, smtp_server):
     returned = by_key[("03/03 10:01", lan)]
     assert REASON in returned.text and REASON in returned.html
     assert "Đỗ Minh Tuấn" in returned.text and "quá hạn 21 ngày" in returned.text
+
+    contributed = by_key[("04/03 10:01", hung)]
+    for body in (contributed.text, contributed.html):
+        assert "Phạm Thị Hoa đã gửi nội dung phối hợp của Chi bộ Khu dân cư số 2" in body
+        assert "Đã gửi tin bài." in body
+        assert f"{BASE_URL}/tasks/{find_task('VI.2.1', 'CB2').id}" in body
 
     grouped = by_key[("23/03 07:30", tuan)].text
     assert "Chi bộ Khu dân cư số 1" in grouped and "Chi bộ Khu dân cư số 2" in grouped

@@ -312,6 +312,29 @@ def test_an_admin_makes_a_member_the_head_of_a_unit(admin_client, make_user, ses
     assert user.role == "unit_head"
 
 
+def test_the_units_page_keeps_each_units_head_history(admin_client, make_user, session):
+    """Chi bộ 2's head hands over to a member: both terms are listed, the first ended at the
+    change, the second still running and recorded by the admin who made it."""
+    before = make_user("unit_head", "CB2", full_name="Phạm Thị Hoa")
+    after = make_user("member", "CB2", full_name="Đỗ Văn Nam")
+    for user, role in ((before, "member"), (after, "unit_head")):
+        page = f"/admin/users/{user.id}"
+        response = post_form(admin_client, page, f"{page}/role", role=role, unit="CB2")
+        assert response.status_code == 303
+    units = admin_client.get("/admin/units").text
+    history = units[units.index('id="head-history"') : units.index("<h2>Nhóm</h2>")]
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", history, re.S)[1:]
+    ]
+    instant = r"\d\d/\d\d/\d{4} \d\d:\d\d"
+    [(unit, name, start, until, by), (unit2, name2, start2, until2, by2)] = rows
+    assert (unit, name, by) == ("CB2", "Phạm Thị Hoa", "—")  # made head by no admin
+    assert (unit2, name2, until2, by2) == ("CB2", "Đỗ Văn Nam", "còn đương nhiệm", "Quản trị")
+    assert re.fullmatch(instant, start) and re.fullmatch(instant, start2)
+    assert until == start2  # one hands over to the other at the same instant
+
+
 def test_another_organisations_user_is_not_found(admin_client, session):
     load_plan(session, read_plan(SMALL_PLAN) | {"organisation": _other_organisation()}, Clock())
     stranger = add_user(

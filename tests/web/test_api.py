@@ -438,6 +438,7 @@ def test_the_list_is_in_plan_order_with_iso_due_times(app, caller, q1):
         "state": "assigned",
         "due": "2026-02-10T10:00:00+00:00",  # 17:00 in Hà Nội
         "deadline_status": "open_within_deadline",
+        "extended": False,
         "version": 1,
     }
 
@@ -1063,6 +1064,7 @@ def test_a_unit_head_asks_for_an_extension_and_a_reviewer_grants_it(
     # (the quarter was opened by the real clock, after the 10 March of the app's)
     assert [h["event"] for h in body["history"]] == ["ask_extension", "open"]
     assert body["extensions_allowed"] == 1 and body["extended_from"] is None
+    assert body["extended"] is False
 
     reread(session, task)
     seen = reviewer.get(f"/tasks/{task.id}").get_json()
@@ -1074,6 +1076,10 @@ def test_a_unit_head_asks_for_an_extension_and_a_reviewer_grants_it(
     )
     assert granted["extensions"][0]["status"] == "granted"
     assert granted["extensions"][0]["decided_by"] == reviewer.user.username
+    assert granted["extended"] is True
+    listed = head.get("/tasks", quarter="2026-Q1").get_json()["tasks"]
+    assert {row["id"]: row["extended"] for row in listed}[task.id] is True
+    assert not any(row["extended"] for row in listed if row["id"] != task.id)
     decision = next(h for h in granted["history"] if h["event"] == "grant_extension")
     assert (decision["by"], decision["from"], decision["to"]) == (
         reviewer.user.username,

@@ -70,6 +70,11 @@ TASK_SUMMARY = {
     "state": STATE,
     "due": INSTANT,
     "deadline_status": {"type": "string", "enum": [d.value for d in DeadlineStatus]},
+    "extended": {
+        "type": "boolean",
+        "description": "Its due date was moved by an extension granted (gia hạn): ``due`` is "
+        "the new one, ``deadline_status`` counts against it",
+    },
     "version": {**INTEGER, "description": "Send it back with an event: a stale one is refused"},
 }
 

@@ -4,6 +4,7 @@ together."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from workflow.accountability.figures import UnitAccountability, UnitRoles
@@ -42,6 +43,7 @@ def task_json(detail: TaskDetail, viewer: User, clock: Clock) -> dict:
     row = TaskRow.of(
         task, responsibility.ref, responsibility.title, detail.unit.code, detail.unit.name, now
     )
+    row = replace(row, extended=detail.extensions.extended_from is not None)
     actions = events_for(viewer, task.state, task.unit_id, detail.taken_in_by)
     actions += extension_events_for(viewer, task, detail.extensions, clock)
     actions += assignment_events_for(viewer, task, detail.taken_in_by)

@@ -28,6 +28,7 @@ RULE_LABELS = {
     Rule.OVERDUE: N_("Overdue"),
     Rule.ESCALATION: N_("Escalation"),
     Rule.REVIEW: N_("Waiting for review"),
+    Rule.EXTENSION_REVIEW: N_("Extension request waiting"),
     Rule.RETURNED: N_("Report returned"),
 }
 

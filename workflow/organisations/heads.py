@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
@@ -58,7 +59,8 @@ def covers(term_started, term_ended, instant):
 
 @dataclass(frozen=True)
 class Term:
-    """A head's term, with their name, as the year page lists it."""
+    """A head's term, with their name, as the year page and the head history list it; who
+    recorded its start (the admin who gave the role or the unit), empty if the system did."""
 
     id: int
     unit_id: int
@@ -66,26 +68,47 @@ class Term:
     name: str
     started_at: datetime
     ended_at: datetime | None
+    recorded_by: str = ""
+
+
+def _terms(session: Session, *where) -> list[Term]:
+    recorder = aliased(User)
+    rows = session.exec(
+        select(HeadTerm, User.full_name, User.username, recorder.full_name, recorder.username)
+        .join(User, User.id == HeadTerm.user_id)
+        .outerjoin(recorder, recorder.id == HeadTerm.recorded_by)
+        .where(*where)
+        .order_by(HeadTerm.unit_id, HeadTerm.started_at, HeadTerm.id)
+    ).all()
+    return [
+        Term(
+            t.id,
+            t.unit_id,
+            t.user_id,
+            full or username,
+            t.started_at,
+            t.ended_at,
+            by_full or by_username or "",
+        )
+        for t, full, username, by_full, by_username in rows
+    ]
 
 
 def terms_between(
     session: Session, unit_ids: list[int], start: datetime, end: datetime
 ) -> list[Term]:
     """The terms of heads of ``unit_ids`` that overlap [start, end), by unit and start."""
-    rows = session.exec(
-        select(HeadTerm, User.full_name, User.username)
-        .join(User, User.id == HeadTerm.user_id)
-        .where(
-            HeadTerm.unit_id.in_(unit_ids),
-            HeadTerm.started_at < end,
-            or_(HeadTerm.ended_at.is_(None), HeadTerm.ended_at > start),
-        )
-        .order_by(HeadTerm.unit_id, HeadTerm.started_at, HeadTerm.id)
-    ).all()
-    return [
-        Term(t.id, t.unit_id, t.user_id, full or username, t.started_at, t.ended_at)
-        for t, full, username in rows
-    ]
+    return _terms(
+        session,
+        HeadTerm.unit_id.in_(unit_ids),
+        HeadTerm.started_at < end,
+        or_(HeadTerm.ended_at.is_(None), HeadTerm.ended_at > start),
+    )
+
+
+def terms_of_units(session: Session, unit_ids: list[int]) -> list[Term]:
+    """Every term of heads of ``unit_ids``, ended or not, by unit and start."""
+    return _terms(session, HeadTerm.unit_id.in_(unit_ids))
 
 
 def head_at(session: Session, unit: Unit, instant: datetime) -> User | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -12,6 +12,7 @@ from workflow.accounts.roles import Role
 from workflow.collation import text_key
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
+from workflow.organisations.heads import Term, terms_of_units
 from workflow.organisations.models import Organisation, Unit, UnitMembership
 from workflow.permissions import Access, require
 
@@ -78,11 +79,12 @@ class UnitOverview:
     members: list[Unit]
     heads: list[User]
     member_count: int
+    terms: list[Term] = field(default_factory=list)  # its head history, oldest first
 
 
 def unit_overview(session: Session, actor: User) -> list[UnitOverview]:
-    """Every unit of the organisation with its groups, active heads and active member count,
-    in four queries whatever the number of units."""
+    """Every unit of the organisation with its groups, active heads, active member count and
+    head history, in five queries whatever the number of units."""
     require(actor, Access.ADMINISTRATION)
     organisation_id = actor.organisation_id
     units = session.exec(
@@ -121,6 +123,8 @@ def unit_overview(session: Session, actor: User) -> list[UnitOverview]:
     ).all()
     for unit_id, count in counts:
         rows[unit_id].member_count = count
+    for term in terms_of_units(session, list(rows)):
+        rows[term.unit_id].terms.append(term)
     for row in rows.values():
         row.groups.sort(key=lambda unit: unit.code)
         row.members.sort(key=lambda unit: unit.code)

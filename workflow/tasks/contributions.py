@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workflow.organisations.models import Unit, UnitMembership
@@ -99,6 +100,27 @@ def contributions_to(session: Session, task: Task, now: datetime) -> list[Contri
         )
         for contribution, unit, text in rows
     ]
+
+
+def lead_units_of(session: Session, contribution_ids) -> dict[int, frozenset[int]]:
+    """The units of the lead's tasks each contribution is for, by contribution: one query
+    whatever their number (the notice of a contribution sent goes to their heads)."""
+    lead = aliased(Task)
+    rows = session.exec(
+        select(Task.id, lead.unit_id)
+        .join(
+            lead,
+            (lead.responsibility_id == Task.responsibility_id)
+            & (lead.period == Task.period)
+            & (lead.occurrence == Task.occurrence)
+            & (lead.kind == TaskKind.DUTY.value),
+        )
+        .where(Task.id.in_(contribution_ids), Task.kind == TaskKind.CONTRIBUTION.value)
+    ).all()
+    units: dict[int, set[int]] = {}
+    for contribution_id, unit_id in rows:
+        units.setdefault(contribution_id, set()).add(unit_id)
+    return {task_id: frozenset(unit_ids) for task_id, unit_ids in units.items()}
 
 
 def lead_tasks_of(session: Session, task: Task) -> list[tuple[Task, Unit]]:

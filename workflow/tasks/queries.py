@@ -121,6 +121,7 @@ class TaskRow:
             "state": self.state,
             "due": self.due_at.isoformat(),
             "deadline_status": self.deadline.value,
+            "extended": self.extended,
             "version": self.version,
         }
 
