@@ -31,8 +31,9 @@ from workflow.accounts.operations import add_user
 from workflow.clock import Clock
 from workflow.db.engine import make_engine
 from workflow.db.migrate import upgrade
-from workflow.organisations.models import Unit
+from workflow.organisations.models import Organisation, Unit
 from workflow.organisations.queries import find_organisation, find_unit
+from workflow.organisations.tree import Level, add_level, place_under
 from workflow.periods import Quarter
 from workflow.plans.checks import read_plan
 from workflow.plans.models import Plan, Responsibility
@@ -167,6 +168,25 @@ def sign_in_on(browser, user):
         "/login", data={"csrf_token": csrf(page), "username": user.username, "password": PASSWORD}
     )
     assert response.status_code == 302
+
+
+def statements_of(app, client, path: str) -> int:
+    """How many SQL statements answering ``path`` sends (it must answer 200): what the tests
+    hold equal at small and large data, instead of timing anything."""
+    from sqlalchemy import event
+
+    engine = app.extensions["giaoviec.engine"]
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
 
 
 def csrf(page: str) -> str:
@@ -419,6 +439,55 @@ def history(session, ward, open_tasks) -> History:
     acted = act_out_history(session, ward, open_tasks)
     session.commit()
     return acted
+
+
+@dataclass
+class Levels:
+    """Communes under cities under the nation, and an overseer of each level above."""
+
+    organisations: dict[str, Organisation]
+    overseers: dict[str, User]
+
+
+def other_commune(code: str, name: str) -> dict:
+    """The small plan's organisation, as another commune's: the same plan, its own units."""
+    return {"code": code, "name": name, "kind": "party", "place": name}
+
+
+@pytest.fixture
+def levels(session, history) -> Levels:
+    """The nation (VN) over Hà Nội (HN) and Hải Phòng (HP); under Hà Nội the acted-out ward
+    (DU-TEST) and Phường Khác (XA-KHAC), under Hải Phòng Xã Biển (XA-BIEN). The two other
+    communes load the same plan and open its first quarter, then do nothing: at
+    ``HISTORY_NOW`` every one of their duties of the quarter is overdue."""
+    ward = find_organisation(session, "DU-TEST")
+    nation = add_level(session, "VN", "Trung ương", Level.NATIONAL)
+    hanoi = add_level(session, "HN", "Thành phố Hà Nội", Level.CITY, nation)
+    haiphong = add_level(session, "HP", "Thành phố Hải Phòng", Level.CITY, nation)
+    place_under(session, ward, hanoi)
+    organisations = {"VN": nation, "HN": hanoi, "HP": haiphong, "DU-TEST": ward}
+    for code, name, city in (("XA-KHAC", "Phường Khác", hanoi), ("XA-BIEN", "Xã Biển", haiphong)):
+        load_plan(
+            session, read_plan(SMALL_PLAN) | {"organisation": other_commune(code, name)}, Clock()
+        )
+        commune = find_organisation(session, code)
+        open_quarter(session, commune, Q1, Clock())
+        place_under(session, commune, city)
+        organisations[code] = commune
+    overseers = {}
+    for code in ("VN", "HN", "HP"):
+        overseers[code] = add_user(
+            session,
+            organisations[code],
+            f"theodoi.{code.lower()}",
+            "overseer",
+            f"theodoi.{code.lower()}@example.vn",
+            PASSWORD,
+            full_name=f"Cán bộ theo dõi {organisations[code].name}",
+            now=real_now(),
+        )
+    session.commit()
+    return Levels(organisations, overseers)
 
 
 def grow(session, ward, units: int) -> None:

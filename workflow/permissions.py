@@ -6,6 +6,7 @@ Three questions, each answered only here:
   organisation. A unit head or member: their own unit's tasks and, read-only, those of
   responsibilities their unit coordinates (directly, or through a group it belongs to), and the
   contributions coordinating units send to the responsibilities their unit leads.
+  An overseer of a city, a province or the nation: every task of the communes below, read-only.
   ``visible_tasks_clause`` says it in SQL, so every list and page filters in the database.
 - **Which events may a user fire on a task?** ``EVENT_GRANTS``: the roles, and whether the task
   must be of the user's own unit; a coordinating unit's contribution is taken in by the head of
@@ -30,6 +31,7 @@ from workflow.accounts.roles import Role
 from workflow.errors import NotAllowed
 from workflow.i18n import N_
 from workflow.organisations.models import Unit, UnitMembership
+from workflow.organisations.tree import communes_below
 from workflow.plans.models import Plan, ResponsibilityUnit
 from workflow.tasks.machine import events_from
 from workflow.tasks.models import Task
@@ -58,6 +60,7 @@ class Access(StrEnum):
     UNIT_YEAR = "unit_year"  # any unit's year page and its exports (``may_see_unit_year``)
     GRADE_CONFIRMATION = "grade_confirmation"  # confirming a unit's grade for the year
     GRADING_RULES = "grading_rules"  # the rules that propose the grades
+    ROLLUP = "rollup"  # the communes below one's city, province or nation, down to their tasks
 
 
 GRANTS: dict[Access, frozenset[Role]] = {
@@ -78,6 +81,8 @@ GRANTS: dict[Access, frozenset[Role]] = {
     # The Standing Committee grades; the office (the administrator) sets the rules it starts from.
     Access.GRADE_CONFIRMATION: frozenset({Role.LEADER}),
     Access.GRADING_RULES: frozenset({Role.ADMIN}),
+    # A city's, a province's or the nation's overseers read the communes below them, never act.
+    Access.ROLLUP: frozenset({Role.OVERSEER}),
 }
 
 
@@ -126,12 +131,16 @@ def leads_clause(unit_id: int):
 
 def visible_tasks_clause(user: User):
     """SQL condition selecting the tasks ``user`` may see (join ``Plan`` to use it): besides its
-    own and those it coordinates, a unit sees the contributions sent to what it leads."""
+    own and those it coordinates, a unit sees the contributions sent to what it leads; an
+    overseer, every task of the communes below."""
     in_organisation = Plan.organisation_id == user.organisation_id
     if not user.active:
         return false()
     if user.role in ORGANISATION_WIDE:
         return in_organisation
+    if user.role == Role.OVERSEER:  # read-only: no event is granted to an overseer
+        communes = communes_below(user.organisation_id).subquery()
+        return Plan.organisation_id.in_(select(communes.c.id))
     if user.unit_id is None:
         return false()
     return in_organisation & or_(

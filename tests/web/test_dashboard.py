@@ -8,10 +8,17 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
-from tests.conftest import HISTORY_NOW, Q1_CONTRIBUTIONS, at, csrf, grow, set_clock
+from tests.conftest import (
+    HISTORY_NOW,
+    Q1_CONTRIBUTIONS,
+    at,
+    csrf,
+    grow,
+    set_clock,
+    statements_of,
+)
 from workflow.organisations.models import Unit
 from workflow.plans.models import Responsibility
 from workflow.tasks.models import Task, TaskEventRecord
@@ -495,20 +502,9 @@ def test_the_page_costs_the_same_queries_with_more_data(
 ):
     """Forty more units with their tasks and events: not one more statement per page."""
     client = signed_in(sign_in, make_user, "leader")
-    engine = app.extensions["giaoviec.engine"]
 
     def statements(path: str) -> int:
-        seen = []
-
-        def count(*args):
-            seen.append(args[2])
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(seen)
+        return statements_of(app, client, path)
 
     paths = [
         "/accountability?year=2026",

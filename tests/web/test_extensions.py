@@ -12,10 +12,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
-from tests.conftest import at, csrf, set_clock, sign_in_on
+from tests.conftest import at, csrf, set_clock, sign_in_on, statements_of
 from workflow.clock import Clock
 from workflow.tasks.extensions import ask_extension, grant_extension
 from workflow.tasks.models import DeadlineExtension
@@ -383,20 +382,9 @@ def test_the_queue_reads_its_requests_in_one_statement_however_many(
     """One request waiting, then four: the queue sends the same number of statements."""
     asked_already(session, task, head)
     client = sign_in(reviewer)
-    engine = app.extensions["giaoviec.engine"]
 
     def statements() -> int:
-        seen: list[str] = []
-
-        def count(conn, cursor, statement, *args):
-            seen.append(statement)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get("/review/").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(seen)
+        return statements_of(app, client, "/review/")
 
     one = statements()
     find = open_tasks("2026-Q1")

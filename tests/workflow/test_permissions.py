@@ -14,6 +14,7 @@ from tests.conftest import SMALL_PLAN, at
 from workflow.accountability.evaluation import confirm_grade, save_grading_rules
 from workflow.accountability.grading import DEFAULT_RULES
 from workflow.accountability.queries import accountability_by_unit, rates_by_quarter, tasks_behind
+from workflow.accountability.rollup import rollup
 from workflow.accountability.year import unit_year, year_overview
 from workflow.accounts.queries import list_users
 from workflow.clock import Clock
@@ -65,6 +66,9 @@ EXPECTED = {
     Access.UNIT_YEAR: WARD_WIDE,
     Access.GRADE_CONFIRMATION: {"leader"},
     Access.GRADING_RULES: {"admin"},
+    # The communes below are read by the overseers of a city, a province or the nation, who
+    # cannot be a ward's users (``tests/workflow/accountability/test_rollup.py``).
+    Access.ROLLUP: set(),
 }
 
 # What each access opens in the engine: a call refused (NotAllowed) to whoever may not.
@@ -103,6 +107,7 @@ OPENS = {
         lambda s, ward, user: save_grading_rules(s, user, dict(DEFAULT_RULES), clock=Clock.at(NOW))
     ],
     Access.TARGETS: [lambda s, ward, user: plans_with_targets(s, user)],
+    Access.ROLLUP: [lambda s, ward, user: rollup(s, user, "commune", Q1, NOW)],
     Access.PLAN_DRAFTS: [
         lambda s, ward, user: drafts_of(s, user),
         lambda s, ward, user: plans_to_copy(s, user),

@@ -27,6 +27,7 @@ from web.clock import app_clock
 from web.database import db_session
 from web.errors import FORM_REFUSED
 from web.i18n import error_message, show_beside_fields
+from web.labels import UNIT_KINDS
 from web.plan_notes import flash_load, opening_note
 from workflow.accounts.operations import (
     create_user,
@@ -38,7 +39,6 @@ from workflow.accounts.operations import (
 from workflow.accounts.queries import list_users, managed_user
 from workflow.accounts.roles import Role
 from workflow.errors import InvalidFields, InvalidInput
-from workflow.i18n import N_
 from workflow.organisations.models import Unit
 from workflow.organisations.operations import name_group_members
 from workflow.organisations.queries import member_units, unit_overview
@@ -47,18 +47,6 @@ from workflow.plans.checks import PlanInvalid
 from workflow.plans.operations import load_plan_file, open_quarter_for
 from workflow.plans.queries import loaded_plans, quarters_to_open
 from workflow.tasks.evidence import display_name
-
-UNIT_KINDS = {
-    "party_committee": N_("Party committee"),
-    "party_board": N_("Board of the Party committee"),
-    "party_organisation": N_("Party organisation"),
-    "government": N_("Government"),
-    "front": N_("Fatherland Front"),
-    "mass_organisation": N_("Socio-political organisation"),
-    "working_group": N_("Working group"),
-    "position": N_("Position"),
-    "other": N_("Other"),
-}
 
 
 @bp.context_processor

@@ -10,9 +10,9 @@ from flask.cli import FlaskGroup
 
 
 def init_app(app: Flask) -> None:
-    from web.cli import db, demo, plan, reminders, report, tasks, users
+    from web.cli import db, demo, organisations, plan, reminders, report, tasks, users
 
-    for module in (plan, db, users, tasks, reminders, report):
+    for module in (plan, db, organisations, users, tasks, reminders, report):
         app.cli.add_command(module.group)
     app.cli.add_command(demo.demo_command)
     app.cli.add_command(reminders.scheduler_command)

@@ -49,7 +49,11 @@ from workflow.tasks.states import (
     TaskState,
 )
 
-HOME_OF = {Role.REVIEWER: "review.queue", Role.LEADER: "dashboard.accountability"}
+HOME_OF = {
+    Role.REVIEWER: "review.queue",
+    Role.LEADER: "dashboard.accountability",
+    Role.OVERSEER: "rollup.index",
+}
 NEEDS_ME = (TaskState.RETURNED, TaskState.ASSIGNED, TaskState.IN_PROGRESS)
 
 

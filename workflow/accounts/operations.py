@@ -18,6 +18,7 @@ from workflow.i18n import N_
 from workflow.organisations.heads import record_head_change
 from workflow.organisations.models import Organisation
 from workflow.organisations.queries import find_unit, organisation_of
+from workflow.organisations.tree import Level
 from workflow.permissions import Access, require
 
 LANGUAGES = ("vi", "en")
@@ -54,6 +55,10 @@ def account_problems(
         parsed = parse_role(role)
     except InvalidInput as refusal:
         problems["role"], parsed = refusal, None
+    if parsed is not None and not parsed.fits(organisation.level == Level.COMMUNE):
+        problems["role"] = InvalidInput(
+            N_("A commune's users do its work; above it, only overseers and administrators.")
+        )
     if parsed is not None and not parsed.needs_unit:
         return problems  # the unit is not asked for, so not looked at
     unit = None

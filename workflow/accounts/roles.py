@@ -16,6 +16,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     UNIT_HEAD = "unit_head"
     MEMBER = "member"
+    OVERSEER = "overseer"  # of a city, province or the nation: follows the communes below
 
     @property
     def label(self) -> str:
@@ -25,6 +26,11 @@ class Role(StrEnum):
     def needs_unit(self) -> bool:
         return self in (Role.UNIT_HEAD, Role.MEMBER)
 
+    def fits(self, commune: bool) -> bool:
+        """Whether the role has a place in a commune (``commune``) or in a level above one:
+        above, only the overseers and the administrators who make their accounts."""
+        return self is Role.ADMIN or (self is not Role.OVERSEER) == commune
+
 
 ROLE_LABELS = {
     Role.ADMIN: N_("Administrator"),
@@ -32,6 +38,7 @@ ROLE_LABELS = {
     Role.REVIEWER: N_("Reviewer"),
     Role.UNIT_HEAD: N_("Unit head"),
     Role.MEMBER: N_("Unit member"),
+    Role.OVERSEER: N_("Overseer of the communes below"),
 }
 
 

@@ -17,6 +17,7 @@ from workflow.accounts.models import User
 from workflow.accounts.operations import add_user, set_role_and_unit
 from workflow.accounts.roles import Role
 from workflow.clock import Clock
+from workflow.demo.levels import demo_levels
 from workflow.demo.targets import demo_targets
 from workflow.organisations.models import Organisation, Unit
 from workflow.periods import Quarter
@@ -92,12 +93,14 @@ def prepare_demo(session: Session, definition: dict, clock: Clock) -> list[DemoA
         _replay(session, organisation, clock)
         _assignment(session, organisation, clock)
         demo_targets(session, organisation, clock)
+    above = demo_levels(session, organisation, DEMO_PASSWORD, min(began, now))
+    organisations = [organisation.id, *(level.id for level in above)]
     return [
         DemoAccount(u.username, u.role, code or "")
         for u, code in session.exec(
             select(User, Unit.code)
             .outerjoin(Unit, Unit.id == User.unit_id)
-            .where(User.organisation_id == organisation.id)
+            .where(User.organisation_id.in_(organisations))
             .order_by(User.id)
         )
     ]

@@ -11,13 +11,18 @@ from workflow.db.types import instant_field
 
 
 class Organisation(SQLModel, table=True):
-    """A ward's or commune's Party Committee (or People's Committee): one database holds many."""
+    """A ward's or commune's Party Committee (or People's Committee): one database holds many.
+    Organisations form a tree (``workflow.organisations.tree``): communes under a city or
+    province, those under the national level; the levels above a commune hold no plans of
+    their own and oversee the communes below them."""
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=255)
     kind: str = Field(max_length=32)  # party, government, front...: chooses the document layout
     place: str = Field(default="", max_length=128)
+    level: str = Field(default="commune", max_length=16)  # ``tree.Level``
+    parent_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
 
 
 class Unit(SQLModel, table=True):

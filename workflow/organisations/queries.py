@@ -14,17 +14,21 @@ from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
 from workflow.organisations.heads import Term, terms_of_units
 from workflow.organisations.models import Organisation, Unit, UnitMembership
+from workflow.organisations.tree import Level
 from workflow.permissions import Access, require
 
 
 def find_organisation(session: Session, code: str | None = None) -> Organisation:
-    """The organisation with ``code``, or the only one when no code is given."""
+    """The organisation with ``code``, or the only commune when no code is given (the levels
+    above communes hold no plans)."""
     if code:
         organisation = session.exec(select(Organisation).where(Organisation.code == code)).first()
         if organisation is None:
             raise NotFound(N_("There is no organisation %(code)s."), code=code)
         return organisation
-    organisations = session.exec(select(Organisation).limit(2)).all()
+    organisations = session.exec(
+        select(Organisation).where(Organisation.level == Level.COMMUNE.value).limit(2)
+    ).all()
     if not organisations:
         raise NotFound(N_("No plan has been loaded yet: run giaoviec plan load FILE."))
     if len(organisations) > 1:
@@ -43,11 +47,20 @@ def find_unit(session: Session, organisation: Organisation, code: str) -> Unit:
 
 def unit_heads(session: Session, organisation: Organisation) -> dict[int, list[str]]:
     """The names of the active unit heads of each unit, by unit id, in alphabetical order."""
+    return _heads(session, User.organisation_id == organisation.id)
+
+
+def heads_of_units(session: Session, unit_ids: list[int]) -> dict[int, list[str]]:
+    """``unit_heads`` of these units only, of whichever organisations (a roll-up's page)."""
+    return _heads(session, User.unit_id.in_(unit_ids)) if unit_ids else {}
+
+
+def _heads(session: Session, *where) -> dict[int, list[str]]:
     heads: dict[int, list[str]] = {}
     for unit_id, full_name, username in session.exec(
         select(User.unit_id, User.full_name, User.username)
         .where(
-            User.organisation_id == organisation.id,
+            *where,
             User.role == Role.UNIT_HEAD.value,
             User.active == True,  # noqa: E712
             User.unit_id.is_not(None),

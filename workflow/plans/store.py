@@ -18,8 +18,10 @@ from sqlmodel import Session, delete, func, select
 from workflow.accounts.models import User
 from workflow.clock import Clock
 from workflow.collation import fold
+from workflow.errors import InvalidInput
 from workflow.i18n import N_
 from workflow.organisations.models import Organisation, Unit, UnitMembership
+from workflow.organisations.tree import Level
 from workflow.plans.models import (
     RESPONSIBILITY_ROLES,
     Plan,
@@ -100,6 +102,11 @@ def _organisation(session: Session, data: dict) -> Organisation:
     organisation = session.exec(
         select(Organisation).where(Organisation.code == data["code"])
     ).first() or Organisation(code=data["code"])
+    if organisation.level != Level.COMMUNE:
+        raise InvalidInput(
+            N_("%(code)s oversees the communes below it and holds no plans of its own."),
+            code=organisation.code,
+        )
     organisation.name, organisation.kind, organisation.place = (
         data["name"],
         data["kind"],

@@ -46,7 +46,7 @@ GOOD_USER = {
         (
             {"role": "boss"},
             InvalidInput,
-            "Unknown role boss; use one of: admin, leader, reviewer, unit_head, member",
+            "Unknown role boss; use one of: admin, leader, reviewer, unit_head, member, overseer",
         ),
         ({"role": "unit_head", "unit_code": None}, InvalidInput, f"A Unit head {NEEDS_A_UNIT}"),
         ({"role": "member", "unit_code": None}, InvalidInput, f"A Unit member {NEEDS_A_UNIT}"),

@@ -133,7 +133,7 @@ def test_the_demo_s_front_changed_its_head_in_july_and_its_year_shows_both(sessi
     clock = Clock.at("2026-12-01T09:00")
     prepare_demo(session, read_plan(VIET_HUNG_PLAN), clock)
     session.commit()
-    ward = session.exec(select(Organisation)).one()
+    ward = session.exec(select(Organisation).where(Organisation.level == "commune")).one()
     front = find_unit(session, ward, "MTTQ")
     heads = unit_year(session, ward, front, 2026, clock).heads
     assert [(h.term.name, clock.local(h.term.started_at).date().isoformat()) for h in heads] == [
@@ -142,3 +142,15 @@ def test_the_demo_s_front_changed_its_head_in_july_and_its_year_shows_both(sessi
     ]
     assert heads[0].term.ended_at == heads[1].term.started_at
     assert heads[0].figures.owed > 0 and heads[1].figures.owed > 0
+
+
+def test_the_demo_ward_is_under_hanoi_under_the_nation_each_with_an_overseer(session):
+    accounts = prepare_demo(session, read_plan(VIET_HUNG_PLAN), Clock.at("2026-12-01T09:00"))
+    prepare_demo(session, read_plan(VIET_HUNG_PLAN), Clock.at("2026-12-01T09:00"))  # restarted
+    session.commit()
+    by_code = {o.code: o for o in session.exec(select(Organisation)).all()}
+    ward = next(o for o in by_code.values() if o.level == "commune")
+    assert (by_code["HN"].level, by_code["TW"].level) == ("city", "national")
+    assert ward.parent_id == by_code["HN"].id and by_code["HN"].parent_id == by_code["TW"].id
+    overseers = [a.username for a in accounts if a.role == "overseer"]
+    assert overseers == ["theodoi.tw", "theodoi.hanoi"]
