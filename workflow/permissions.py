@@ -81,7 +81,8 @@ GRANTS: dict[Access, frozenset[Role]] = {
     # The Standing Committee grades; the office (the administrator) sets the rules it starts from.
     Access.GRADE_CONFIRMATION: frozenset({Role.LEADER}),
     Access.GRADING_RULES: frozenset({Role.ADMIN}),
-    # A city's, a province's or the nation's overseers read the communes below them, never act.
+    # A city's, a province's or the nation's overseers read the communes below them and may
+    # remark on a task (a comment); they never move one.
     Access.ROLLUP: frozenset({Role.OVERSEER}),
 }
 

@@ -12,20 +12,25 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from sqlmodel import Session
+from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, VIET_HUNG_PLAN
 from web import create_app
 from web.clock import app_clock
+from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
 from workflow.db.migrate import upgrade
 from workflow.organisations.models import Organisation, Unit
 from workflow.organisations.queries import find_organisation
+from workflow.organisations.tree import Level, add_level, place_under
 from workflow.periods import Quarter
 from workflow.plans.checks import read_plan
+from workflow.plans.models import Plan
 from workflow.plans.opening import open_quarter
 from workflow.plans.store import load_plan
+from workflow.tasks.models import Task
+from workflow.tasks.operations import start_task, submit_report
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -140,6 +145,46 @@ def live_server(tmp_path):
             ("truong.mttq", "unit_head", "MTTQ", "Hoàng Thị Mai"),
             ("bxdd", "reviewer", None, "Trần Thị Bình"),
             ("lanhdao", "leader", None, "Lê Đức Toàn"),
+        )
+        session.commit()
+    with _serving(app) as url:
+        yield url
+
+
+@pytest.fixture
+def levels_server(tmp_path):
+    """Việt Hưng and Phường Phúc Lợi, both on the Việt Hưng plan with Q1 open, under Hà Nội under
+    the nation; Việt Hưng's People's Committee has reported one duty; an overseer at each
+    level above; the app serving."""
+    app = _app(tmp_path)
+    clock = app_clock(app)
+    with Session(app.extensions["giaoviec.engine"]) as session:
+        nation = add_level(session, "TW", "Trung ương", Level.NATIONAL)
+        hanoi = add_level(session, "HN", "Thành phố Hà Nội", Level.CITY, nation)
+        other = {"code": "DU-PHUC-LOI", "name": "Đảng bộ phường Phúc Lợi", "kind": "party"}
+        for definition in (
+            read_plan(VIET_HUNG_PLAN),
+            read_plan(VIET_HUNG_PLAN) | {"organisation": other | {"place": "Phúc Lợi"}},
+        ):
+            load_plan(session, definition, clock)
+            commune = find_organisation(session, definition["organisation"]["code"])
+            open_quarter(session, commune, Quarter.parse("2026-Q1"), clock)
+            place_under(session, commune, hanoi)
+        ward = find_organisation(session, "DU-VIET-HUNG")
+        _people(session, ward, clock, ("truong.ubnd", "unit_head", "UBND", "Nguyễn Văn An"))
+        _people(session, nation, clock, ("theodoi.tw", "overseer", None, "Cán bộ Trung ương"))
+        _people(session, hanoi, clock, ("theodoi.hn", "overseer", None, "Cán bộ Thành ủy"))
+        head = session.exec(select(User).where(User.username == "truong.ubnd")).one()
+        task = session.exec(
+            select(Task)
+            .join(Plan)
+            .where(Plan.organisation_id == ward.id, Task.unit_id == head.unit_id)
+            .order_by(Task.id)
+        ).first()
+        start_task(session, head, task.id, task.version, now=clock.now())
+        session.refresh(task)
+        submit_report(
+            session, head, task.id, task.version, "Đã cung cấp 12 tin bài", now=clock.now()
         )
         session.commit()
     with _serving(app) as url:

@@ -6,16 +6,18 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from definitions import plan_path, shipped_plans
 from web.cli.common import fail, json_option, print_json, reports_errors, unit_of_work
 from web.clock import app_clock
 from web.i18n import error_message
 from web.plan_notes import day_off_notes
+from workflow.organisations.queries import find_organisation
 from workflow.plans.checks import PlanInvalid, parse_plan, read_plan
 from workflow.plans.importer import DocumentUnreadable, draft_plan
 from workflow.plans.importer.yaml_writer import draft_yaml
+from workflow.plans.send_down import send_plan_down
 from workflow.plans.store import load_plan
 
 group = AppGroup("plan", help="Check, show and load plan files (YAML).")
@@ -116,6 +118,27 @@ def load_command(path: str) -> None:
     ):
         if counts:
             click.echo(f"  {label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@group.command("send-down")
+@plan_file
+@click.option("--under", "above_code", required=True, metavar="CODE", help="A city, province...")
+@reports_errors
+def send_down_command(path: str, above_code: str) -> None:
+    """Load a plan file into every commune below a city, a province or the nation, each with
+    its own units; sent again after the file changed, it updates each commune's plan."""
+    definition = _read(path)
+    with unit_of_work() as session:
+        above = find_organisation(session, above_code)
+        sent = send_plan_down(session, definition, above, app_clock())
+        for item in sent:
+            state = gettext("loaded") if item.result.changed else gettext("unchanged")
+            click.echo(f"  {item.commune.code}: {state}")
+    click.echo(
+        ngettext(
+            "The plan went to %(num)s commune.", "The plan went to %(num)s communes.", len(sent)
+        )
+    )
 
 
 @group.command("import")
