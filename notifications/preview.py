@@ -18,12 +18,13 @@ from sqlmodel import Session, select
 from notifications.mailer import MailSettings, build_email
 from notifications.rules import Rule, TaskFacts, due_items
 from notifications.settings import NotificationSettings
-from notifications.sweep import load_tasks, load_users, person_of, sweep_day
+from notifications.sweep import load_tasks, load_users, person_of, still_reminded, sweep_day
 from workflow.accounts.models import User
 from workflow.errors import NotFound
 from workflow.organisations.models import Unit
 from workflow.outbox.models import NotificationItem, OutboxMessage
 from workflow.permissions import Access, previewable_units_clause, require
+from workflow.tasks.models import Task
 
 HORIZON_DAYS = 30
 RULE_ORDER = list(Rule)
@@ -75,14 +76,10 @@ def reminder_preview(
     unit = next((u for u in units if unit_id is None or u.id == unit_id), None)
     if unit is None:
         raise NotFound()
-    tasks = {
-        task.id: task
-        for task in load_tasks(session, settings.calendar).values()
-        if task.unit_id == unit.id and task.organisation_id == actor.organisation_id
-    }
-    users = {
-        u.id: u for u in load_users(session).values() if u.organisation_id == actor.organisation_id
-    }
+    tasks = load_tasks(
+        session, settings.calendar, Task.unit_id == unit.id, still_reminded(settings, now)
+    )
+    users = load_users(session, User.organisation_id == actor.organisation_id)
     people = [person_of(user) for user in users.values()]
     seen = set(
         session.scalars(select(NotificationItem.key).where(NotificationItem.task_id.in_(tasks)))

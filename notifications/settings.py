@@ -15,6 +15,10 @@ class NotificationSettings:
     mail: MailSettings = field(default_factory=MailSettings)
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     sweep_at: time = time(7, 30)  # the daily sweep, local time
+    # A task overdue longer than this is no longer reminded nor escalated: the year-end
+    # evaluation has its record, and a sweep over years of history stays as small as the work
+    # still alive (reports waiting for review are still listed to the reviewers).
+    give_up_after_days: int = 180
 
     @classmethod
     def from_config(cls, config: Mapping) -> NotificationSettings:
@@ -23,4 +27,5 @@ class NotificationSettings:
             mail=MailSettings.from_config(config),
             calendar=calendar,
             sweep_at=time.fromisoformat(str(config.get("REMINDER_TIME") or calendar.opens)),
+            give_up_after_days=int(config.get("REMINDER_GIVE_UP_DAYS") or 180),
         )

@@ -92,7 +92,7 @@ def queue_due(session: Session, settings: NotificationSettings, now: datetime) -
     outbox.serialise_writers(session, "giaoviec.sweep")
     day = sweep_day(settings, now)
     result = SweepResult(day)
-    tasks = load_tasks(session, settings.calendar)
+    tasks = load_tasks(session, settings.calendar, still_reminded(settings, now))
     users = load_users(session)
     people = [person_of(user) for user in users.values()]
     by_recipient: dict[int, list[Due]] = {}
@@ -245,10 +245,19 @@ def _queued(user: User, kind: str, rendered: Rendered, lines: int) -> Queued:
     return Queued(user.email, user.full_name or user.username, kind, rendered.subject, lines)
 
 
-def load_tasks(session: Session, calendar: WorkingCalendar) -> dict[int, TaskFacts]:
-    """Every task not yet approved, with what the rules and emails need: one query."""
-    rows = session.execute(_task_columns().where(Task.state != TaskState.REVIEWED.value)).all()
-    return {row.id: _task_facts(row, calendar) for row in rows}
+def load_tasks(session: Session, calendar: WorkingCalendar, *where) -> dict[int, TaskFacts]:
+    """Every task not yet approved (and meeting ``where``), with what the rules and emails
+    need: one query."""
+    query = _task_columns().where(Task.state != TaskState.REVIEWED.value, *where)
+    return {row.id: _task_facts(row, calendar) for row in session.execute(query).all()}
+
+
+def still_reminded(settings: NotificationSettings, now: datetime):
+    """SQL: a task someone is still reminded of: not overdue longer than the settings give up
+    after (a plan's tasks fall due within its period, so a plan long closed is reminded of
+    no more); a report waiting for review is listed to the reviewers however old."""
+    cutoff = now - timedelta(days=settings.give_up_after_days)
+    return (Task.due_at >= cutoff) | (Task.state == TaskState.REPORTED.value)
 
 
 def load_steps(session: Session, since: datetime, calendar: WorkingCalendar) -> list[EventFacts]:
@@ -295,9 +304,11 @@ def load_steps(session: Session, since: datetime, calendar: WorkingCalendar) -> 
     ]
 
 
-def load_users(session: Session) -> dict[int, User]:
-    """Every active user: one query."""
-    users = session.scalars(select(User).where(User.active == True).order_by(User.id))  # noqa: E712
+def load_users(session: Session, *where) -> dict[int, User]:
+    """Every active user (meeting ``where``): one query."""
+    users = session.scalars(
+        select(User).where(User.active == True, *where).order_by(User.id)  # noqa: E712
+    )
     return {user.id: user for user in users}
 
 
