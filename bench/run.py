@@ -1,0 +1,549 @@
+"""The benchmark of a deployment at scale: a ward, a city or the whole country on one database.
+
+    python bench/run.py --scale ward|city|national --db sqlite|postgres [--json FILE]
+
+Generates data of the real plan's shape and loads it through the project's bulk path
+(``workflow.db.bulk``): the Việt Hưng plan, its group of Party cells grown by six cells so a
+commune owes about 600 tasks a year with its contributions (2 million for the country's 3,321
+communes), four quarters, about three events a task, the states a year brings (about 40%
+reviewed, 20% reported, 15% in progress, 20% assigned, 5% returned, some overdue). Then it
+measures what the issue's targets name and prints a table and JSON. It asserts
+nothing: the figures are for the README and for comparing runs. Keys it cannot measure yet are
+printed as null with the reason, never invented.
+
+The first commune is loaded through the services (``load_plan``, ``open_quarter``) and is the
+template; every other commune is a copy of its rows with its own ids, written by the bulk path.
+PostgreSQL runs in a database of its own (``giaoviec_bench_<pid>``), created and dropped here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+from sqlalchemy import Column, MetaData, Table, event, select, text  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+import workflow.db.schema  # noqa: E402,F401  (every table)
+from workflow.accountability.rollup import rollup  # noqa: E402
+from workflow.accounts.models import User  # noqa: E402
+from workflow.accounts.operations import add_user  # noqa: E402
+from workflow.accounts.tokens import issue_token  # noqa: E402
+from workflow.clock import Clock  # noqa: E402
+from workflow.db.bulk import copy_rows, reset_ids  # noqa: E402
+from workflow.db.engine import make_engine  # noqa: E402
+from workflow.db.migrate import upgrade  # noqa: E402
+from workflow.db.schema import metadata  # noqa: E402
+from workflow.organisations.models import Organisation  # noqa: E402
+from workflow.organisations.tree import Level, add_level, place_under  # noqa: E402
+from workflow.periods import Quarter  # noqa: E402
+from workflow.plans.checks import read_plan  # noqa: E402
+from workflow.plans.opening import open_quarter  # noqa: E402
+from workflow.plans.store import load_plan  # noqa: E402
+
+PLAN = ROOT / "definitions" / "viet-hung-2026-nq57.yaml"
+YEAR = 2026
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # mid Q4: three quarters past, one under way
+PASSWORD = "bench-password"
+# (cities or provinces, communes): a ward alone; a city of 126 communes; the country's 3,321
+# communes under 34 provinces and cities.
+SCALES = {"ward": (0, 1), "city": (1, 126), "national": (34, 3321)}
+CELLS = 6  # cells added to the group of Party cells: about 600 tasks a commune a year
+STATES = [
+    ("reviewed", 40),
+    ("reported", 20),
+    ("in_progress", 15),
+    ("assigned", 20),
+    ("returned", 5),
+]
+PAGE_REQUESTS = 40
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=list(SCALES), default="ward")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--json", dest="json_file")
+    args = parser.parse_args()
+    random.seed(57)
+    with database(args.db) as url:
+        figures = run(url, args.scale)
+    figures["scale"], figures["db"] = args.scale, args.db
+    figures["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    figures["machine"] = f"{os.cpu_count()} cores, {platform_memory()}"
+    print_table(figures)
+    if args.json_file:
+        Path(args.json_file).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+class database:
+    """A fresh database for one run: a SQLite file, or a PostgreSQL database dropped after."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __enter__(self) -> str:
+        if self.kind == "sqlite":
+            self.folder = tempfile.TemporaryDirectory()
+            return f"sqlite:///{self.folder.name}/bench.db"
+        self.name = f"giaoviec_bench_{os.getpid()}"
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
+            c.execute(f'CREATE DATABASE "{self.name}"')
+        return f"postgresql://postgres@127.0.0.1/{self.name}"
+
+    def __exit__(self, *exc) -> None:
+        if self.kind == "sqlite":
+            self.folder.cleanup()
+            return
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def run(url: str, scale: str) -> dict:
+    engine = make_engine(url)
+    upgrade(engine)
+    figures: dict = {}
+    started = time.perf_counter()
+    template = build_template(engine)
+    client, token = web_client(url, template)
+    figures["queries_ward_page_small"] = statements(engine, client, template["page"])
+    branches, communes = SCALES[scale]
+    load_seconds, rows = grow(engine, template, branches, communes)
+    figures["generate_and_load_s"] = round(time.perf_counter() - started, 1)
+    figures["bulk_load_s"] = round(load_seconds, 1)
+    figures["tasks"], figures["events"] = rows["task"], rows["task_event"]
+    figures["communes"] = communes
+    figures["load_ratio_vs_copy"] = load_ratio(engine, template)
+    figures["queries_ward_page_large"] = statements(engine, client, template["page"])
+    page = timings(lambda: client.get(template["page"]))
+    api = timings(lambda: client.get(template["api"], headers={"Authorization": f"Bearer {token}"}))
+    figures["ward_page_p50_ms"], figures["ward_page_p95_ms"] = page
+    figures["api_p50_ms"], figures["api_p95_ms"] = api
+    figures["api_ratio"] = round(page[1] / api[1], 2) if api[1] else None
+    figures.update(rollups(engine, template, scale))
+    figures.update(sweep(url))
+    for key, why in NOT_YET.items():
+        figures.setdefault(key, None)
+        figures.setdefault("not_measured", {})[key] = why
+    engine.dispose()
+    return figures
+
+
+NOT_YET = {
+    "large_org_page_p95_ms": "the generator has no organisation of 100,000 tasks yet",
+    "transition_ratio_vs_raw": "measured apart by bench/transition_cost.py (SQLite, in memory)",
+    "smtp_ratio_vs_raw": "not yet measured here",
+    "http_ratio_vs_trivial": "gunicorn is not a dependency yet",
+}
+
+
+def build_template(engine) -> dict:
+    """The first commune, through the services: the plan with its cells' group grown, the four
+    quarters opened, a leader to sign in and the levels above with their overseers."""
+    definition = read_plan(PLAN)
+    cells = next(dict(unit) for unit in definition["units"] if unit["code"] == "CB-KDC1")
+    for number in range(3, 3 + CELLS):
+        definition["units"].append(
+            cells | {"code": f"CB-KDC{number}", "name": f"Chi bộ Khu dân cư số {number}"}
+        )
+    for group in definition["units"]:
+        if group["is_group"] and "CB-KDC1" in group["members"]:
+            group["members"] += [f"CB-KDC{n}" for n in range(3, 3 + CELLS)]
+    began = Clock.at(datetime(2026, 1, 1, 1, 0, tzinfo=UTC))
+    with Session(engine) as session:
+        plan = load_plan(session, definition, began).plan
+        ward = session.get(Organisation, plan.organisation_id)
+        for number in range(1, 5):
+            open_quarter(session, ward, Quarter(YEAR, number), began)
+        leader = add_user(
+            session, ward, "bench.leader", "leader", "l@bench.vn", PASSWORD, now=began.now()
+        )
+        token = issue_token(session, leader, began.now())
+        nation = add_level(session, "BENCH-VN", "Trung ương", Level.NATIONAL)
+        city = add_level(session, "BENCH-CITY-0", "Thành phố 0", Level.CITY, nation)
+        place_under(session, ward, city)
+        overseers = {}
+        for organisation in (nation, city):
+            overseers[organisation.level] = add_user(
+                session,
+                organisation,
+                f"bench.{organisation.level}",
+                "overseer",
+                f"{organisation.level}@bench.vn",
+                PASSWORD,
+                now=began.now(),
+            ).id
+        session.commit()
+        return {
+            "ward_id": ward.id,
+            "plan_id": plan.id,
+            "nation_id": nation.id,
+            "city_id": city.id,
+            "token": token,
+            "overseers": overseers,
+            "page": "/accountability?quarter=2026-Q3",
+            "api": "/api/v1/accountability?quarter=2026-Q3",
+        }
+
+
+def web_client(url: str, template: dict):
+    from web import create_app
+    from web.clock import set_app_clock
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    set_app_clock(app, Clock.at(NOW))
+    client = app.test_client()
+    response = client.post("/login", data={"username": "bench.leader", "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    return client, template["token"]
+
+
+def statements(engine, client, path: str) -> int:
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    app_engine = client.application.extensions["giaoviec.engine"]
+    event.listen(app_engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(app_engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def timings(request) -> tuple[float, float]:
+    """p50 and p95 in ms of ``PAGE_REQUESTS`` requests, after two to warm up."""
+    for _ in range(2):
+        request()
+    times = []
+    for _ in range(PAGE_REQUESTS):
+        start = time.perf_counter()
+        response = request()
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.status_code
+    times.sort()
+    return round(statistics.median(times), 1), round(times[int(len(times) * 0.95) - 1], 1)
+
+
+# Generating the other communes
+
+
+TABLES = (
+    "organisation",
+    "unit",
+    "unit_membership",
+    "plan",
+    "responsibility",
+    "responsibility_unit",
+)
+
+
+def grow(engine, template: dict, branches: int, communes: int) -> tuple[float, dict]:
+    """Every commune after the first, and the template's own tasks replaced by generated ones
+    with a year's states and events; all through ``copy_rows``."""
+    tables = metadata.tables
+    with engine.begin() as connection:
+        model = {name: _rows(connection, tables[name], template) for name in TABLES}
+        tasks = _rows(connection, tables["task"], template)
+        connection.execute(text("DELETE FROM task_event"))
+        connection.execute(text("DELETE FROM task"))
+    next_id = {name: _max_id(engine, tables[name]) + 1 for name in (*TABLES, "task", "task_event")}
+    written = {"task": 0, "task_event": 0}
+    started = time.perf_counter()
+    parents = _branches(engine, template, branches)
+    batch: dict[str, list[tuple]] = {}
+    for index in range(communes):
+        parent = parents[index % len(parents)]
+        rows = _commune(model, tasks, template, index, parent, next_id)
+        for name, items in rows.items():
+            batch.setdefault(name, []).extend(items)
+        if index % 50 == 49 or index == communes - 1:
+            _flush(engine, batch, written)
+            batch = {}
+    with engine.begin() as connection:
+        reset_ids(connection, [tables[name] for name in (*TABLES, "task", "task_event")])
+    return time.perf_counter() - started, written
+
+
+def _rows(connection, table, template) -> list[dict]:
+    where = {
+        "organisation": table.c.id == template["ward_id"] if "id" in table.c else None,
+    }.get(table.name)
+    if where is None and "organisation_id" in table.c:
+        where = table.c.organisation_id == template["ward_id"]
+    if where is None and "plan_id" in table.c:
+        where = table.c.plan_id == template["plan_id"]
+    if table.name in ("unit_membership",):
+        units = select(metadata.tables["unit"].c.id).where(
+            metadata.tables["unit"].c.organisation_id == template["ward_id"]
+        )
+        where = table.c.group_id.in_(units)
+    if table.name == "responsibility_unit":
+        responsibilities = metadata.tables["responsibility"]
+        where = table.c.responsibility_id.in_(
+            select(responsibilities.c.id).where(responsibilities.c.plan_id == template["plan_id"])
+        )
+    return [dict(row._mapping) for row in connection.execute(select(table).where(where))]
+
+
+def _max_id(engine, table) -> int:
+    if "id" not in table.c:
+        return 0
+    with engine.connect() as connection:
+        return connection.execute(select(text("max(id)")).select_from(table)).scalar() or 0
+
+
+def _branches(engine, template, branches: int) -> list[int]:
+    """The cities or provinces the communes are spread over (the template's city first)."""
+    if branches <= 1:
+        return [template["city_id"]]
+    with Session(engine) as session:
+        nation = session.get(Organisation, template["nation_id"])
+        ids = [template["city_id"]]
+        for number in range(1, branches):
+            ids.append(
+                add_level(session, f"BENCH-P{number}", f"Tỉnh {number}", Level.PROVINCE, nation).id
+            )
+        session.commit()
+    return ids
+
+
+def _commune(model, tasks, template, index, parent, next_id) -> dict[str, list]:
+    """One commune's rows: a copy of the template's with new ids (the template itself keeps
+    its organisation, units and plan, and gets only its generated tasks)."""
+    ids: dict[str, dict[int, int]] = {name: {} for name in TABLES}
+
+    def new(name: str, old: int) -> int:
+        if index == 0:
+            return old
+        ids[name][old] = next_id[name]
+        next_id[name] += 1
+        return ids[name][old]
+
+    rows: dict[str, list] = {}
+    if index:
+        organisation = model["organisation"][0] | {
+            "id": new("organisation", template["ward_id"]),
+            "code": f"BENCH-{index:05d}",
+            "name": f"Đảng bộ xã {index}",
+            "parent_id": parent,
+        }
+        rows["organisation"] = [organisation]
+        rows["unit"] = [
+            u | {"id": new("unit", u["id"]), "organisation_id": organisation["id"]}
+            for u in model["unit"]
+        ]
+        rows["unit_membership"] = [
+            m | {"group_id": ids["unit"][m["group_id"]], "member_id": ids["unit"][m["member_id"]]}
+            for m in model["unit_membership"]
+        ]
+        rows["plan"] = [
+            p | {"id": new("plan", p["id"]), "organisation_id": organisation["id"]}
+            for p in model["plan"]
+        ]
+        rows["responsibility"] = [
+            r | {"id": new("responsibility", r["id"]), "plan_id": ids["plan"][r["plan_id"]]}
+            for r in model["responsibility"]
+        ]
+        rows["responsibility_unit"] = [
+            ru
+            | {
+                "responsibility_id": ids["responsibility"][ru["responsibility_id"]],
+                "unit_id": ids["unit"][ru["unit_id"]],
+            }
+            for ru in model["responsibility_unit"]
+        ]
+    rows["task"], rows["task_event"] = [], []
+    for task in tasks:
+        rows_task, events = _history(task, next_id)
+        if index:
+            rows_task |= {
+                "plan_id": ids["plan"][task["plan_id"]],
+                "responsibility_id": ids["responsibility"][task["responsibility_id"]],
+                "unit_id": ids["unit"][task["unit_id"]],
+            }
+        rows["task"].append(rows_task)
+        rows["task_event"] += events
+    return rows
+
+
+def _history(task: dict, next_id: dict) -> tuple[dict, list[dict]]:
+    """A task's state as a year leaves it, and the events that brought it there (about four):
+    only what has fallen due by ``NOW`` has been reported or reviewed."""
+    task_id = next_id["task"]
+    next_id["task"] += 1
+    due = task["due_at"]
+    opened = task["created_at"]
+    state = random.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
+    if due > NOW and state in ("reviewed", "returned"):
+        state = "reported"
+    steps = [("open", None, "assigned", opened)]
+    started = min(opened + timedelta(days=10), NOW)
+    reported = min(due + timedelta(days=random.choice([-5, -2, 0, 1, 4])), NOW)
+    if state != "assigned":
+        steps.append(("start", "assigned", "in_progress", started))
+    if state in ("reported", "reviewed", "returned"):
+        steps.append(("report", "in_progress", "reported", max(reported, started)))
+    if state == "reviewed":
+        steps.append(
+            ("approve", "reported", "reviewed", max(reported, started) + timedelta(days=2))
+        )
+    if state == "returned":
+        steps.append(("return", "reported", "returned", max(reported, started) + timedelta(days=2)))
+    events = []
+    for event_name, from_state, to_state, at in steps:
+        events.append(
+            {
+                "id": next_id["task_event"],
+                "task_id": task_id,
+                "actor_id": None,
+                "at": min(at, NOW),
+                "event": event_name,
+                "from_state": from_state,
+                "to_state": to_state,
+                "comment": "",
+            }
+        )
+        next_id["task_event"] += 1
+    first_report = next((at for e, _f, _t, at in steps if e == "report"), None)
+    return (
+        task
+        | {
+            "id": task_id,
+            "state": state,
+            "version": len(steps),
+            "updated_at": min(steps[-1][3], NOW),
+            "first_reported_at": min(first_report, NOW) if first_report else None,
+            "reviewed_at": min(steps[-1][3], NOW) if state == "reviewed" else None,
+            "assignee_id": None,
+        },
+        events,
+    )
+
+
+def _flush(engine, batch: dict[str, list[dict]], written: dict) -> None:
+    tables = metadata.tables
+    with engine.begin() as connection:
+        for name in (*TABLES, "task", "task_event"):
+            items = batch.get(name, [])
+            if not items:
+                continue
+            columns = list(items[0])
+            count = copy_rows(
+                connection, tables[name], columns, (tuple(i[c] for c in columns) for i in items)
+            )
+            if name in written:
+                written[name] += count
+
+
+def load_ratio(engine, template) -> float | None:
+    """The bulk path against a plain COPY (PostgreSQL) or ``executemany`` (SQLite) of the same
+    task rows, each into an empty copy of the task table."""
+    tables = metadata.tables
+    with engine.connect() as connection:
+        rows = [tuple(r) for r in connection.execute(select(tables["task"]).limit(50000))]
+    columns = [c.name for c in tables["task"].c]
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TEMP TABLE bench_task AS SELECT * FROM task WHERE 1 = 0"))
+        temp = _temp_table(tables["task"])
+        start = time.perf_counter()
+        copy_rows(connection, temp, columns, iter(rows))
+        ours = time.perf_counter() - start
+        connection.execute(text("DELETE FROM bench_task"))
+        raw = connection.connection.driver_connection
+        start = time.perf_counter()
+        if engine.dialect.name == "postgresql":
+            with raw.cursor().copy(f"COPY bench_task ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            raw.executemany(f"INSERT INTO bench_task VALUES ({marks})", [_plain(r) for r in rows])
+        plain = time.perf_counter() - start
+    return round(ours / plain, 2) if plain else None
+
+
+def _plain(row: tuple) -> tuple:
+    """A row as SQLite's own driver takes it: instants as UTC text, as SQLAlchemy writes them."""
+    return tuple(
+        v.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ") if isinstance(v, datetime) else v
+        for v in row
+    )
+
+
+def _temp_table(task):
+    """The empty copy of the task table, typed as the task table is."""
+    return Table("bench_task", MetaData(), *(Column(c.name, c.type) for c in task.c))
+
+
+def rollups(engine, template, scale: str) -> dict:
+    figures = {}
+    with Session(engine) as session:
+        for level, key in (("city", "city_rollup_ms"), ("national", "national_rollup_ms")):
+            viewer = session.get(User, template["overseers"][level])
+            times = []
+            for _ in range(5):
+                start = time.perf_counter()
+                rollup(session, viewer, "commune", Quarter(YEAR, 3), NOW)
+                times.append((time.perf_counter() - start) * 1000)
+            figures[key] = round(statistics.median(times), 1)
+    return figures
+
+
+SWEEP_COMMAND = [sys.executable, "-c", "from web.cli import main; main()", "reminders", "run"]
+
+
+def sweep(url: str) -> dict:
+    """The daily sweep over all the data, dry run, in a process of its own: its time and its
+    peak memory (the child's maximum resident set)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(
+        [*SWEEP_COMMAND, "--dry-run", "--now", "2026-11-20T10:00"],
+        env=os.environ | {"GIAOVIEC_DATABASE_URL": url, "GIAOVIEC_SECRET_KEY": "bench"},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode != 0:
+        return {"sweep_s": None, "sweep_peak_mb": None, "sweep_error": result.stderr[-500:]}
+    return {"sweep_s": round(seconds, 1), "sweep_peak_mb": round(max(peak, before) / 1024, 1)}
+
+
+def platform_memory() -> str:
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        return f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        return "memory unknown"
+
+
+def print_table(figures: dict) -> None:
+    width = max(len(key) for key in figures)
+    for key, value in figures.items():
+        if key != "not_measured":
+            print(f"{key:<{width}}  {value}")
+    for key, why in figures.get("not_measured", {}).items():
+        print(f"{key:<{width}}  not measured: {why}")
+
+
+if __name__ == "__main__":
+    main()

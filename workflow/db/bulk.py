@@ -1,0 +1,65 @@
+"""The bulk path: rows written straight into a table, for loading a large body of data (a
+country's communes, a benchmark) where the services' one-step-at-a-time writes would take
+hours.
+
+PostgreSQL takes them with ``COPY … FROM STDIN`` (psycopg's binary-free text copy, typed by the
+table's columns); SQLite with one ``executemany`` of the table's INSERT. The rows bypass the
+services: the caller brings rows that are already consistent (ids, states, history), inside
+its one transaction, and ``reset_ids`` moves PostgreSQL's id sequences past what it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, Table, func, select, text
+
+
+def copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple]):
+    """Write ``rows`` (tuples in the order of ``columns``) into ``table``; returns how many."""
+    if connection.dialect.name == "postgresql":
+        return _copy_postgresql(connection, table, columns, rows)
+    statement = table.insert()
+    batch = [dict(zip(columns, row, strict=True)) for row in rows]
+    if batch:
+        connection.execute(statement, batch)
+    return len(batch)
+
+
+def _copy_postgresql(connection, table, columns, rows) -> int:
+    raw = connection.connection.driver_connection  # psycopg's own connection
+    json_columns = {i for i, name in enumerate(columns) if _is_json(table.c[name])}
+    names = ", ".join(f'"{name}"' for name in columns)
+    count = 0
+    with raw.cursor().copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            if json_columns:
+                row = tuple(
+                    json.dumps(value, ensure_ascii=False) if i in json_columns else value
+                    for i, value in enumerate(row)
+                )
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def _is_json(column) -> bool:
+    return column.type.__class__.__name__.upper() in {"JSON", "JSONB"}
+
+
+def reset_ids(connection: Connection, tables: Iterable[Table]) -> None:
+    """After explicit ids were written: PostgreSQL's sequences start past the largest."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" not in table.c:
+            continue
+        largest = connection.execute(select(func.max(table.c.id))).scalar() or 0
+        sequence = connection.execute(
+            text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
+        ).scalar()
+        if sequence:
+            connection.execute(
+                text("SELECT setval(:seq, :value)"), {"seq": sequence, "value": max(largest, 1)}
+            )
