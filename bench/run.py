@@ -44,7 +44,7 @@ from workflow.accounts.models import User  # noqa: E402
 from workflow.accounts.operations import add_user  # noqa: E402
 from workflow.accounts.tokens import issue_token  # noqa: E402
 from workflow.clock import Clock  # noqa: E402
-from workflow.db.bulk import copy_rows, reset_ids  # noqa: E402
+from workflow.db.bulk import copy_rows, finish  # noqa: E402
 from workflow.db.engine import make_engine  # noqa: E402
 from workflow.db.migrate import upgrade  # noqa: E402
 from workflow.db.schema import metadata  # noqa: E402
@@ -277,7 +277,7 @@ def grow(engine, template: dict, branches: int, communes: int) -> tuple[float, d
             _flush(engine, batch, written)
             batch = {}
     with engine.begin() as connection:
-        reset_ids(connection, [tables[name] for name in (*TABLES, "task", "task_event")])
+        finish(connection, [tables[name] for name in (*TABLES, "task", "task_event")])
     return time.perf_counter() - started, written
 
 

@@ -5,7 +5,8 @@ hours.
 PostgreSQL takes them with ``COPY … FROM STDIN`` (psycopg's binary-free text copy, typed by the
 table's columns); SQLite with one ``executemany`` of the table's INSERT. The rows bypass the
 services: the caller brings rows that are already consistent (ids, states, history), inside
-its one transaction, and ``reset_ids`` moves PostgreSQL's id sequences past what it wrote.
+its one transaction, and ``finish`` moves PostgreSQL's id sequences past what it wrote and
+updates the planners' statistics.
 """
 
 from __future__ import annotations
@@ -48,11 +49,16 @@ def _is_json(column) -> bool:
     return column.type.__class__.__name__.upper() in {"JSON", "JSONB"}
 
 
-def reset_ids(connection: Connection, tables: Iterable[Table]) -> None:
-    """After explicit ids were written: PostgreSQL's sequences start past the largest."""
+def finish(connection: Connection, tables: Iterable[Table]) -> None:
+    """After a bulk load: PostgreSQL's id sequences start past the largest id written, and
+    both databases' planners learn the tables' new sizes (``ANALYZE``): planned on the
+    statistics of empty tables, a commune's page would scan the whole country's tasks."""
+    tables = list(tables)
     if connection.dialect.name != "postgresql":
+        connection.execute(text("ANALYZE"))
         return
     for table in tables:
+        connection.execute(text(f'ANALYZE "{table.name}"'))
         if "id" not in table.c:
             continue
         largest = connection.execute(select(func.max(table.c.id))).scalar() or 0

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from workflow.db.bulk import copy_rows, reset_ids
+from workflow.db.bulk import copy_rows, finish
 from workflow.db.schema import metadata
 from workflow.organisations.models import Organisation, Unit
 
@@ -37,7 +37,7 @@ def test_rows_copied_in_bulk_read_back_the_same(db, session):
             UNIT_COLUMNS,
             ((40 + n, 7, f"CB{n}", f"Chi bộ thôn {n}", *CELL) for n in range(3)),
         )
-        reset_ids(connection, [organisation, unit])
+        finish(connection, [organisation, unit])
     found = session.exec(select(Unit).where(Unit.organisation_id == 7).order_by(Unit.id)).all()
     assert [(u.id, u.name, u.aliases) for u in found] == [
         (40, "Chi bộ thôn 0", ["thôn Đông"]),
