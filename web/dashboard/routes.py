@@ -53,6 +53,7 @@ def accountability():
         "dashboard/accountability.html",
         rows=sort_accountability(rows, sort, descending),
         columns=UNIT_COLUMNS,
+        labels={column.key: gettext(column.label) for column in UNIT_COLUMNS},
         roles=roles_apart(session, organisation, period, now, viewer=user),
         contribution_measures=CONTRIBUTION_MEASURES,
         sort=sort,
