@@ -510,9 +510,26 @@ def test_the_page_costs_the_same_queries_with_more_data(
         "/accountability?year=2026",
         "/plan",
         "/accountability/tasks?year=2026&measure=overdue",
+        "/evaluation/?year=2026",
+        "/evaluation/UBND?year=2026",
+        "/targets/",
+        "/review/",
     ]
     before = [statements(path) for path in paths]
     grow(session, ward, 40)
     after = [statements(path) for path in paths]
-    assert before == after
+    assert dict(zip(paths, before, strict=True)) == dict(zip(paths, after, strict=True))
     assert "Chi bộ 39" in client.get("/accountability?year=2026").text
+
+
+def test_a_unit_heads_pages_cost_the_same_queries_however_big_the_ward(
+    app, sign_in, make_user, session, ward, history
+):
+    """Forty more units with their tasks and events: "Việc của tôi", the unit's year and the
+    targets send not one more statement to UBND's head."""
+    client = sign_in(make_user("unit_head", "UBND"))
+    paths = ["/", "/?quarter=2026-Q1", "/evaluation/UBND?year=2026", "/targets/"]
+    before = [statements_of(app, client, path) for path in paths]
+    grow(session, ward, 40)
+    after = [statements_of(app, client, path) for path in paths]
+    assert dict(zip(paths, before, strict=True)) == dict(zip(paths, after, strict=True))
