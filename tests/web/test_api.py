@@ -496,7 +496,8 @@ def test_the_list_filters_by_quarter_unit_state_and_overdue(
         ),
         (
             {"quater": "2026-Q1"},
-            "Unknown parameter quater; use: quarter, unit, state, overdue, status, q.",
+            "Unknown parameter quater; use: quarter, unit, state, overdue, status, q, offset, "
+            "limit.",
         ),
     ],
 )
@@ -516,12 +517,42 @@ def test_every_documented_filter_is_accepted(caller, q1):
         "overdue": "false",
         "status": "open_within_deadline",
         "q": "thong tin",
+        "offset": "1",
+        "limit": "2",
     }
     documented = {p["name"] for p in DOCUMENT["paths"]["/tasks"]["get"]["parameters"]}
     assert documented == set(examples)
     reviewer = caller("reviewer")
     for name, value in examples.items():
         assert reviewer.get("/tasks", **{name: value}).status_code == 200, name
+
+
+def test_the_list_comes_a_page_at_a_time_with_the_total(caller, q1):
+    """Seven tasks in Q1: two from the third, then what is left past the sixth; the default
+    page holds them all; every page says how many there are."""
+    reviewer = caller("reviewer")
+    every = reviewer.get("/tasks", quarter="2026-Q1").get_json()
+    assert (every["total"], every["offset"], every["limit"], len(every["tasks"])) == (7, 0, 200, 7)
+    page = reviewer.get("/tasks", quarter="2026-Q1", offset="2", limit="2").get_json()
+    assert [t["id"] for t in page["tasks"]] == [t["id"] for t in every["tasks"][2:4]]
+    assert (page["total"], page["offset"], page["limit"]) == (7, 2, 2)
+    last = reviewer.get("/tasks", quarter="2026-Q1", offset="6", limit="5").get_json()
+    assert [t["id"] for t in last["tasks"]] == [every["tasks"][6]["id"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"limit": "0"}, "limit is a whole number from 1 to 1000, not 0."),
+        ({"limit": "1001"}, "limit is a whole number from 1 to 1000, not 1001."),
+        ({"offset": "-1"}, "offset is a whole number from 0, not -1."),
+        ({"offset": "hai"}, "offset is a whole number from 0, not hai."),
+    ],
+)
+def test_a_page_out_of_bounds_is_refused(caller, q1, params, message):
+    response = caller("reviewer").get("/tasks", **params)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == message
 
 
 # --- A task in full ------------------------------------------------------------------------------

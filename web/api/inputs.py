@@ -21,6 +21,8 @@ from workflow.tasks.deadlines import DeadlineStatus
 from workflow.tasks.states import TaskEvent, TaskState
 
 FILTERS = ("quarter", "unit", "state", "overdue", "status", "q")
+PAGING = ("offset", "limit")
+PAGE_SIZE, MAX_PAGE_SIZE = 200, 1000  # tasks in one answer of the task list, by default and at most
 BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 EVENT_FIELDS = ("event", "version", "comment", "links", "figures", "due_date", "assignee")
 # Fields that go with some events only, and which.
@@ -34,7 +36,7 @@ ONLY_WITH = {
 
 def task_filters(args: Mapping[str, str], session: Session, organisation: Organisation) -> dict:
     """The ``list_tasks`` filters named in the query string."""
-    _refuse_unknown(args, FILTERS, N_("Unknown parameter %(name)s; use: %(names)s."))
+    _refuse_unknown(args, FILTERS + PAGING, N_("Unknown parameter %(name)s; use: %(names)s."))
     filters: dict = {}
     if args.get("quarter"):
         filters["quarter"] = parse_quarter(args["quarter"])
@@ -101,6 +103,33 @@ def _assignee(value: object) -> str | None:
     if value is None or (isinstance(value, str) and len(value) <= 64):
         return value or None
     raise InvalidInput(N_("assignee is a member's user name, or null to take the task back."))
+
+
+def page_request(args: Mapping[str, str]) -> tuple[int, int]:
+    """``offset`` (from 0) and ``limit`` (1 to ``MAX_PAGE_SIZE``, ``PAGE_SIZE`` by default)."""
+    offset = _whole(args.get("offset") or "0", "offset", 0, None)
+    limit = _whole(args.get("limit") or str(PAGE_SIZE), "limit", 1, MAX_PAGE_SIZE)
+    return offset, limit
+
+
+def _whole(text: str, name: str, least: int, most: int | None) -> int:
+    value = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
+    if value < least or (most is not None and value > most):
+        if most is None:
+            raise InvalidInput(
+                N_("%(name)s is a whole number from %(least)s, not %(value)s."),
+                name=name,
+                least=least,
+                value=text,
+            )
+        raise InvalidInput(
+            N_("%(name)s is a whole number from %(least)s to %(most)s, not %(value)s."),
+            name=name,
+            least=least,
+            most=most,
+            value=text,
+        )
+    return value
 
 
 def _refuse_unknown(given: Mapping, known: tuple[str, ...], message: str) -> None:

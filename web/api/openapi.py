@@ -7,6 +7,7 @@ and check every answer they receive against the schema documented for it.
 
 from __future__ import annotations
 
+from web.api.inputs import MAX_PAGE_SIZE, PAGE_SIZE
 from workflow.accountability.grading import Grade
 from workflow.accountability.year import RATES, YEAR_ROWS
 from workflow.accounts.roles import Role
@@ -116,7 +117,14 @@ SCHEMAS = {
         }
     ),
     "TaskSummary": obj(TASK_SUMMARY),
-    "TaskList": obj({"tasks": {"type": "array", "items": ref("TaskSummary")}}),
+    "TaskList": obj(
+        {
+            "tasks": {"type": "array", "items": ref("TaskSummary")},
+            "total": {**INTEGER, "description": "How many tasks match, on every page"},
+            "offset": INTEGER,
+            "limit": INTEGER,
+        }
+    ),
     "Targets": obj(
         {
             "plan": nullable({**STRING, "description": "The plan's code; null: none has targets"}),
@@ -609,6 +617,12 @@ PATHS = {
                     "Only tasks at this deadline status",
                 ),
                 query("q", STRING, "Words of the ref or title, accents optional"),
+                query("offset", {"type": "integer", "minimum": 0}, "Skip this many (default 0)"),
+                query(
+                    "limit",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                    f"At most this many (default {PAGE_SIZE})",
+                ),
             ],
             "responses": {"200": ok("TaskList"), **refusals("BadRequest", "Unauthenticated")},
         }

@@ -8,7 +8,13 @@ from flask import jsonify, request
 from web.actions import act_on_task
 from web.api import bp
 from web.api.auth import api_user
-from web.api.inputs import accountability_period, event_request, targets_request, task_filters
+from web.api.inputs import (
+    accountability_period,
+    event_request,
+    page_request,
+    targets_request,
+    task_filters,
+)
 from web.api.openapi import DOCUMENT
 from web.api.schemas import (
     accountability_json,
@@ -24,7 +30,7 @@ from workflow.accountability.year import unit_year
 from workflow.organisations.models import Unit
 from workflow.organisations.queries import find_unit, organisation_of
 from workflow.targets.queries import plan_targets
-from workflow.tasks.queries import list_tasks, task_detail
+from workflow.tasks.queries import count_tasks, list_tasks, task_detail
 
 
 @bp.get("/openapi.json")
@@ -68,12 +74,24 @@ def targets():
 
 @bp.get("/tasks")
 def tasks():
-    """The tasks the caller may see, filtered by quarter, unit, state and overdue."""
-    session, user = db_session(), api_user()
+    """The tasks the caller may see, filtered by quarter, unit, state and overdue, a page at a
+    time (``offset``, ``limit``) with how many there are in all."""
+    session, user, now = db_session(), api_user(), app_clock().now()
     organisation = organisation_of(session, user)
     filters = task_filters(request.args, session, organisation)
-    rows = list_tasks(session, organisation, app_clock().now(), viewer=user, **filters)
-    return jsonify({"tasks": [row.as_json() for row in rows]})
+    offset, limit = page_request(request.args)
+    rows = list_tasks(
+        session, organisation, now, viewer=user, offset=offset, limit=limit, **filters
+    )
+    total = count_tasks(session, organisation, now, viewer=user, **filters)
+    return jsonify(
+        {
+            "tasks": [row.as_json() for row in rows],
+            "total": total,
+            "offset": offset,
+            "limit": limit,
+        }
+    )
 
 
 @bp.get("/tasks/<int:task_id>")

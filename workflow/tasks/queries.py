@@ -185,6 +185,26 @@ def list_tasks(
     organisation: Organisation,
     now: datetime,
     *,
+    offset: int = 0,
+    limit: int | None = None,
+    **filters,
+) -> list[TaskRow]:
+    """Tasks of ``organisation`` matching the filters (``matching``), in plan order; from
+    ``offset``, at most ``limit`` of them (all when None)."""
+    query = matching(organisation, now, **filters).order_by(*PLAN_ORDER).offset(offset)
+    return task_rows(session, query if limit is None else query.limit(limit), now)
+
+
+def count_tasks(session: Session, organisation: Organisation, now: datetime, **filters) -> int:
+    """How many tasks ``list_tasks`` would list with the same filters and no limit."""
+    found = matching(organisation, now, **filters).subquery()
+    return session.exec(select(func.count()).select_from(found)).one()
+
+
+def matching(
+    organisation: Organisation,
+    now: datetime,
+    *,
     viewer: User | None = None,
     quarter: Quarter | None = None,
     unit: Unit | None = None,
@@ -193,10 +213,10 @@ def list_tasks(
     status: DeadlineStatus | None = None,
     completed: bool | None = None,
     search: str = "",
-) -> list[TaskRow]:
-    """Tasks of ``organisation`` matching the filters, as ``viewer`` may see them (all when
-    there is no viewer: the command line), in plan order. ``search`` finds tasks whose ref and
-    title hold each of its words, whatever their accents ("bao cao" finds "Báo cáo")."""
+):
+    """SQL: the tasks of ``organisation`` matching the filters, as ``viewer`` may see them (all
+    when there is no viewer: the command line). ``search`` finds tasks whose ref and title hold
+    each of its words, whatever their accents ("bao cao" finds "Báo cáo")."""
     query = task_rows_select().where(Plan.organisation_id == organisation.id)
     if viewer is not None:
         query = query.where(visible_tasks_clause(viewer))
@@ -212,7 +232,7 @@ def list_tasks(
         query = query.where(status_clause(status, now))
     if completed is not None:
         query = query.where(completed_clause() if completed else ~completed_clause())
-    return task_rows(session, query.where(words_clause(search)).order_by(*PLAN_ORDER), now)
+    return query.where(words_clause(search))
 
 
 def contributions_to_take_in(session: Session, user: User, now: datetime) -> list[TaskRow]:
