@@ -543,13 +543,13 @@ def test_the_list_comes_a_page_at_a_time_with_the_total(caller, q1):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"limit": "0"}, "limit is a whole number from 1 to 1000, not 0."),
-        ({"limit": "1001"}, "limit is a whole number from 1 to 1000, not 1001."),
-        ({"offset": "-1"}, "offset is a whole number from 0, not -1."),
-        ({"offset": "hai"}, "offset is a whole number from 0, not hai."),
+        ({"limit": "0"}, "limit là số nguyên từ 1 đến 1000, không phải 0."),
+        ({"limit": "1001"}, "limit là số nguyên từ 1 đến 1000, không phải 1001."),
+        ({"offset": "-1"}, "offset là số nguyên từ 0 trở lên, không phải -1."),
+        ({"offset": "hai"}, "offset là số nguyên từ 0 trở lên, không phải hai."),
     ],
 )
-def test_a_page_out_of_bounds_is_refused(caller, q1, params, message):
+def test_a_page_out_of_bounds_is_refused_in_the_callers_language(caller, q1, params, message):
     response = caller("reviewer").get("/tasks", **params)
     assert response.status_code == 400
     assert response.get_json()["error"]["message"] == message
