@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
-from sqlalchemy import Column, MetaData, Table, event, select, text  # noqa: E402
+from sqlalchemy import Column, MetaData, Table, select, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 import workflow.db.schema  # noqa: E402,F401  (every table)
@@ -45,7 +45,7 @@ from workflow.accounts.operations import add_user  # noqa: E402
 from workflow.accounts.tokens import issue_token  # noqa: E402
 from workflow.clock import Clock  # noqa: E402
 from workflow.db.bulk import copy_rows, finish  # noqa: E402
-from workflow.db.engine import make_engine  # noqa: E402
+from workflow.db.engine import make_engine, statements_sent  # noqa: E402
 from workflow.db.migrate import upgrade  # noqa: E402
 from workflow.db.schema import metadata  # noqa: E402
 from workflow.organisations.models import Organisation  # noqa: E402
@@ -120,7 +120,7 @@ def run(url: str, scale: str) -> dict:
     started = time.perf_counter()
     template = build_template(engine)
     client, token = web_client(url, template)
-    figures["queries_ward_page_small"] = statements(engine, client, template["page"])
+    figures["queries_ward_page_small"] = statements(client, template["page"])
     branches, communes = SCALES[scale]
     load_seconds, rows = grow(engine, template, branches, communes)
     figures["generate_and_load_s"] = round(time.perf_counter() - started, 1)
@@ -128,7 +128,7 @@ def run(url: str, scale: str) -> dict:
     figures["tasks"], figures["events"] = rows["task"], rows["task_event"]
     figures["communes"] = communes
     figures["load_ratio_vs_copy"] = load_ratio(engine, template)
-    figures["queries_ward_page_large"] = statements(engine, client, template["page"])
+    figures["queries_ward_page_large"] = statements(client, template["page"])
     page = timings(lambda: client.get(template["page"]))
     api = timings(lambda: client.get(template["api"], headers={"Authorization": f"Bearer {token}"}))
     figures["ward_page_p50_ms"], figures["ward_page_p95_ms"] = page
@@ -212,18 +212,9 @@ def web_client(url: str, template: dict):
     return client, template["token"]
 
 
-def statements(engine, client, path: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    app_engine = client.application.extensions["giaoviec.engine"]
-    event.listen(app_engine, "before_cursor_execute", count)
-    try:
+def statements(client, path: str) -> int:
+    with statements_sent(client.application.extensions["giaoviec.engine"]) as seen:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(app_engine, "before_cursor_execute", count)
     return len(seen)
 
 
@@ -282,23 +273,21 @@ def grow(engine, template: dict, branches: int, communes: int) -> tuple[float, d
 
 
 def _rows(connection, table, template) -> list[dict]:
+    """The template commune's rows of ``table``."""
+    tables, ward, plan = metadata.tables, template["ward_id"], template["plan_id"]
+    units = select(tables["unit"].c.id).where(tables["unit"].c.organisation_id == ward)
+    responsibilities = select(tables["responsibility"].c.id).where(
+        tables["responsibility"].c.plan_id == plan
+    )
     where = {
-        "organisation": table.c.id == template["ward_id"] if "id" in table.c else None,
-    }.get(table.name)
-    if where is None and "organisation_id" in table.c:
-        where = table.c.organisation_id == template["ward_id"]
-    if where is None and "plan_id" in table.c:
-        where = table.c.plan_id == template["plan_id"]
-    if table.name in ("unit_membership",):
-        units = select(metadata.tables["unit"].c.id).where(
-            metadata.tables["unit"].c.organisation_id == template["ward_id"]
-        )
-        where = table.c.group_id.in_(units)
-    if table.name == "responsibility_unit":
-        responsibilities = metadata.tables["responsibility"]
-        where = table.c.responsibility_id.in_(
-            select(responsibilities.c.id).where(responsibilities.c.plan_id == template["plan_id"])
-        )
+        "organisation": lambda c: c.id == ward,
+        "unit": lambda c: c.organisation_id == ward,
+        "plan": lambda c: c.organisation_id == ward,
+        "unit_membership": lambda c: c.group_id.in_(units),
+        "responsibility": lambda c: c.plan_id == plan,
+        "responsibility_unit": lambda c: c.responsibility_id.in_(responsibilities),
+        "task": lambda c: c.plan_id == plan,
+    }[table.name](table.c)
     return [dict(row._mapping) for row in connection.execute(select(table).where(where))]
 
 

@@ -29,7 +29,7 @@ from workflow.accounts import passwords
 from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
 from workflow.clock import Clock
-from workflow.db.engine import make_engine
+from workflow.db.engine import make_engine, statements_sent
 from workflow.db.migrate import upgrade
 from workflow.organisations.models import Organisation, Unit
 from workflow.organisations.queries import find_organisation, find_unit
@@ -173,19 +173,8 @@ def sign_in_on(browser, user):
 def statements_of(app, client, path: str) -> int:
     """How many SQL statements answering ``path`` sends (it must answer 200): what the tests
     hold equal at small and large data, instead of timing anything."""
-    from sqlalchemy import event
-
-    engine = app.extensions["giaoviec.engine"]
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app.extensions["giaoviec.engine"]) as seen:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(seen)
 
 

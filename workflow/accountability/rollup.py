@@ -17,7 +17,7 @@ from sqlalchemy import Float, and_, case, cast, func, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from workflow.accountability.figures import Rates
+from workflow.accountability.figures import UNIT_FIGURES, Rates
 from workflow.accountability.measures import MEASURES, Period, count_where, period_clause
 from workflow.accounts.models import User
 from workflow.errors import NotFound
@@ -30,24 +30,13 @@ from workflow.plans.models import Plan
 from workflow.tasks.kinds import led_clause
 from workflow.tasks.models import Task
 
-# What a roll-up row counts, in the order of ``AreaFigures``.
-ROLLUP_FIGURES = (
-    "due",
-    "reported",
-    "on_time",
-    "completed_on_time",
-    "completed_late",
-    "awaiting_review",
-    "returned",
-    "overdue",
-    "extended",
-)
 GROUPINGS = ("commune", "branch", "kind", "unit")
 
 
 @dataclass(frozen=True)
 class AreaFigures(Rates):
-    """One row of a roll-up: a commune, a city or province, a kind of unit, or a unit."""
+    """One row of a roll-up: a commune, a city or province, a kind of unit, or a unit, with
+    what a unit's row of a commune counts (``UNIT_FIGURES``)."""
 
     key: str  # what it is grouped by: an organisation's or a unit's id, a unit kind
     code: str  # the organisation's or the unit's code, the unit kind
@@ -60,6 +49,7 @@ class AreaFigures(Rates):
     completed_on_time: int
     completed_late: int
     awaiting_review: int
+    approved: int
     returned: int
     overdue: int
     extended: int
@@ -108,7 +98,7 @@ def rollup(
         select(
             key.label("key"),
             func.count(Task.id).label("expected"),
-            *(count_where(MEASURES[n](now)).label(n) for n in ROLLUP_FIGURES),
+            *(count_where(MEASURES[n](now)).label(n) for n in UNIT_FIGURES),
         )
         .join(Plan, Plan.id == Task.plan_id)
         .join(communes, communes.c.id == Plan.organisation_id)
@@ -140,7 +130,7 @@ def rollup(
             name=row.name or "",
             within=row.within or "",
             expected=row.expected,
-            **{n: getattr(row, n) for n in ROLLUP_FIGURES},
+            **{n: getattr(row, n) for n in UNIT_FIGURES},
             heads=tuple(heads.get(row.key, ())),
         )
         for row in rows

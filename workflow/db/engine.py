@@ -56,6 +56,22 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 @contextmanager
+def statements_sent(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements ``engine`` sends inside the block: what the tests and the benchmark
+    hold equal at small and large data, instead of timing anything."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit if the block succeeds, roll back if it raises."""
     with Session(engine, expire_on_commit=False) as session:
