@@ -31,16 +31,14 @@ def insert_if_absent(session: Session, model, rows: list[dict]) -> list:
         return []
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = model.__table__
-    inserted = []
-    for row in rows:  # one statement per row: RETURNING tells exactly which were new
-        statement = (
-            dialect.insert(table)
-            .values(**row)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(table.c.id, table.c.key)
-        )
-        inserted += session.execute(statement).all()
-    return inserted
+    statement = (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.id, table.c.key)
+    )
+    # Many rows in one statement (SQLAlchemy's "insertmanyvalues"); RETURNING names exactly
+    # the rows that were new, by key, in whatever order the database inserted them.
+    return session.execute(statement, rows).all()
 
 
 def serialise_writers(session: Session, name: str) -> None:

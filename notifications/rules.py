@@ -180,11 +180,19 @@ def latest_point(due_day: date, rules: dict, today: date) -> tuple[Rule, date] |
 
 def escalation_items(task: TaskFacts, overseers: list[Person], today: date) -> list[Due]:
     """At ``escalate_after_days`` overdue, once, to every reviewer and leader."""
-    point = task.due_day + timedelta(days=task.reminders["escalate_after_days"])
-    if point > today or task.due_day >= today:
+    point = escalation_point(task.due_day, task.reminders, today)
+    if point is None:
         return []
     days = (today - task.due_day).days
     return [Due(person.id, task.id, Rule.ESCALATION, point, days) for person in overseers]
+
+
+def escalation_point(due_day: date, rules: dict, today: date) -> date | None:
+    """The escalation's point for a task due on ``due_day``, once it has come."""
+    point = due_day + timedelta(days=rules["escalate_after_days"])
+    if point > today or due_day >= today:
+        return None
+    return point
 
 
 def waiting_items(

@@ -1,23 +1,28 @@
-"""The sweep: load what the rules need, ask them what is due, queue one digest per person.
+"""The sweep: ask the database which tasks may owe a reminder, ask the rules what is due for
+them, queue one digest per person, one organisation at a time.
 
-Loading takes a constant number of queries whatever the number of tasks. The whole sweep is one
-transaction, serialised against other sweeps (``outbox.serialise_writers``); each reminder line
-is inserted if absent under its unique key and only the lines this run inserted make its
-digests, so running it twice, or twice at once, queues nothing new the second time.
+What is due is decided in SQL (``candidates``), so a day's sweep reads only the tasks with a new
+line, whatever the number of communes. Each organisation's digests are read and rendered first,
+then written in a short transaction of their own, serialised against other sweeps
+(``outbox.serialise_writers``): each reminder line is inserted if absent under its unique key and
+only the lines that transaction inserted make its digests, so running the sweep twice, or twice
+at once, queues nothing new the second time; an organisation that fails loses no other's mail.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from notifications import outbox
+from notifications.candidates import IN_LIST, due_candidates
 from notifications.messages import Rendered, render_digest, render_notice
 from notifications.rules import (
     NOTICE_RULES,
@@ -76,44 +81,80 @@ def sweep_day(settings: NotificationSettings, now: datetime) -> date:
 def run_sweep(
     engine: Engine, settings: NotificationSettings, now: datetime, dry_run: bool = False
 ) -> SweepResult:
-    """Queue today's digests and any returned-report notices; ``dry_run`` rolls back."""
-    with Session(engine, expire_on_commit=False) as session:
-        result = queue_due(session, settings, now)
-        result.queued += queue_notices(session, settings, now).queued
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
-    return result
-
-
-def queue_due(session: Session, settings: NotificationSettings, now: datetime) -> SweepResult:
-    """The digest part of the sweep, in ``session``'s transaction (the caller commits)."""
-    outbox.serialise_writers(session, "giaoviec.sweep")
+    """Queue today's digests, organisation by organisation, then the notices told at once;
+    ``dry_run`` writes nothing."""
     day = sweep_day(settings, now)
     result = SweepResult(day)
-    tasks = load_tasks(session, settings.calendar, still_reminded(settings, now))
-    users = load_users(session)
-    people = [person_of(user) for user in users.values()]
-    by_recipient: dict[int, list[Due]] = {}
-    for item in due_items(list(tasks.values()), people, day, settings.calendar):
-        by_recipient.setdefault(item.recipient_id, []).append(item)
-    heads = heads_by_unit(users)
-    for recipient_id, lines in sorted(by_recipient.items()):
-        digest = Digest(users[recipient_id], day, lines)
-        queued = _queue_digest(session, settings, now, digest, tasks, heads)
-        if queued is not None:
-            result.queued.append(queued)
+    with Session(engine) as session:
+        batches = due_candidates(session, settings.calendar, day, still_reminded(settings, now))
+    for organisation_id, task_ids in batches.items():
+        with Session(engine, expire_on_commit=False) as session:
+            digests = list(organisation_digests(session, settings, now, organisation_id, task_ids))
+        if not digests:
+            continue
+        with Session(engine, expire_on_commit=False) as session:
+            outbox.serialise_writers(session, "giaoviec.sweep")
+            for digest in digests:
+                queued = _queue_digest(session, settings, now, digest)
+                if queued is not None:
+                    result.queued.append(queued)
+            _end(session, dry_run)
+    with Session(engine, expire_on_commit=False) as session:
+        result.queued += queue_notices(session, settings, now).queued
+        _end(session, dry_run)
     return result
+
+
+def _end(session: Session, dry_run: bool) -> None:
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
 
 
 @dataclass(frozen=True)
 class Digest:
-    """The lines due for one person on one day, before those already sent are dropped."""
+    """The lines due for one person on one day not yet recorded when they were read, rendered;
+    ``tasks`` and ``heads`` render it again should another sweep record some meanwhile."""
 
     user: User
     day: date
     lines: list[Due]
+    rendered: Rendered
+    tasks: dict[int, TaskFacts]
+    heads: dict[int, list[User]]
+
+
+def organisation_digests(
+    session: Session,
+    settings: NotificationSettings,
+    now: datetime,
+    organisation_id: int,
+    task_ids: list[int],
+) -> Iterator[Digest]:
+    """The digests of one organisation's people about ``task_ids``: what the rules find due,
+    less the lines already recorded, rendered; reads only."""
+    day = sweep_day(settings, now)
+    tasks: dict[int, TaskFacts] = {}
+    recorded: set[str] = set()
+    for start in range(0, len(task_ids), IN_LIST):
+        chunk = task_ids[start : start + IN_LIST]
+        tasks |= load_tasks(session, settings.calendar, Task.id.in_(chunk))
+        recorded.update(
+            session.scalars(select(NotificationItem.key).where(NotificationItem.task_id.in_(chunk)))
+        )
+    users = load_users(session, User.organisation_id == organisation_id)
+    people = [person_of(user) for user in users.values()]
+    by_recipient: dict[int, list[Due]] = {}
+    for item in due_items(list(tasks.values()), people, day, settings.calendar):
+        if item.key not in recorded:
+            by_recipient.setdefault(item.recipient_id, []).append(item)
+    heads = heads_by_unit(users)
+    as_of = settings.calendar.next_open_instant(now)  # when the digest will be read
+    for recipient_id, lines in sorted(by_recipient.items()):
+        user = users[recipient_id]
+        rendered = render_digest(user, lines, tasks, heads, as_of, settings.calendar)
+        yield Digest(user, day, lines, rendered, tasks, heads)
 
 
 def digest_key(recipient_id: int, day: date, lines: list[Due]) -> str:
@@ -123,7 +164,7 @@ def digest_key(recipient_id: int, day: date, lines: list[Due]) -> str:
     return f"{recipient_id}/digest/daily/{day.isoformat()}/{content[:16]}"
 
 
-def _queue_digest(session, settings, now, digest: Digest, tasks, heads) -> Queued | None:
+def _queue_digest(session, settings, now, digest: Digest) -> Queued | None:
     """Record the lines not yet recorded and queue the one message that carries them, as one
     step that cannot half happen: if the message cannot be queued (its key is taken), none of
     its lines is recorded either, so the next run tries them again instead of losing them."""
@@ -135,8 +176,10 @@ def _queue_digest(session, settings, now, digest: Digest, tasks, heads) -> Queue
     if not lines:
         savepoint.commit()
         return None
-    as_of = settings.calendar.next_open_instant(now)  # when the digest will be read
-    rendered = render_digest(user, lines, tasks, heads, as_of, settings.calendar)
+    rendered = digest.rendered
+    if len(lines) < len(digest.lines):  # another sweep recorded some since they were read
+        as_of = settings.calendar.next_open_instant(now)
+        rendered = render_digest(user, lines, digest.tasks, digest.heads, as_of, settings.calendar)
     key = digest_key(user.id, digest.day, lines)
     outbox_id = _queue(session, settings, now, user, digest_kind(lines), key, rendered)
     if outbox_id is None:
@@ -146,10 +189,9 @@ def _queue_digest(session, settings, now, digest: Digest, tasks, heads) -> Queue
         )
         return None
     session.execute(
-        update(NotificationItem.__table__)
-        .where(NotificationItem.__table__.c.key == bindparam("item_key"))
-        .values(outbox_id=outbox_id),
-        [{"item_key": line.key} for line in lines],
+        update(NotificationItem)
+        .where(NotificationItem.key.in_([line.key for line in lines]))
+        .values(outbox_id=outbox_id)
     )
     savepoint.commit()
     return _queued(user, digest_kind(lines), rendered, len(lines))
@@ -182,7 +224,7 @@ def queue_notices(session: Session, settings: NotificationSettings, now: datetim
     steps = load_steps(session, now - NOTICE_LOOKBACK, settings.calendar)
     if not steps:
         return result
-    users = load_users(session)
+    users = load_users(session, User.organisation_id.in_({s.task.organisation_id for s in steps}))
     people = [person_of(user) for user in users.values()]
     as_of = settings.calendar.next_open_instant(now)  # when the notice will be read
     already = set(
