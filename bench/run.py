@@ -22,13 +22,15 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,8 +39,18 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy import Column, MetaData, Table, select, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
+from writes import smtp_ratio, transition_ratio  # noqa: E402
 
 import workflow.db.schema  # noqa: E402,F401  (every table)
+from notifications.rules import (  # noqa: E402
+    Person,
+    TaskFacts,
+    due_items,
+    event_notices,
+    notice_key,
+    notice_rule,
+)
+from notifications.sweep import NOTICE_LOOKBACK, load_steps, load_users, person_of  # noqa: E402
 from workflow.accountability.rollup import rollup  # noqa: E402
 from workflow.accounts.models import User  # noqa: E402
 from workflow.accounts.operations import add_user  # noqa: E402
@@ -48,16 +60,21 @@ from workflow.db.bulk import copy_rows, finish  # noqa: E402
 from workflow.db.engine import make_engine, statements_sent  # noqa: E402
 from workflow.db.migrate import upgrade  # noqa: E402
 from workflow.db.schema import metadata  # noqa: E402
-from workflow.organisations.models import Organisation  # noqa: E402
+from workflow.organisations.models import Organisation, Unit  # noqa: E402
 from workflow.organisations.tree import Level, add_level, place_under  # noqa: E402
 from workflow.periods import Quarter  # noqa: E402
 from workflow.plans.checks import read_plan  # noqa: E402
+from workflow.plans.models import Plan  # noqa: E402
 from workflow.plans.opening import open_quarter  # noqa: E402
+from workflow.plans.schema import reminder_rules  # noqa: E402
 from workflow.plans.store import load_plan  # noqa: E402
+from workflow.working_days import WorkingCalendar  # noqa: E402
 
 PLAN = ROOT / "definitions" / "viet-hung-2026-nq57.yaml"
 YEAR = 2026
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # mid Q4: three quarters past, one under way
+YESTERDAY = date(2026, 11, 19)  # the last sweep before NOW's
+CALENDAR = WorkingCalendar()
 PASSWORD = "bench-password"
 # (cities or provinces, communes): a ward alone; a city of 126 communes; the country's 3,321
 # communes under 34 provinces and cities.
@@ -78,9 +95,12 @@ def main() -> None:
     parser.add_argument("--scale", choices=list(SCALES), default="ward")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--json", dest="json_file")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the generated database and print its URL"
+    )
     args = parser.parse_args()
     random.seed(57)
-    with database(args.db) as url:
+    with database(args.db, args.keep) as url:
         figures = run(url, args.scale)
     figures["scale"], figures["db"] = args.scale, args.db
     figures["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -93,21 +113,26 @@ def main() -> None:
 class database:
     """A fresh database for one run: a SQLite file, or a PostgreSQL database dropped after."""
 
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    def __init__(self, kind: str, keep: bool = False) -> None:
+        self.kind, self.keep = kind, keep
 
     def __enter__(self) -> str:
         if self.kind == "sqlite":
-            self.folder = tempfile.TemporaryDirectory()
-            return f"sqlite:///{self.folder.name}/bench.db"
+            self.folder = tempfile.mkdtemp()
+            self.url = f"sqlite:///{self.folder}/bench.db"
+            return self.url
         self.name = f"giaoviec_bench_{os.getpid()}"
         with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
             c.execute(f'CREATE DATABASE "{self.name}"')
-        return f"postgresql://postgres@127.0.0.1/{self.name}"
+        self.url = f"postgresql://postgres@127.0.0.1/{self.name}"
+        return self.url
 
     def __exit__(self, *exc) -> None:
+        if self.keep:
+            print(f"kept: GIAOVIEC_DATABASE_URL={self.url}")
+            return
         if self.kind == "sqlite":
-            self.folder.cleanup()
+            shutil.rmtree(self.folder)
             return
         with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
@@ -136,6 +161,8 @@ def run(url: str, scale: str) -> dict:
     figures["api_ratio"] = round(page[1] / api[1], 2) if api[1] else None
     figures.update(rollups(engine, template, scale))
     figures.update(sweep(url))
+    figures.update(transition_ratio(engine, NOW))
+    figures.update(smtp_ratio(engine, template["leader_id"], NOW))
     for key, why in NOT_YET.items():
         figures.setdefault(key, None)
         figures.setdefault("not_measured", {})[key] = why
@@ -145,8 +172,6 @@ def run(url: str, scale: str) -> dict:
 
 NOT_YET = {
     "large_org_page_p95_ms": "the generator has no organisation of 100,000 tasks yet",
-    "transition_ratio_vs_raw": "measured apart by bench/transition_cost.py (SQLite, in memory)",
-    "smtp_ratio_vs_raw": "not yet measured here",
     "http_ratio_vs_trivial": "gunicorn is not a dependency yet",
 }
 
@@ -173,6 +198,23 @@ def build_template(engine) -> dict:
             session, ward, "bench.leader", "leader", "l@bench.vn", PASSWORD, now=began.now()
         )
         token = issue_token(session, leader, began.now())
+        add_user(
+            session, ward, "bench.reviewer", "reviewer", "r@bench.vn", PASSWORD, now=began.now()
+        )
+        for unit in session.scalars(select(Unit).where(Unit.organisation_id == ward.id)):
+            if not unit.is_group:
+                code = unit.code.lower()
+                head = f"bench.{code}"
+                add_user(
+                    session,
+                    ward,
+                    head,
+                    "unit_head",
+                    f"{code}@bench.vn",
+                    PASSWORD,
+                    unit.code,
+                    now=began.now(),
+                )
         nation = add_level(session, "BENCH-VN", "Trung ương", Level.NATIONAL)
         city = add_level(session, "BENCH-CITY-0", "Thành phố 0", Level.CITY, nation)
         place_under(session, ward, city)
@@ -194,6 +236,7 @@ def build_template(engine) -> dict:
             "nation_id": nation.id,
             "city_id": city.id,
             "token": token,
+            "leader_id": leader.id,
             "overseers": overseers,
             "page": "/accountability?quarter=2026-Q3",
             "api": "/api/v1/accountability?quarter=2026-Q3",
@@ -238,11 +281,15 @@ def timings(request) -> tuple[float, float]:
 TABLES = (
     "organisation",
     "unit",
+    "app_user",
     "unit_membership",
     "plan",
     "responsibility",
     "responsibility_unit",
 )
+
+
+GENERATED = (*TABLES, "task", "task_event", "outbox", "notification_item")
 
 
 def grow(engine, template: dict, branches: int, communes: int) -> tuple[float, dict]:
@@ -252,10 +299,12 @@ def grow(engine, template: dict, branches: int, communes: int) -> tuple[float, d
     with engine.begin() as connection:
         model = {name: _rows(connection, tables[name], template) for name in TABLES}
         tasks = _rows(connection, tables["task"], template)
+        connection.execute(text("DELETE FROM notification_item"))
+        connection.execute(text("DELETE FROM outbox"))
         connection.execute(text("DELETE FROM task_event"))
         connection.execute(text("DELETE FROM task"))
-    next_id = {name: _max_id(engine, tables[name]) + 1 for name in (*TABLES, "task", "task_event")}
-    written = {"task": 0, "task_event": 0}
+    next_id = {name: _max_id(engine, tables[name]) + 1 for name in GENERATED}
+    written = {"task": 0, "task_event": 0, "notification_item": 0}
     started = time.perf_counter()
     parents = _branches(engine, template, branches)
     batch: dict[str, list[tuple]] = {}
@@ -267,9 +316,68 @@ def grow(engine, template: dict, branches: int, communes: int) -> tuple[float, d
         if index % 50 == 49 or index == communes - 1:
             _flush(engine, batch, written)
             batch = {}
+    written["outbox"] = notices_told(engine, next_id)
     with engine.begin() as connection:
-        finish(connection, [tables[name] for name in (*TABLES, "task", "task_event")])
+        finish(connection, [tables[name] for name in GENERATED])
     return time.perf_counter() - started, written
+
+
+def notices_told(engine, next_id: dict) -> int:
+    """The notices of the last week's steps that earlier sweeps told (the steps before
+    yesterday's): sent messages and their lines, found by the sweep's own rules, a few
+    hundred organisations at a time."""
+    told_before = NOW - timedelta(days=1)
+    with Session(engine) as session:
+        organisations = session.scalars(select(Organisation.id).order_by(Organisation.id)).all()
+    count = 0
+    for start in range(0, len(organisations), 300):
+        chunk = organisations[start : start + 300]
+        with Session(engine) as session:
+            steps = load_steps(
+                session, NOW - NOTICE_LOOKBACK, CALENDAR, Plan.organisation_id.in_(chunk)
+            )
+            steps = [step for step in steps if step.at < told_before]
+            users = load_users(session, User.organisation_id.in_(chunk))
+        messages, lines = [], []
+        for person, facts in event_notices(steps, [person_of(u) for u in users.values()]):
+            key, kind = notice_key(person.id, facts), notice_rule(facts).value
+            messages.append(
+                {
+                    "id": next_id["outbox"],
+                    "key": key,
+                    "kind": kind,
+                    "recipient_id": person.id,
+                    "to_address": users[person.id].email,
+                    "to_name": users[person.id].full_name,
+                    "subject": kind,
+                    "body_text": kind,
+                    "body_html": kind,
+                    "message_id": f"<{key}@bench>",
+                    "status": "sent",
+                    "attempts": 1,
+                    "last_error": "",
+                    "created_at": facts.at,
+                    "next_attempt_at": facts.at,
+                    "sent_at": facts.at,
+                }
+            )
+            lines.append(
+                {
+                    "id": next_id["notification_item"],
+                    "key": key,
+                    "outbox_id": next_id["outbox"],
+                    "recipient_id": person.id,
+                    "task_id": facts.task.id,
+                    "rule": kind,
+                    "on_date": CALENDAR.local_day(facts.at),
+                    "created_at": facts.at,
+                }
+            )
+            next_id["outbox"] += 1
+            next_id["notification_item"] += 1
+        _flush(engine, {"outbox": messages, "notification_item": lines}, {})
+        count += len(messages)
+    return count
 
 
 def _rows(connection, table, template) -> list[dict]:
@@ -282,6 +390,7 @@ def _rows(connection, table, template) -> list[dict]:
     where = {
         "organisation": lambda c: c.id == ward,
         "unit": lambda c: c.organisation_id == ward,
+        "app_user": lambda c: c.organisation_id == ward,
         "plan": lambda c: c.organisation_id == ward,
         "unit_membership": lambda c: c.group_id.in_(units),
         "responsibility": lambda c: c.plan_id == plan,
@@ -338,6 +447,16 @@ def _commune(model, tasks, template, index, parent, next_id) -> dict[str, list]:
             u | {"id": new("unit", u["id"]), "organisation_id": organisation["id"]}
             for u in model["unit"]
         ]
+        rows["app_user"] = [
+            u
+            | {
+                "id": new("app_user", u["id"]),
+                "organisation_id": organisation["id"],
+                "unit_id": ids["unit"][u["unit_id"]] if u["unit_id"] else None,
+                "username": f"{u['username']}.{index}",
+            }
+            for u in model["app_user"]
+        ]
         rows["unit_membership"] = [
             m | {"group_id": ids["unit"][m["group_id"]], "member_id": ids["unit"][m["member_id"]]}
             for m in model["unit_membership"]
@@ -369,7 +488,57 @@ def _commune(model, tasks, template, index, parent, next_id) -> dict[str, list]:
             }
         rows["task"].append(rows_task)
         rows["task_event"] += events
+    users = rows.get("app_user", model["app_user"])
+    rows["notification_item"] = _lines_sent(rows["task"], tasks, users, model, next_id)
     return rows
+
+
+def _lines_sent(tasks, template_tasks, users, model, next_id: dict) -> list[dict]:
+    """The reminder lines the sweeps up to yesterday recorded for a commune: what the rules
+    had due on ``YESTERDAY``, its latest points (the messages themselves are not generated)."""
+    reminders = {r["id"]: reminder_rules(r["details"]) for r in model["responsibility"]}
+    facts = [
+        TaskFacts(
+            id=t["id"],
+            unit_id=t["unit_id"],
+            unit_name="",
+            ref="",
+            title="",
+            plan_ref="",
+            plan_title="",
+            period=t["period"],
+            occurrence_label=t["occurrence_label"],
+            due_at=t["due_at"],
+            due_day=CALENDAR.local_day(t["due_at"]),
+            state=t["state"],
+            updated_at=t["updated_at"],
+            reminders=reminders[template["responsibility_id"]],
+            organisation_id=users[0]["organisation_id"],
+            kind=t["kind"],
+        )
+        for t, template in zip(tasks, template_tasks, strict=True)
+    ]
+    people = [
+        Person(u["id"], u["role"], u["unit_id"], True, u["organisation_id"])
+        for u in users
+        if u["active"]
+    ]
+    lines = []
+    for line in due_items(facts, people, YESTERDAY, CALENDAR):
+        lines.append(
+            {
+                "id": next_id["notification_item"],
+                "key": line.key,
+                "outbox_id": None,
+                "recipient_id": line.recipient_id,
+                "task_id": line.task_id,
+                "rule": line.rule.value,
+                "on_date": line.on_date,
+                "created_at": NOW - timedelta(days=1),
+            }
+        )
+        next_id["notification_item"] += 1
+    return lines
 
 
 def _history(task: dict, next_id: dict) -> tuple[dict, list[dict]]:
@@ -384,7 +553,9 @@ def _history(task: dict, next_id: dict) -> tuple[dict, list[dict]]:
         state = "reported"
     steps = [("open", None, "assigned", opened)]
     started = min(opened + timedelta(days=10), NOW)
-    reported = min(due + timedelta(days=random.choice([-5, -2, 0, 1, 4])), NOW)
+    reported = due + timedelta(days=random.choice([-5, -2, 0, 1, 4]))
+    if reported > NOW:  # reported early: some time between starting and now
+        reported = started + (NOW - started) * random.random()
     if state != "assigned":
         steps.append(("start", "assigned", "in_progress", started))
     if state in ("reported", "reviewed", "returned"):
@@ -429,7 +600,7 @@ def _history(task: dict, next_id: dict) -> tuple[dict, list[dict]]:
 def _flush(engine, batch: dict[str, list[dict]], written: dict) -> None:
     tables = metadata.tables
     with engine.begin() as connection:
-        for name in (*TABLES, "task", "task_event"):
+        for name in GENERATED:
             items = batch.get(name, [])
             if not items:
                 continue
@@ -505,7 +676,8 @@ def sweep(url: str) -> dict:
     start = time.perf_counter()
     result = subprocess.run(
         [*SWEEP_COMMAND, "--dry-run", "--now", "2026-11-20T10:00"],
-        env=os.environ | {"GIAOVIEC_DATABASE_URL": url, "GIAOVIEC_SECRET_KEY": "bench"},
+        env=os.environ
+        | {"GIAOVIEC_DATABASE_URL": url, "GIAOVIEC_SECRET_KEY": "bench", "GIAOVIEC_LOCALE": "en"},
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -514,7 +686,12 @@ def sweep(url: str) -> dict:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if result.returncode != 0:
         return {"sweep_s": None, "sweep_peak_mb": None, "sweep_error": result.stderr[-500:]}
-    return {"sweep_s": round(seconds, 1), "sweep_peak_mb": round(max(peak, before) / 1024, 1)}
+    queued = re.search(r"(\d+) emails would be queued", result.stdout)
+    return {
+        "sweep_s": round(seconds, 1),
+        "sweep_peak_mb": round(max(peak, before) / 1024, 1),
+        "sweep_emails": int(queued.group(1)) if queued else None,
+    }
 
 
 def platform_memory() -> str:

@@ -103,9 +103,7 @@ def send_outbox(jobs: JobContext) -> tuple[int, SendResult]:
     """Queue the notices told at once (returned reports, extensions), then send what is due."""
     jobs.check_lock()
     settings = jobs.settings
-    with Session(jobs.engine, expire_on_commit=False) as session:
-        returned = queue_notices(session, settings, jobs.clock.now())
-        session.commit()
+    returned = queue_notices(jobs.engine, settings, jobs.clock.now())
     return len(returned.queued), send_mail(jobs)
 
 

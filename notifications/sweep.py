@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, String, cast, func, literal, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -94,14 +94,9 @@ def run_sweep(
             continue
         with Session(engine, expire_on_commit=False) as session:
             outbox.serialise_writers(session, "giaoviec.sweep")
-            for digest in digests:
-                queued = _queue_digest(session, settings, now, digest)
-                if queued is not None:
-                    result.queued.append(queued)
+            result.queued += queue_digests(session, settings, now, digests)
             _end(session, dry_run)
-    with Session(engine, expire_on_commit=False) as session:
-        result.queued += queue_notices(session, settings, now).queued
-        _end(session, dry_run)
+    result.queued += queue_notices(engine, settings, now, dry_run).queued
     return result
 
 
@@ -164,37 +159,47 @@ def digest_key(recipient_id: int, day: date, lines: list[Due]) -> str:
     return f"{recipient_id}/digest/daily/{day.isoformat()}/{content[:16]}"
 
 
-def _queue_digest(session, settings, now, digest: Digest) -> Queued | None:
-    """Record the lines not yet recorded and queue the one message that carries them, as one
-    step that cannot half happen: if the message cannot be queued (its key is taken), none of
-    its lines is recorded either, so the next run tries them again instead of losing them."""
-    user = digest.user
-    savepoint = session.begin_nested()
-    rows = [_line_row(line, now) for line in digest.lines]
-    new = {key for _id, key in outbox.insert_if_absent(session, NotificationItem, rows)}
-    lines = [line for line in digest.lines if line.key in new]
-    if not lines:
-        savepoint.commit()
-        return None
-    rendered = digest.rendered
-    if len(lines) < len(digest.lines):  # another sweep recorded some since they were read
-        as_of = settings.calendar.next_open_instant(now)
-        rendered = render_digest(user, lines, digest.tasks, digest.heads, as_of, settings.calendar)
-    key = digest_key(user.id, digest.day, lines)
-    outbox_id = _queue(session, settings, now, user, digest_kind(lines), key, rendered)
-    if outbox_id is None:
-        savepoint.rollback()
-        log.warning(
-            "digest %s is already queued: its %s lines wait for the next run", key, len(lines)
+def queue_digests(session, settings, now, digests: list[Digest]) -> list[Queued]:
+    """Record the lines not yet recorded and queue the messages that carry them, a statement
+    per table for the lot. A line recorded since it was read (by another sweep) leaves its
+    digest, which is rendered again without it; a digest whose message cannot be queued (its
+    key is taken) records none of its lines, so the next run tries them again instead of
+    losing them."""
+    keys = [line.key for digest in digests for line in digest.lines]
+    taken: set[str] = set()
+    for start in range(0, len(keys), IN_LIST):
+        chunk = keys[start : start + IN_LIST]
+        taken.update(
+            session.scalars(select(NotificationItem.key).where(NotificationItem.key.in_(chunk)))
         )
-        return None
-    session.execute(
-        update(NotificationItem)
-        .where(NotificationItem.key.in_([line.key for line in lines]))
-        .values(outbox_id=outbox_id)
-    )
-    savepoint.commit()
-    return _queued(user, digest_kind(lines), rendered, len(lines))
+    as_of = settings.calendar.next_open_instant(now)
+    ready = []
+    for digest in digests:
+        lines = [line for line in digest.lines if line.key not in taken]
+        if not lines:
+            continue
+        rendered = digest.rendered
+        if len(lines) < len(digest.lines):
+            rendered = render_digest(
+                digest.user, lines, digest.tasks, digest.heads, as_of, settings.calendar
+            )
+        key = digest_key(digest.user.id, digest.day, lines)
+        ready.append((digest.user, lines, digest_kind(lines), key, rendered))
+    messages = [_message_row(settings, now, user, kind, key, r) for user, _l, kind, key, r in ready]
+    queued_ids = {
+        key: id_ for id_, key in outbox.insert_if_absent(session, OutboxMessage, messages)
+    }
+    rows, queued = [], []
+    for user, lines, kind, key, rendered in ready:
+        if key not in queued_ids:
+            log.warning(
+                "digest %s is already queued: its %s lines wait for the next run", key, len(lines)
+            )
+            continue
+        rows += [_line_row(line, now, queued_ids[key]) for line in lines]
+        queued.append(_queued(user, kind, rendered, len(lines)))
+    outbox.insert_if_absent(session, NotificationItem, rows)
+    return queued
 
 
 def digest_kind(lines: list[Due]) -> str:
@@ -202,9 +207,10 @@ def digest_kind(lines: list[Due]) -> str:
     return "digest" if is_digest(lines) else "escalation"
 
 
-def _line_row(line: Due, now: datetime) -> dict:
+def _line_row(line: Due, now: datetime, outbox_id: int) -> dict:
     return {
         "key": line.key,
+        "outbox_id": outbox_id,
         "recipient_id": line.recipient_id,
         "task_id": line.task_id,
         "rule": line.rule.value,
@@ -213,74 +219,87 @@ def _line_row(line: Due, now: datetime) -> dict:
     }
 
 
-def queue_notices(session: Session, settings: NotificationSettings, now: datetime) -> SweepResult:
+def queue_notices(
+    engine: Engine, settings: NotificationSettings, now: datetime, dry_run: bool = False
+) -> SweepResult:
     """Whoever must hear of a step of a task at once is told (in working hours), once per step:
     the head of a unit whose report came back or whose request for an extension was decided,
     the reviewers of a request waiting (``rules.event_notices``). A catch-up scan of the last
-    week's steps, keyed by event id."""
-    outbox.serialise_writers(session, "giaoviec.sweep")
-    day = sweep_day(settings, now)
-    result = SweepResult(day)
-    steps = load_steps(session, now - NOTICE_LOOKBACK, settings.calendar)
-    if not steps:
-        return result
-    users = load_users(session, User.organisation_id.in_({s.task.organisation_id for s in steps}))
-    people = [person_of(user) for user in users.values()]
-    as_of = settings.calendar.next_open_instant(now)  # when the notice will be read
-    already = set(
-        session.scalars(
-            select(OutboxMessage.key).where(
-                OutboxMessage.kind.in_([rule.value for rule in NOTICE_RULES]),
-                OutboxMessage.created_at >= now - NOTICE_LOOKBACK - timedelta(days=1),
-            )
-        )
-    )
-    for person, facts in event_notices(steps, people):
-        key = notice_key(person.id, facts)
-        if key in already:
-            continue
-        user, kind = users[person.id], notice_rule(facts).value
-        rendered = render_notice(user, facts, as_of, settings.calendar)
-        outbox_id = _queue(session, settings, now, user, kind, key, rendered)
-        if outbox_id is not None:
-            item = {
-                "key": key,
-                "outbox_id": outbox_id,
-                "recipient_id": user.id,
-                "task_id": facts.task.id,
-                "rule": kind,
-                "on_date": day,
-                "created_at": now,
-            }
-            outbox.insert_if_absent(session, NotificationItem, [item])
-            result.queued.append(_queued(user, kind, rendered, 1))
+    week's steps nobody has been told of yet, one organisation at a time, each in a
+    transaction of its own; ``dry_run`` writes nothing."""
+    result = SweepResult(sweep_day(settings, now))
+    since = now - NOTICE_LOOKBACK
+    with Session(engine) as session:
+        organisations = session.scalars(
+            select(Plan.organisation_id)
+            .distinct()
+            .select_from(TaskEventRecord)
+            .join(Task, Task.id == TaskEventRecord.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(told_at_once(since), not_yet_told())
+            .order_by(Plan.organisation_id)
+        ).all()
+    for organisation_id in organisations:
+        with Session(engine, expire_on_commit=False) as session:
+            outbox.serialise_writers(session, "giaoviec.sweep")
+            result.queued += _queue_notices(session, settings, now, organisation_id)
+            _end(session, dry_run)
     return result
 
 
-def _queue(session, settings, now, user: User, kind, key, rendered: Rendered) -> int | None:
-    inserted = outbox.insert_if_absent(
-        session,
-        OutboxMessage,
-        [
-            {
-                "key": key,
-                "kind": kind,
-                "recipient_id": user.id,
-                "to_address": user.email,
-                "to_name": user.full_name or user.username,
-                "subject": rendered.subject,
-                "body_text": rendered.text,
-                "body_html": rendered.html,
-                "message_id": outbox.message_id(key, settings.mail.mail_from),
-                "status": "queued",
-                "attempts": 0,
-                "last_error": "",
-                "created_at": now,
-                "next_attempt_at": settings.calendar.next_open_instant(now),
-            }
-        ],
+def _queue_notices(session, settings, now, organisation_id: int) -> list[Queued]:
+    steps = load_steps(
+        session, now - NOTICE_LOOKBACK, settings.calendar, Plan.organisation_id == organisation_id
     )
-    return inserted[0][0] if inserted else None
+    users = load_users(session, User.organisation_id == organisation_id)
+    notices = event_notices(steps, [person_of(user) for user in users.values()])
+    as_of = settings.calendar.next_open_instant(now)  # when the notice will be read
+    ready = []
+    for person, facts in notices:
+        user, kind = users[person.id], notice_rule(facts).value
+        rendered = render_notice(user, facts, as_of, settings.calendar)
+        ready.append((user, facts, kind, notice_key(person.id, facts), rendered))
+    messages = [_message_row(settings, now, user, kind, key, r) for user, _f, kind, key, r in ready]
+    queued_ids = {
+        key: id_ for id_, key in outbox.insert_if_absent(session, OutboxMessage, messages)
+    }
+    day = sweep_day(settings, now)
+    rows, queued = [], []
+    for user, facts, kind, key, rendered in ready:
+        if key in queued_ids:
+            rows.append(
+                {
+                    "key": key,
+                    "outbox_id": queued_ids[key],
+                    "recipient_id": user.id,
+                    "task_id": facts.task.id,
+                    "rule": kind,
+                    "on_date": day,
+                    "created_at": now,
+                }
+            )
+            queued.append(_queued(user, kind, rendered, 1))
+    outbox.insert_if_absent(session, NotificationItem, rows)
+    return queued
+
+
+def _message_row(settings, now, user: User, kind: str, key: str, rendered: Rendered) -> dict:
+    return {
+        "key": key,
+        "kind": kind,
+        "recipient_id": user.id,
+        "to_address": user.email,
+        "to_name": user.full_name or user.username,
+        "subject": rendered.subject,
+        "body_text": rendered.text,
+        "body_html": rendered.html,
+        "message_id": outbox.message_id(key, settings.mail.mail_from),
+        "status": "queued",
+        "attempts": 0,
+        "last_error": "",
+        "created_at": now,
+        "next_attempt_at": settings.calendar.next_open_instant(now),
+    }
 
 
 def _queued(user: User, kind: str, rendered: Rendered, lines: int) -> Queued:
@@ -302,10 +321,37 @@ def still_reminded(settings: NotificationSettings, now: datetime):
     return (Task.due_at >= cutoff) | (Task.state == TaskState.REPORTED.value)
 
 
-def load_steps(session: Session, since: datetime, calendar: WorkingCalendar) -> list[EventFacts]:
-    """The steps since ``since`` that someone is told of at once, with their task and who took
-    them, whether the task still has a request for an extension waiting, and for a contribution
-    the units leading its duty: two queries."""
+def told_at_once(since: datetime):
+    """SQL: the steps since ``since`` someone may have to hear of at once (``event_notices``
+    decides who, if anyone)."""
+    return (
+        TaskEventRecord.event.in_(TOLD_TO_HEADS | TOLD_TO_REVIEWERS)
+        | (TaskEventRecord.event.in_(TOLD_TO_LEADS) & (Task.kind == TaskKind.CONTRIBUTION.value))
+    ) & (TaskEventRecord.at >= since)
+
+
+def not_yet_told():
+    """SQL: a step no notice has been recorded for. A notice's line ends its key with its
+    step's id (``rules.notice_key``), and all the notices of one organisation's steps are
+    queued in one transaction, so one line says everyone was told."""
+    return ~(
+        select(NotificationItem.id)
+        .where(
+            NotificationItem.task_id == TaskEventRecord.task_id,
+            NotificationItem.rule.in_([rule.value for rule in NOTICE_RULES]),
+            NotificationItem.key.like(literal("%/event:") + cast(TaskEventRecord.id, String)),
+        )
+        .exists()
+    )
+
+
+def load_steps(
+    session: Session, since: datetime, calendar: WorkingCalendar, *where
+) -> list[EventFacts]:
+    """The steps since ``since`` (meeting ``where``) nobody has been told of yet that someone
+    may have to be, with their task and who took them, whether the task still has a request
+    for an extension waiting, and for a contribution the units leading its duty: two
+    queries."""
     actor = aliased(User)
     rows = session.execute(
         _task_columns()
@@ -319,14 +365,7 @@ def load_steps(session: Session, since: datetime, calendar: WorkingCalendar) -> 
         )
         .join(TaskEventRecord, TaskEventRecord.task_id == Task.id)
         .outerjoin(actor, actor.id == TaskEventRecord.actor_id)
-        .where(
-            TaskEventRecord.event.in_(TOLD_TO_HEADS | TOLD_TO_REVIEWERS)
-            | (
-                TaskEventRecord.event.in_(TOLD_TO_LEADS)
-                & (Task.kind == TaskKind.CONTRIBUTION.value)
-            ),
-            TaskEventRecord.at >= since,
-        )
+        .where(told_at_once(since), not_yet_told(), *where)
         .order_by(TaskEventRecord.id)
     ).all()
     contributions = {row.id for row in rows if row.kind == TaskKind.CONTRIBUTION}

@@ -9,7 +9,15 @@ import pytest
 from sqlmodel import func, select
 
 from notifications.rules import Rule, due_items
-from notifications.sweep import digest_key, load_tasks, load_users, person_of, sweep_day
+from notifications.sweep import (
+    NOTICE_LOOKBACK,
+    digest_key,
+    load_steps,
+    load_tasks,
+    load_users,
+    person_of,
+    sweep_day,
+)
 from tests.conftest import SMALL_PLAN, at
 from workflow.clock import Clock
 from workflow.db.engine import transaction
@@ -91,7 +99,10 @@ def test_a_task_returned_twice_is_told_twice(
     act(submit_report, head, "2026-03-11T09:00", "Đã bổ sung ảnh")
     act(return_report, reviewer, "2026-03-12T09:00", "Ảnh chưa rõ ngày chụp")
     office.at("2026-03-12T09:01")
+    # the minute job reads only the steps nobody has been told of yet: the second return
+    assert _steps_untold(office) == [("return", "Ảnh chưa rõ ngày chụp")]
     office.send_outbox()
+    assert _steps_untold(office) == []
     received = [m for m in smtp_server.mailbox.take() if m.to == [head.email]]
     notices = [m for m in received if "bị trả lại" in m.subject]
     assert [m.subject for m in notices] == [
@@ -146,6 +157,13 @@ def _lines_due(office):
         people = [person_of(user) for user in load_users(session).values()]
         day = sweep_day(office.settings, office.now())
         return due_items(list(tasks.values()), people, day, office.settings.calendar)
+
+
+def _steps_untold(office) -> list[tuple[str, str]]:
+    with transaction(office.engine) as session:
+        since = office.now() - NOTICE_LOOKBACK
+        steps = load_steps(session, since, office.settings.calendar)
+        return [(step.event, step.reason) for step in steps if step.event == "return"]
 
 
 def _recorded(session, user) -> int:

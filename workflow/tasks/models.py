@@ -59,7 +59,11 @@ class TaskEventRecord(SQLModel, table=True):
     """One step of a task's history; rows are only ever added."""
 
     __tablename__ = "task_event"
-    __table_args__ = (Index("ix_task_event_task_at", "task_id", "at"),)
+    # ix_task_event_at: the last week's steps, scanned for notices every minute (``sweep``)
+    __table_args__ = (
+        Index("ix_task_event_task_at", "task_id", "at"),
+        Index("ix_task_event_at", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id")
