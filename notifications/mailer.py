@@ -5,7 +5,7 @@ Delivery is *at least once*, never silently lost, and duplicated only in one nar
 1. The next due row is claimed ('sending', ``claimed_at`` = now) and committed, just before it
    is sent: a claim is never older than one message's sending, however long the run.
 2. It goes out with ``send_message()``; when the server has accepted it, its row is marked
-   'sent' in its own short transaction, and the next row is claimed.
+   'sent' in the short transaction that claims the next row.
 3. If the process dies between the server's "250 OK" and that commit (killed, power cut, lost
    database connection), the row stays 'sending'. After ``GIAOVIEC_MAIL_STALE_MINUTES`` (15) the
    next sender run puts it back in the queue and sends it again, with the *same* Message-ID, so
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,6 +49,9 @@ from workflow.outbox.models import OutboxMessage
 from workflow.working_days import WorkingCalendar
 
 MAX_BACKOFF = timedelta(hours=4)
+# The lock is asked of the database at most this often while sending (two round trips on
+# PostgreSQL): a sender that lost it stops within a second, and a claim is never shared anyway.
+LOCK_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -186,40 +190,54 @@ def send_queued(
     calendar: WorkingCalendar | None = None,
 ) -> SendResult:
     """Send every queued message whose time has come over one SMTP connection; returns what
-    was sent. Only the holder of ``lock`` sends, and it asks before each message. Each message
+    was sent. Only the holder of ``lock`` sends, and it asks at least once a second. Each message
     is claimed just before it is handed to the server, so no claim is ever older than one
     message's sending, however long the run (see ``requeue_stale``)."""
     result = SendResult(sent=[])
     if not settings.host or not lock.held():
         return result
     outbox.requeue_stale(engine, clock.now(), settings.stale_after)
+    asked = time.monotonic()
+    accepted = None  # the message the server took last, marked sent with the next claim
     with SmtpConnection(settings) as connection:
-        while lock.held() and (row := outbox.claim_next(engine, clock.now())) is not None:
-            if not _send_one(engine, settings, connection, row, result, clock, calendar):
+        while (row := outbox.claim_next(engine, clock.now(), accepted)) is not None:
+            outcome = _send_one(engine, settings, connection, row, result, clock, calendar)
+            if outcome == STOP:
                 return result
+            accepted = row.id if outcome == SENT else None
+            if time.monotonic() - asked >= LOCK_CHECK_SECONDS:
+                asked = time.monotonic()
+                if not lock.held():
+                    break
+    if accepted is not None:
+        outbox.mark_sent(engine, [accepted], clock.now())
     return result
 
 
-def _send_one(engine, settings, connection, row, result, clock, calendar) -> bool:
-    """Send one claimed message; False when the server is unreachable (stop for this run)."""
+SENT, REFUSED, STOP = "sent", "refused", "stop"
+
+
+def _send_one(engine, settings, connection, row, result, clock, calendar) -> str:
+    """Send one claimed message: SENT when the server took it (it is marked sent with the next
+    claim), REFUSED when the server refused it for good, STOP when the server is unreachable
+    (stop for this run)."""
     try:
         connection.send(build_email(row, settings, clock.now()))
     except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as error:
         refused = isinstance(error, smtplib.SMTPRecipientsRefused) or 500 <= error.smtp_code < 600
         if not refused:
             result.retried += _retry_later(engine, settings, row, _describe(error), clock, calendar)
-            return False
+            return STOP
         outbox.mark_unsent(engine, [row.id], _describe(error), None, 0)
         result.failed += 1
-        return True
+        return REFUSED
     except (smtplib.SMTPException, OSError) as error:
         result.retried += _retry_later(engine, settings, row, _describe(error), clock, calendar)
-        return False
-    # Stopped from outside (a signal, an interrupt) while the message was in flight: it stays
+        return STOP
+    # Stopped from outside (a signal, an interrupt) before the next claim: the message stays
     # 'sending' and is queued again when stale, since the server may have accepted it.
-    outbox.mark_sent(engine, [row.id], clock.now())
     result.sent.append(row)
-    return True
+    return SENT
 
 
 def _retry_later(engine, settings, row, error, clock, calendar) -> int:

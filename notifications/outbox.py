@@ -4,11 +4,11 @@ Queueing is insert-if-absent on a unique key (``ON CONFLICT DO NOTHING`` through
 dialect inserts; on SQLite this is preferred to ``INSERT OR IGNORE``, which would also swallow
 NOT NULL and CHECK violations), so a second copy of a message cannot be written, whoever races.
 
-Claiming takes queued rows whose time has come: on PostgreSQL ``SELECT ... FOR UPDATE SKIP
-LOCKED`` (two senders never wait on, nor take, each other's rows); on SQLite, where ``FOR UPDATE``
-does not exist, the write transaction (``BEGIN IMMEDIATE``) serialises senders. On both, each row
-then moves to 'sending' by compare-and-set (``UPDATE ... WHERE id = ? AND status = 'queued'``),
-and only the rows whose update counted are sent."""
+Claiming takes the next queued row whose time has come in one statement, ``UPDATE ... SET
+status = 'sending' WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) AND status = 'queued'
+RETURNING ...``: on PostgreSQL two senders never wait on, nor take, each other's rows; on
+SQLite, where ``FOR UPDATE`` does not exist, the write transaction (``BEGIN IMMEDIATE``)
+serialises senders. Only a row the update returned is sent."""
 
 from __future__ import annotations
 
@@ -75,37 +75,30 @@ def requeue_stale(engine: Engine, now: datetime, stale_after: timedelta) -> int:
         ).rowcount
 
 
-def claim(engine: Engine, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Move up to ``limit`` due queued rows to 'sending' and return them."""
+def claim_next(engine: Engine, now: datetime, sent: int | None = None) -> OutboxMessage | None:
+    """The next due queued row, moved to 'sending' now, or None when nothing is due; ``sent``,
+    the row the server has just accepted, is marked sent in the same transaction (one
+    transaction per message, not two)."""
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
     with transaction(engine) as session:
-        candidates = session.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == OutboxStatus.QUEUED,
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        claimed = []
-        for row in candidates:
-            changed = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.QUEUED)
-                .values(status=OutboxStatus.SENDING.value, claimed_at=now)
-            ).rowcount
-            if changed == 1:
-                claimed.append(row)
-        for row in claimed:
+        if sent is not None:
+            _mark_sent(session, [sent], now)
+        row = session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == due, OutboxMessage.status == OutboxStatus.QUEUED)
+            .values(status=OutboxStatus.SENDING.value, claimed_at=now)
+            .returning(OutboxMessage)
+        ).one_or_none()
+        if row is not None:
             session.expunge(row)
-        return claimed
-
-
-def claim_next(engine: Engine, now: datetime) -> OutboxMessage | None:
-    """The next due queued row, claimed now, or None when nothing is due."""
-    claimed = claim(engine, now, 1)
-    return claimed[0] if claimed else None
+        return row
 
 
 def postpone_due(
@@ -133,16 +126,20 @@ def postpone_due(
 
 def mark_sent(engine: Engine, message_ids: list[int], now: datetime) -> None:
     with transaction(engine) as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING)
-            .values(
-                status=OutboxStatus.SENT.value,
-                sent_at=now,
-                attempts=OutboxMessage.attempts + 1,
-                last_error="",
-            )
+        _mark_sent(session, message_ids, now)
+
+
+def _mark_sent(session: Session, message_ids: list[int], now: datetime) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING)
+        .values(
+            status=OutboxStatus.SENT.value,
+            sent_at=now,
+            attempts=OutboxMessage.attempts + 1,
+            last_error="",
         )
+    )
 
 
 def mark_unsent(

@@ -58,19 +58,19 @@ def test_sender_killed_mid_batch_resends_only_the_message_in_flight(
     """Killed after the server accepted message 2 but before it was marked sent: message 3 goes
     out on restart, message 2 again (same Message-ID) once it is stale, message 1 never again."""
     office = queued
-    real_mark_sent = outbox.mark_sent
+    real_claim_next = outbox.claim_next
     calls = []
 
-    def dies_on_second(*args, **kwargs):
+    def dies_marking_the_second(*args, **kwargs):  # message 2 is marked with the third claim
         calls.append(args)
-        if len(calls) == 2:
+        if len(calls) == 3:
             raise KeyboardInterrupt("killed")
-        real_mark_sent(*args, **kwargs)
+        return real_claim_next(*args, **kwargs)
 
-    monkeypatch.setattr(outbox, "mark_sent", dies_on_second)
+    monkeypatch.setattr(outbox, "claim_next", dies_marking_the_second)
     with pytest.raises(KeyboardInterrupt):
         office.send()
-    monkeypatch.setattr(outbox, "mark_sent", real_mark_sent)
+    monkeypatch.setattr(outbox, "claim_next", real_claim_next)
     first, second, third = rows(session)
     assert (first.status, second.status, third.status) == ("sent", "sending", "queued")
 
