@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         evaluation,
         exports,
+        health,
         i18n,
         inbox,
         pages,
@@ -82,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(_days_left, "days_left")
     errors.init_app(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(health.bp)
     blueprints = (
         tasks,
         review,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
@@ -196,7 +196,6 @@ def _transition(
         values["reviewed_at"] = at
     record_step(session, user, task, event, version, at, comment, stateful.state, values)
     session.flush()
-    session.refresh(task)
     return task
 
 
@@ -222,8 +221,8 @@ def record_step(
     ).rowcount
     if changed != 1:
         raise StaleVersion()
-    session.add(
-        TaskEventRecord(
+    session.execute(  # a plain INSERT: the step is written, never read back here
+        insert(TaskEventRecord).values(
             task_id=task.id,
             actor_id=user.id,
             at=at,
