@@ -310,10 +310,10 @@ def grow(engine, template: dict, branches: int, communes: int, large: bool) -> t
         connection.execute(text("DELETE FROM outbox"))
         connection.execute(text("DELETE FROM task_event"))
         connection.execute(text("DELETE FROM task"))
+    parents = _branches(engine, template, branches)  # before the ids: it adds organisations
     next_id = {name: _max_id(engine, tables[name]) + 1 for name in GENERATED}
     written = {"task": 0, "task_event": 0, "notification_item": 0}
     started = time.perf_counter()
-    parents = _branches(engine, template, branches)
     batch: dict[str, list[tuple]] = {}
     for index in range(communes):
         parent = parents[index % len(parents)]

@@ -151,6 +151,26 @@ def visible_tasks_clause(user: User):
     )
 
 
+def sees_at_a_glance(user: User, unit_id: int, organisation_id: int) -> bool | None:
+    """What ``visible_tasks_clause`` says of a task of ``unit_id`` in ``organisation_id``
+    when the task's own row is enough to tell: a unit head and their own unit's task, anyone
+    and another organisation's, the organisation-wide roles and any of theirs. None when only
+    the clause can tell (another unit's task the user's unit may coordinate or lead, an
+    overseer's communes). The clause stays the rule: this spares its subqueries to the one
+    task an action is about."""
+    if not user.active:
+        return False
+    if user.role == Role.OVERSEER:
+        return None
+    if organisation_id != user.organisation_id:
+        return False
+    if user.role in ORGANISATION_WIDE:
+        return True
+    if user.unit_id is None:
+        return False
+    return True if unit_id == user.unit_id else None
+
+
 def progress_tasks_clause(user: User):
     """SQL condition: the tasks whose progress ``user`` sees on the plan overview. The
     organisation-wide roles see every unit's; anyone else their own unit's only, so one unit's

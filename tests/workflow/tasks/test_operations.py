@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -436,6 +437,48 @@ def test_another_organisation_sees_nothing_of_this_ward(
     assert seen(session, ward, make_user("reviewer")) == Q1_TASKS
     with pytest.raises(NotFound):
         queries.visible_task(session, outsider, task("VI.2.1", "UBND").id)
+
+
+def test_a_task_opens_by_its_id_exactly_for_those_whose_lists_hold_it(
+    session, ward, levels, make_user
+):
+    """For everyone (the ward's heads and members of every unit, its organisation-wide roles,
+    a switched-off head, another commune's reviewer, the overseers above) and every task of
+    the three communes: ``visible_task`` finds it exactly when the visibility rule lists it."""
+    from workflow.organisations.models import Unit
+    from workflow.permissions import visible_tasks_clause
+    from workflow.plans.models import Plan
+
+    units = session.exec(
+        select(Unit.code).where(Unit.organisation_id == ward.id, Unit.is_group == False)  # noqa: E712
+    ).all()
+    people = [make_user(role, unit) for unit in units for role in ("unit_head", "member")]
+    people += [make_user(role) for role in ("admin", "leader", "reviewer")]
+    people += list(levels.overseers.values())
+    people.append(make_user("unit_head", "UBND"))
+    people[-1].active = False
+    outsider = levels.organisations["XA-KHAC"]
+    people.append(
+        add_user(
+            session, outsider, "ngoai", "reviewer", "ngoai@example.vn", PASSWORD, now=real_now()
+        )
+    )
+    session.commit()
+    every_task = set(session.exec(select(Task.id)).all())
+    for user in people:
+        listed = set(
+            session.exec(
+                select(Task.id)
+                .join(Plan, Plan.id == Task.plan_id)
+                .where(visible_tasks_clause(user))
+            ).all()
+        )
+        found = set()
+        for task_id in every_task:
+            with contextlib.suppress(NotFound):
+                found.add(queries.visible_task(session, user, task_id).id)
+        assert found == listed, (user.username, user.role)
+    assert len(every_task) > len(listed) > 0  # the last, an outsider, sees only their own
 
 
 def test_a_task_that_does_not_exist_is_not_found(session, ward, open_tasks, make_user):
