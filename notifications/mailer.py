@@ -5,7 +5,7 @@ Delivery is *at least once*, never silently lost, and duplicated only in one nar
 1. The next due row is claimed ('sending', ``claimed_at`` = now) and committed, just before it
    is sent: a claim is never older than one message's sending, however long the run.
 2. It goes out with ``send_message()``; when the server has accepted it, its row is marked
-   'sent' in the short transaction that claims the next row.
+   'sent' (one statement), and the next row is claimed (one more).
 3. If the process dies between the server's "250 OK" and that commit (killed, power cut, lost
    database connection), the row stays 'sending'. After ``GIAOVIEC_MAIL_STALE_MINUTES`` (15) the
    next sender run puts it back in the queue and sends it again, with the *same* Message-ID, so
@@ -199,8 +199,8 @@ def send_queued(
     outbox.requeue_stale(engine, clock.now(), settings.stale_after)
     asked = time.monotonic()
     accepted = None  # the message the server took last, marked sent with the next claim
-    with SmtpConnection(settings) as connection:
-        while (row := outbox.claim_next(engine, clock.now(), accepted)) is not None:
+    with outbox.sending(engine) as db, SmtpConnection(settings) as connection:
+        while (row := outbox.claim_next(db, clock.now(), accepted)) is not None:
             outcome = _send_one(engine, settings, connection, row, result, clock, calendar)
             if outcome == STOP:
                 return result
@@ -209,8 +209,8 @@ def send_queued(
                 asked = time.monotonic()
                 if not lock.held():
                     break
-    if accepted is not None:
-        outbox.mark_sent(engine, [accepted], clock.now())
+        if accepted is not None:
+            outbox.mark_sent(db, [accepted], clock.now())
     return result
 
 

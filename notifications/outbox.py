@@ -7,15 +7,17 @@ NOT NULL and CHECK violations), so a second copy of a message cannot be written,
 Claiming takes the next queued row whose time has come in one statement, ``UPDATE ... SET
 status = 'sending' WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) AND status = 'queued'
 RETURNING ...``: on PostgreSQL two senders never wait on, nor take, each other's rows; on
-SQLite, where ``FOR UPDATE`` does not exist, the write transaction (``BEGIN IMMEDIATE``)
-serialises senders. Only a row the update returned is sent."""
+SQLite one statement is one write transaction, and SQLite runs one at a time. Only a row the
+update returned is sent."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -75,30 +77,36 @@ def requeue_stale(engine: Engine, now: datetime, stale_after: timedelta) -> int:
         ).rowcount
 
 
-def claim_next(engine: Engine, now: datetime, sent: int | None = None) -> OutboxMessage | None:
+@contextmanager
+def sending(engine: Engine) -> Iterator[Connection]:
+    """One connection for a whole sending run, each statement its own transaction: a claim
+    and a mark are one statement each, so a message costs the database two round trips (not a
+    pooled checkout, a ping, BEGIN and COMMIT besides, for each)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield connection
+
+
+def claim_next(connection: Connection, now: datetime, sent: int | None = None):
     """The next due queued row, moved to 'sending' now, or None when nothing is due; ``sent``,
-    the row the server has just accepted, is marked sent in the same transaction (one
-    transaction per message, not two)."""
+    the row the server has just accepted, is marked sent first."""
+    if sent is not None:
+        mark_sent(connection, [sent], now)
+    table = OutboxMessage.__table__
     due = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        select(table.c.id)
+        .where(table.c.status == OutboxStatus.QUEUED, table.c.next_attempt_at <= now)
+        .order_by(table.c.next_attempt_at, table.c.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    with transaction(engine) as session:
-        if sent is not None:
-            _mark_sent(session, [sent], now)
-        row = session.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == due, OutboxMessage.status == OutboxStatus.QUEUED)
-            .values(status=OutboxStatus.SENDING.value, claimed_at=now)
-            .returning(OutboxMessage)
-        ).one_or_none()
-        if row is not None:
-            session.expunge(row)
-        return row
+    row = connection.execute(
+        update(table)
+        .where(table.c.id == due, table.c.status == OutboxStatus.QUEUED)
+        .values(status=OutboxStatus.SENDING.value, claimed_at=now)
+        .returning(*table.c)
+    ).one_or_none()
+    return OutboxMessage(**row._mapping) if row is not None else None
 
 
 def postpone_due(
@@ -124,19 +132,15 @@ def postpone_due(
         )
 
 
-def mark_sent(engine: Engine, message_ids: list[int], now: datetime) -> None:
-    with transaction(engine) as session:
-        _mark_sent(session, message_ids, now)
-
-
-def _mark_sent(session: Session, message_ids: list[int], now: datetime) -> None:
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING)
+def mark_sent(connection: Connection, message_ids: list[int], now: datetime) -> None:
+    table = OutboxMessage.__table__
+    connection.execute(
+        update(table)
+        .where(table.c.id.in_(message_ids), table.c.status == OutboxStatus.SENDING)
         .values(
             status=OutboxStatus.SENT.value,
             sent_at=now,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=table.c.attempts + 1,
             last_error="",
         )
     )
