@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, and_, case, cast, func, literal
+from sqlalchemy import Float, and_, case, cast, func, literal, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -82,12 +82,13 @@ def rollup(
 ) -> RollupPage:
     """The communes below ``viewer``'s organisation grouped ``by`` one of ``GROUPINGS``, worst
     first (the order of ``workflow.accountability.sorting``: lowest on-time rate of what is due,
-    then most overdue, then lowest reporting rate; nothing due last), one page: two statements
-    (three by unit: its heads)."""
+    then most overdue, then lowest reporting rate; nothing due last), one page: two statements,
+    the communes' ids and the page with the whole's count (three by unit: its heads)."""
     require(viewer, Access.ROLLUP)
     if by not in GROUPINGS:
         raise ValueError(by)
     communes = communes_below(viewer.organisation_id).subquery("communes")
+    ids = session.exec(select(communes.c.id)).all()
     key = {
         "commune": Plan.organisation_id,
         "branch": communes.c.branch,
@@ -103,15 +104,15 @@ def rollup(
         .join(Plan, Plan.id == Task.plan_id)
         .join(communes, communes.c.id == Plan.organisation_id)
         .join(Unit, Unit.id == Task.unit_id)
-        .where(and_(period_clause(period), led_clause()))
+        .where(and_(_among(ids), period_clause(period), led_clause()))
         .group_by(key)
         .subquery("counts")
     )
-    total = session.exec(select(func.count()).select_from(counts)).one()
     query, name = _named(by, counts)
     due = counts.c.due
     rows = session.exec(
-        query.order_by(
+        query.add_columns(func.count().over().label("total"))  # the whole's rows, counted once
+        .order_by(
             case((due == 0, 1), else_=0),
             cast(counts.c.on_time, Float) / func.nullif(due, 0),
             counts.c.overdue.desc(),
@@ -122,6 +123,8 @@ def rollup(
         .offset((max(page, 1) - 1) * per_page)
         .limit(per_page)
     ).all()
+    # a page past the end has no row to carry the count: ask for it, to say how many there are
+    total = rows[0].total if rows else session.exec(select(func.count()).select_from(counts)).one()
     heads = heads_of_units(session, [row.key for row in rows]) if by == "unit" else {}
     figures = [
         AreaFigures(
@@ -136,6 +139,20 @@ def rollup(
         for row in rows
     ]
     return RollupPage(figures, total, max(page, 1), per_page)
+
+
+# Below this many communes their ids are written into the aggregate: PostgreSQL cannot
+# estimate a recursive query's rows (it guessed 166,219 communes for a city's 99 and read the
+# whole country's tasks: 380 ms, 105 ms with the list), but it knows what a list holds. Over
+# the whole country the list only costs (1.6 s against 1.1 s): every task is read anyway.
+NARROWING_LIST = 1000
+
+
+def _among(commune_ids: list[int]):
+    """SQL: a plan of one of ``commune_ids``, when that narrows the planner's reading."""
+    if len(commune_ids) < NARROWING_LIST:
+        return Plan.organisation_id.in_(commune_ids)
+    return true()
 
 
 def _named(by: str, counts):

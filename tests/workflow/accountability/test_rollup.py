@@ -55,6 +55,8 @@ def test_by_kind_of_unit_and_by_unit_with_its_heads(session, levels):
     first = rollup(session, city, "unit", Q1, HISTORY_NOW, page=1, per_page=3)
     rest = rollup(session, city, "unit", Q1, HISTORY_NOW, page=3, per_page=3)
     assert (first.total, first.pages, len(rest.rows)) == (8, 3, 2)
+    past_the_end = rollup(session, city, "unit", Q1, HISTORY_NOW, page=4, per_page=3)
+    assert (past_the_end.rows, past_the_end.total) == ([], 8)
     best = rest.rows[-1]  # on time: the ward's UBND (two heads) or its CB1
     assert best.within == "Đảng bộ phường Thử Nghiệm" and best.on_time_rate == 1
     ward_ubnd = next(
