@@ -24,6 +24,9 @@ DEFAULTS = {
     "MAX_UPLOAD_MB": 20,  # one evidence file
     "MAX_REQUEST_MB": 50,  # a whole request: a report with all its files
     "REVIEW_PAGE_SIZE": 10,  # reports per page of the review queue
+    "ACCOUNTABILITY_PAGE_SIZE": 50,  # units per page of the accountability page
+    "DATABASE_POOL_SIZE": 5,  # PostgreSQL connections kept open per process
+    "DATABASE_MAX_OVERFLOW": 5,  # and opened beyond them at a peak
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

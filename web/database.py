@@ -14,7 +14,15 @@ from workflow.db.engine import make_engine
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["giaoviec.engine"] = make_engine(app.config["DATABASE_URL"])
+    url, pool = app.config["DATABASE_URL"], {}
+    if not url.startswith("sqlite"):
+        # Per process: a gunicorn sync worker serves one request at a time, so a few
+        # connections each (workers × (size + overflow) must stay under max_connections).
+        pool = {
+            "pool_size": int(app.config["DATABASE_POOL_SIZE"]),
+            "max_overflow": int(app.config["DATABASE_MAX_OVERFLOW"]),
+        }
+    app.extensions["giaoviec.engine"] = make_engine(url, **pool)
     app.after_request(_commit_on_success)
     app.teardown_appcontext(_close)
 

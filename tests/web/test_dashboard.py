@@ -337,6 +337,28 @@ def test_sorting_by_a_column(sign_in, make_user, history, query, order):
     assert list(table_rows(page.text)) == order
 
 
+def test_a_long_list_of_units_comes_a_page_at_a_time_in_its_order(app, sign_in, make_user, history):
+    """Three units a page: the worst three, then the fourth with the bar to go back; sorted by
+    name, the pages keep that order; a page past the end is the last."""
+    app.config["ACCOUNTABILITY_PAGE_SIZE"] = 3
+    leader = signed_in(sign_in, make_user, "leader")
+    first = leader.get("/accountability?quarter=2026-Q1").text
+    assert list(table_rows(first)) == ["CB2", "BXDD", "CB1"]
+    assert "Đơn vị 1–3 trên 4." in text(first)
+    assert 'href="/accountability?quarter=2026-Q1&amp;sort=worst&amp;dir=asc&amp;page=2"' in first
+    second = leader.get("/accountability?quarter=2026-Q1&page=2").text
+    assert list(table_rows(second)) == ["UBND"]
+    assert '<span aria-current="page">2</span>' in second
+    by_name = leader.get("/accountability?quarter=2026-Q1&sort=unit&dir=desc&page=2").text
+    assert list(table_rows(by_name)) == ["BXDD"]
+    assert list(table_rows(leader.get("/accountability?quarter=2026-Q1&page=9").text)) == ["UBND"]
+
+
+def test_a_short_list_of_units_has_no_pages(sign_in, make_user, history):
+    page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1").text
+    assert len(table_rows(page)) == 4 and 'class="pages"' not in page
+
+
 def test_a_sorted_column_says_so_and_its_header_reverses_it(sign_in, make_user, history):
     page = signed_in(sign_in, make_user, "leader").get("/accountability?quarter=2026-Q1&sort=unit")
     assert 'aria-sort="ascending"' in page.text

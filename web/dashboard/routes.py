@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import format_percent, gettext
 from flask_login import current_user, login_required
 
@@ -10,6 +10,7 @@ from web.clock import app_clock
 from web.dashboard import bp
 from web.dashboard.charts import rate_chart
 from web.database import db_session
+from web.paging import page_of
 from web.periods import period_args, requested_period
 from web.tasks.forms import SearchForm
 from workflow.accountability.measures import MEASURE_LABELS, MEASURES, UNIT_COLUMNS
@@ -36,8 +37,9 @@ def formatting() -> dict:
 @bp.route("/accountability")
 @login_required
 def accountability():
-    """One row per unit for a quarter or a year, worst first unless sorted otherwise, and the
-    organisation's rates across the year's quarters."""
+    """One row per unit for a quarter or a year, worst first unless sorted otherwise, a page
+    at a time (a large organisation has hundreds of units), and the organisation's rates
+    across the year's quarters."""
     user, session, clock = current_user.user, db_session(), app_clock()
     now = clock.now()
     organisation = organisation_of(session, user)
@@ -49,9 +51,12 @@ def accountability():
     descending = request.args.get("dir") == "desc"
     year = period if isinstance(period, int) else period.year
     rates = rates_by_quarter(session, organisation, year, now, viewer=user)
+    ranked = sort_accountability(rows, sort, descending)
+    page = page_of(ranked, request.args.get("page"), current_app.config["ACCOUNTABILITY_PAGE_SIZE"])
     return render_template(
         "dashboard/accountability.html",
-        rows=sort_accountability(rows, sort, descending),
+        rows=page.rows,
+        page=page,
         columns=UNIT_COLUMNS,
         labels={column.key: gettext(column.label) for column in UNIT_COLUMNS},
         roles=roles_apart(session, organisation, period, now, viewer=user),

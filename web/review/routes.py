@@ -16,6 +16,7 @@ from web.clock import app_clock
 from web.database import db_session
 from web.errors import status_of
 from web.i18n import error_message
+from web.paging import page_number
 from web.periods import parse_quarter
 from web.review import bp
 from web.review.forms import BulkApproveForm, DecisionForm
@@ -144,11 +145,6 @@ def _naming_the_task(task_id: int, message: str) -> str:
     )
 
 
-def _page_number(text: str | None) -> int:
-    """The page asked for; anything that is not a page number is the first page."""
-    return int(text) if text and text.isascii() and text.isdigit() and 0 < int(text) < 10**6 else 1
-
-
 def _render_queue(
     typed=None,
     refused=None,
@@ -170,7 +166,7 @@ def _render_queue(
     }
     total, per_page = queue_size(session, user, **narrowed), current_app.config["REVIEW_PAGE_SIZE"]
     pages = max(1, -(-total // per_page))
-    page = min(_page_number(filters.get("page")), pages)
+    page = min(page_number(filters.get("page")), pages)
     items = review_queue(
         session, user, now, **narrowed, offset=(page - 1) * per_page, limit=per_page
     )

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from web.clock import app_clock
 from web.database import db_session
 from web.labels import UNIT_KINDS
+from web.paging import page_number
 from web.periods import period_args, requested_period
 from web.rollup import bp
 from workflow.accountability.measures import MEASURE_LABELS, MEASURES, UNIT_COLUMNS
@@ -37,7 +38,7 @@ def index():
     by = request.args.get("by", "commune")
     if by not in GROUPINGS:
         abort(404)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     found = rollup(session, user, by, period, clock.now(), page=page, per_page=PER_PAGE)
     organisation = organisation_of(session, user)
     return render_template(
