@@ -57,7 +57,7 @@ from workflow.accounts.models import User  # noqa: E402
 from workflow.accounts.operations import add_user  # noqa: E402
 from workflow.accounts.tokens import issue_token  # noqa: E402
 from workflow.clock import Clock  # noqa: E402
-from workflow.db.bulk import copy_rows, finish  # noqa: E402
+from workflow.db.bulk import copy_rows, finish, vacuum  # noqa: E402
 from workflow.db.engine import make_engine, statements_sent  # noqa: E402
 from workflow.db.migrate import upgrade  # noqa: E402
 from workflow.db.schema import metadata  # noqa: E402
@@ -328,6 +328,7 @@ def grow(engine, template: dict, branches: int, communes: int, large: bool) -> t
     written["outbox"] = notices_told(engine, next_id)
     with engine.begin() as connection:
         finish(connection, [tables[name] for name in GENERATED])
+    vacuum(engine, [tables[name] for name in GENERATED])
     return time.perf_counter() - started, written
 
 

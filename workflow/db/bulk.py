@@ -5,8 +5,8 @@ hours.
 PostgreSQL takes them with ``COPY … FROM STDIN`` (psycopg's binary-free text copy, typed by the
 table's columns); SQLite with one ``executemany`` of the table's INSERT. The rows bypass the
 services: the caller brings rows that are already consistent (ids, states, history), inside
-its one transaction, and ``finish`` moves PostgreSQL's id sequences past what it wrote and
-updates the planners' statistics.
+its one transaction, ``finish`` moves PostgreSQL's id sequences past what it wrote and
+updates the planners' statistics, and ``vacuum`` (after the transaction) settles the tables.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import Connection, Engine, Table, func, select, text
 
 
 def copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple]):
@@ -69,3 +69,15 @@ def finish(connection: Connection, tables: Iterable[Table]) -> None:
             connection.execute(
                 text("SELECT setval(:seq, :value)"), {"seq": sequence, "value": max(largest, 1)}
             )
+
+
+def vacuum(engine: Engine, tables: Iterable[Table]) -> None:
+    """After a bulk load on PostgreSQL, ``VACUUM`` the tables at once (outside any
+    transaction): it sets the visibility map the index-only scans need, and spares the pages
+    served next an autovacuum pass over millions of fresh rows, which on a 2-core machine
+    halved every figure measured while it ran. SQLite needs nothing."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in tables:
+            connection.execute(text(f'VACUUM "{table.name}"'))

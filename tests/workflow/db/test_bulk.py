@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
-from workflow.db.bulk import copy_rows, finish
+from workflow.db.bulk import copy_rows, finish, vacuum
 from workflow.db.schema import metadata
 from workflow.organisations.models import Organisation, Unit
 
@@ -87,3 +89,20 @@ def test_instants_copied_in_bulk_stay_instants(db, session, ward):
     started = session.exec(select(head_term.c.started_at)).one()
     assert started == when
     session.commit()
+
+
+@pytest.mark.postgresql_only
+def test_a_bulk_load_is_vacuumed_after_its_transaction(db):
+    """PostgreSQL's own statistics say the table was vacuumed, by hand, not by autovacuum."""
+    organisation = metadata.tables["organisation"]
+    with db.begin() as connection:
+        copy_rows(
+            connection, organisation, ["id", "code", "name", "kind"], [(9, "XA-9", "Xã", "party")]
+        )
+        finish(connection, [organisation])
+    vacuum(db, [organisation])
+    with db.connect() as connection:
+        vacuumed = connection.execute(
+            text("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'organisation'")
+        ).scalar()
+    assert vacuumed is not None
