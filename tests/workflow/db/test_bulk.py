@@ -97,7 +97,10 @@ def test_a_bulk_load_is_vacuumed_after_its_transaction(db):
     organisation = metadata.tables["organisation"]
     with db.begin() as connection:
         copy_rows(
-            connection, organisation, ["id", "code", "name", "kind"], [(9, "XA-9", "Xã", "party")]
+            connection,
+            organisation,
+            ["id", "code", "name", "kind", "place", "level"],
+            [(9, "XA-9", "Xã Chín", "party", "Chín", "commune")],
         )
         finish(connection, [organisation])
     vacuum(db, [organisation])
