@@ -345,13 +345,31 @@ def test_a_long_list_of_units_comes_a_page_at_a_time_in_its_order(app, sign_in, 
     first = leader.get("/accountability?quarter=2026-Q1").text
     assert list(table_rows(first)) == ["CB2", "BXDD", "CB1"]
     assert "Đơn vị 1–3 trên 4." in text(first)
-    assert 'href="/accountability?quarter=2026-Q1&amp;sort=worst&amp;dir=asc&amp;page=2"' in first
+    assert 'href="/accountability?quarter=2026-Q1&amp;page=2"' in first
     second = leader.get("/accountability?quarter=2026-Q1&page=2").text
     assert list(table_rows(second)) == ["UBND"]
     assert '<span aria-current="page">2</span>' in second
+    by_name = leader.get("/accountability?quarter=2026-Q1&sort=unit&dir=desc").text
+    assert list(table_rows(by_name)) == ["UBND", "CB2", "CB1"]
+    assert 'href="/accountability?quarter=2026-Q1&amp;sort=unit&amp;dir=desc&amp;page=2"' in by_name
     by_name = leader.get("/accountability?quarter=2026-Q1&sort=unit&dir=desc&page=2").text
     assert list(table_rows(by_name)) == ["BXDD"]
     assert list(table_rows(leader.get("/accountability?quarter=2026-Q1&page=9").text)) == ["UBND"]
+
+
+def test_the_units_parts_in_others_duties_come_a_page_at_a_time_of_their_own(
+    app, sign_in, make_user, history
+):
+    """The table of coordination has its own pages: turning them keeps the units' page."""
+    app.config["ACCOUNTABILITY_PAGE_SIZE"] = 1
+    leader = signed_in(sign_in, make_user, "leader")
+    first = leader.get("/accountability?quarter=2026-Q1&page=2").text
+    roles = re.findall(r'<tr id="roles-([^"]+)">', first)
+    assert len(roles) == 1 and list(table_rows(first)) == ["BXDD"]
+    assert 'href="/accountability?quarter=2026-Q1&amp;page=2&amp;roles_page=2"' in first
+    second = leader.get("/accountability?quarter=2026-Q1&page=2&roles_page=2").text
+    assert re.findall(r'<tr id="roles-([^"]+)">', second) not in ([], roles)
+    assert list(table_rows(second)) == ["BXDD"]
 
 
 def test_a_short_list_of_units_has_no_pages(sign_in, make_user, history):

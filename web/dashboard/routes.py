@@ -52,14 +52,17 @@ def accountability():
     year = period if isinstance(period, int) else period.year
     rates = rates_by_quarter(session, organisation, year, now, viewer=user)
     ranked = sort_accountability(rows, sort, descending)
-    page = page_of(ranked, request.args.get("page"), current_app.config["ACCOUNTABILITY_PAGE_SIZE"])
+    per_page = current_app.config["ACCOUNTABILITY_PAGE_SIZE"]
+    page = page_of(ranked, request.args.get("page"), per_page)
+    roles = roles_apart(session, organisation, period, now, viewer=user)
+    roles_page = page_of(roles, request.args.get("roles_page"), per_page)
     return render_template(
         "dashboard/accountability.html",
         rows=page.rows,
         page=page,
         columns=UNIT_COLUMNS,
         labels={column.key: gettext(column.label) for column in UNIT_COLUMNS},
-        roles=roles_apart(session, organisation, period, now, viewer=user),
+        roles=roles_page,
         contribution_measures=CONTRIBUTION_MEASURES,
         sort=sort,
         descending=descending,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from workflow.periods import Quarter
@@ -110,8 +110,7 @@ class QuarterRates(Rates):
 
 @dataclass
 class YearRates:
-    """The four quarters of a year for the whole organisation and for each unit (by code)."""
+    """The four quarters of a year for the whole organisation."""
 
     year: int
     organisation: list[QuarterRates]
-    by_unit: dict[str, list[QuarterRates]] = field(default_factory=dict)
