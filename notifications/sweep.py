@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, String, cast, func, literal, select
+from sqlalchemy import Engine, String, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -322,12 +322,28 @@ def still_reminded(settings: NotificationSettings, now: datetime):
 
 
 def told_at_once(since: datetime):
-    """SQL: the steps since ``since`` someone may have to hear of at once (``event_notices``
-    decides who, if anyone)."""
-    return (
-        TaskEventRecord.event.in_(TOLD_TO_HEADS | TOLD_TO_REVIEWERS)
-        | (TaskEventRecord.event.in_(TOLD_TO_LEADS) & (Task.kind == TaskKind.CONTRIBUTION.value))
-    ) & (TaskEventRecord.at >= since)
+    """SQL: the steps since ``since`` that ``rules.event_notices`` tells someone of while they
+    still matter: a return while the report is still returned, an extension granted or
+    refused, a request while it still waits, a contribution sent while the lead has not taken
+    it in. The rules decide who; this only spares the minute job the steps that no longer
+    matter (read again every minute for a week, they cost a country's scan seconds)."""
+    event = TaskEventRecord.event
+    waiting = (
+        select(DeadlineExtension.id)
+        .where(
+            DeadlineExtension.task_id == Task.id,
+            DeadlineExtension.status == ExtensionStatus.PENDING.value,
+        )
+        .exists()
+    )
+    return (TaskEventRecord.at >= since) & or_(
+        (event == "return") & (Task.state == TaskState.RETURNED.value),
+        event.in_(TOLD_TO_HEADS - {"return"}),
+        event.in_(TOLD_TO_REVIEWERS) & waiting,
+        event.in_(TOLD_TO_LEADS)
+        & (Task.kind == TaskKind.CONTRIBUTION.value)
+        & (Task.state == TaskState.REPORTED.value),
+    )
 
 
 def not_yet_told():
