@@ -48,6 +48,8 @@ def test_a_unit_head_on_a_phone_reports_is_refused_then_returned(
     page.get_by_role("link", name=re.compile("Thực hiện công tác phát ngôn")).first.click()
     task_url = page.url
     page.get_by_role("button", name="Bắt đầu thực hiện", exact=True).click()
+    # measured once the started task's page is there (its report form), not while it loads
+    expect(page.get_by_role("button", name="Báo cáo", exact=True)).to_be_visible()
     assert wider_than_the_window(page) <= 0
     screenshot("task-390")
     page.fill("#text", "Đã cung cấp 12 tin bài")
