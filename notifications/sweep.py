@@ -173,7 +173,7 @@ def queue_digests(session, settings, now, digests: list[Digest]) -> list[Queued]
             session.scalars(select(NotificationItem.key).where(NotificationItem.key.in_(chunk)))
         )
     as_of = settings.calendar.next_open_instant(now)
-    ready = []
+    ready: list[_Message] = []
     for digest in digests:
         lines = [line for line in digest.lines if line.key not in taken]
         if not lines:
@@ -184,21 +184,46 @@ def queue_digests(session, settings, now, digests: list[Digest]) -> list[Queued]
                 digest.user, lines, digest.tasks, digest.heads, as_of, settings.calendar
             )
         key = digest_key(digest.user.id, digest.day, lines)
-        ready.append((digest.user, lines, digest_kind(lines), key, rendered))
-    messages = [_message_row(settings, now, user, kind, key, r) for user, _l, kind, key, r in ready]
-    queued_ids = {
-        key: id_ for id_, key in outbox.insert_if_absent(session, OutboxMessage, messages)
-    }
-    rows, queued = [], []
-    for user, lines, kind, key, rendered in ready:
-        if key not in queued_ids:
+        rows = [_line_row(line, now) for line in lines]
+        ready.append(_Message(digest.user, digest_kind(lines), key, rendered, rows))
+    queued = _queue_messages(session, settings, now, ready)
+    queued_keys = {message.key for message in queued}
+    for message in ready:
+        if message.key not in queued_keys:
             log.warning(
-                "digest %s is already queued: its %s lines wait for the next run", key, len(lines)
+                "digest %s is already queued: its %s lines wait for the next run",
+                message.key,
+                len(message.lines),
             )
-            continue
-        rows += [_line_row(line, now, queued_ids[key]) for line in lines]
-        queued.append(_queued(user, kind, rendered, len(lines)))
-    outbox.insert_if_absent(session, NotificationItem, rows)
+    return [message.queued() for message in queued]
+
+
+@dataclass(frozen=True)
+class _Message:
+    """A message to queue, with the lines it carries (recorded with it, or not at all)."""
+
+    user: User
+    kind: str
+    key: str
+    rendered: Rendered
+    lines: list[dict]
+
+    def queued(self) -> Queued:
+        """What the run reports of it: to whom, what, and how many lines."""
+        user, subject = self.user, self.rendered.subject
+        return Queued(
+            user.email, user.full_name or user.username, self.kind, subject, len(self.lines)
+        )
+
+
+def _queue_messages(session, settings, now, messages: list[_Message]) -> list[_Message]:
+    """Queue ``messages`` (one statement) and record the lines of those queued (one more); a
+    message whose key is taken records none of its lines. Returns those queued."""
+    rows = [_message_row(settings, now, message) for message in messages]
+    ids = {key: id_ for id_, key in outbox.insert_if_absent(session, OutboxMessage, rows)}
+    queued = [message for message in messages if message.key in ids]
+    lines = [line | {"outbox_id": ids[m.key]} for m in queued for line in m.lines]
+    outbox.insert_if_absent(session, NotificationItem, lines)
     return queued
 
 
@@ -207,10 +232,9 @@ def digest_kind(lines: list[Due]) -> str:
     return "digest" if is_digest(lines) else "escalation"
 
 
-def _line_row(line: Due, now: datetime, outbox_id: int) -> dict:
+def _line_row(line: Due, now: datetime) -> dict:
     return {
         "key": line.key,
-        "outbox_id": outbox_id,
         "recipient_id": line.recipient_id,
         "task_id": line.task_id,
         "rule": line.rule.value,
@@ -254,56 +278,42 @@ def _queue_notices(session, settings, now, organisation_id: int) -> list[Queued]
     users = load_users(session, User.organisation_id == organisation_id)
     notices = event_notices(steps, [person_of(user) for user in users.values()])
     as_of = settings.calendar.next_open_instant(now)  # when the notice will be read
+    day = sweep_day(settings, now)
     ready = []
     for person, facts in notices:
         user, kind = users[person.id], notice_rule(facts).value
+        key = notice_key(person.id, facts)
+        line = {
+            "key": key,
+            "recipient_id": user.id,
+            "task_id": facts.task.id,
+            "rule": kind,
+            "on_date": day,
+            "created_at": now,
+        }
         rendered = render_notice(user, facts, as_of, settings.calendar)
-        ready.append((user, facts, kind, notice_key(person.id, facts), rendered))
-    messages = [_message_row(settings, now, user, kind, key, r) for user, _f, kind, key, r in ready]
-    queued_ids = {
-        key: id_ for id_, key in outbox.insert_if_absent(session, OutboxMessage, messages)
-    }
-    day = sweep_day(settings, now)
-    rows, queued = [], []
-    for user, facts, kind, key, rendered in ready:
-        if key in queued_ids:
-            rows.append(
-                {
-                    "key": key,
-                    "outbox_id": queued_ids[key],
-                    "recipient_id": user.id,
-                    "task_id": facts.task.id,
-                    "rule": kind,
-                    "on_date": day,
-                    "created_at": now,
-                }
-            )
-            queued.append(_queued(user, kind, rendered, 1))
-    outbox.insert_if_absent(session, NotificationItem, rows)
-    return queued
+        ready.append(_Message(user, kind, key, rendered, [line]))
+    return [message.queued() for message in _queue_messages(session, settings, now, ready)]
 
 
-def _message_row(settings, now, user: User, kind: str, key: str, rendered: Rendered) -> dict:
+def _message_row(settings, now, message: _Message) -> dict:
+    user, rendered = message.user, message.rendered
     return {
-        "key": key,
-        "kind": kind,
+        "key": message.key,
+        "kind": message.kind,
         "recipient_id": user.id,
         "to_address": user.email,
         "to_name": user.full_name or user.username,
         "subject": rendered.subject,
         "body_text": rendered.text,
         "body_html": rendered.html,
-        "message_id": outbox.message_id(key, settings.mail.mail_from),
+        "message_id": outbox.message_id(message.key, settings.mail.mail_from),
         "status": "queued",
         "attempts": 0,
         "last_error": "",
         "created_at": now,
         "next_attempt_at": settings.calendar.next_open_instant(now),
     }
-
-
-def _queued(user: User, kind: str, rendered: Rendered, lines: int) -> Queued:
-    return Queued(user.email, user.full_name or user.username, kind, rendered.subject, lines)
 
 
 def load_tasks(session: Session, calendar: WorkingCalendar, *where) -> dict[int, TaskFacts]:
