@@ -45,6 +45,7 @@ from notifications.links import with_base_url
 from notifications.lock import SchedulerLock
 from notifications.unsubscribe import unsubscribe_url
 from workflow.clock import Clock
+from workflow.db.engine import autocommit
 from workflow.outbox.models import OutboxMessage
 from workflow.working_days import WorkingCalendar
 
@@ -199,7 +200,9 @@ def send_queued(
     outbox.requeue_stale(engine, clock.now(), settings.stale_after)
     asked = time.monotonic()
     accepted = None  # the message the server took last, marked sent with the next claim
-    with outbox.sending(engine) as db, SmtpConnection(settings) as connection:
+    # One database connection for the run, each claim and mark a statement of its own: two
+    # round trips a message, not a pooled checkout, a ping, BEGIN and COMMIT besides for each.
+    with autocommit(engine) as db, SmtpConnection(settings) as connection:
         while (row := outbox.claim_next(db, clock.now(), accepted)) is not None:
             outcome = _send_one(engine, settings, connection, row, result, clock, calendar)
             if outcome == STOP:

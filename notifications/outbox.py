@@ -13,8 +13,6 @@ update returned is sent."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, func, select, update
@@ -75,15 +73,6 @@ def requeue_stale(engine: Engine, now: datetime, stale_after: timedelta) -> int:
                 last_error="interrupted while sending: sent again (same Message-ID)",
             )
         ).rowcount
-
-
-@contextmanager
-def sending(engine: Engine) -> Iterator[Connection]:
-    """One connection for a whole sending run, each statement its own transaction: a claim
-    and a mark are one statement each, so a message costs the database two round trips (not a
-    pooled checkout, a ping, BEGIN and COMMIT besides, for each)."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        yield connection
 
 
 def claim_next(connection: Connection, now: datetime, sent: int | None = None):

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, Engine, Table, func, select, text
 
+from workflow.db.engine import autocommit
+
 
 def copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple]):
     """Write ``rows`` (tuples in the order of ``columns``) into ``table``; returns how many."""
@@ -78,6 +80,6 @@ def vacuum(engine: Engine, tables: Iterable[Table]) -> None:
     halved every figure measured while it ran. SQLite needs nothing."""
     if engine.dialect.name != "postgresql":
         return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with autocommit(engine) as connection:
         for table in tables:
             connection.execute(text(f'VACUUM "{table.name}"'))

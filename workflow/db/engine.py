@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+AUTOCOMMIT = "AUTOCOMMIT"  # the isolation level of ``autocommit``
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -52,9 +53,17 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        # A connection asked for AUTOCOMMIT (the sender's) runs each statement on its own.
-        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        if connection.get_execution_options().get("isolation_level") != AUTOCOMMIT:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def autocommit(engine: Engine) -> Iterator[Connection]:
+    """A connection on which each statement is a transaction of its own (on SQLite, no
+    ``BEGIN IMMEDIATE`` is sent for it): for work of single statements, the sender's claims
+    and marks, or what cannot run inside a transaction at all (``VACUUM``)."""
+    with engine.connect().execution_options(isolation_level=AUTOCOMMIT) as connection:
+        yield connection
 
 
 @contextmanager
