@@ -32,7 +32,13 @@ class Page:
         return self.first + len(self.rows) - 1
 
 
+def page_within(asked: str | None, total: int, per_page: int) -> tuple[int, int]:
+    """The page asked for among a list's pages (past the end, the last one), and how many
+    pages the list has."""
+    pages = max(1, -(-total // per_page))
+    return min(page_number(asked), pages), pages
+
+
 def page_of(rows: Sequence, asked: str | None, per_page: int) -> Page:
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(page_number(asked), pages)
+    page, pages = page_within(asked, len(rows), per_page)
     return Page(rows[(page - 1) * per_page : page * per_page], page, pages, len(rows), per_page)

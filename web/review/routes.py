@@ -16,7 +16,7 @@ from web.clock import app_clock
 from web.database import db_session
 from web.errors import status_of
 from web.i18n import error_message
-from web.paging import page_number
+from web.paging import page_within
 from web.periods import parse_quarter
 from web.review import bp
 from web.review.forms import BulkApproveForm, DecisionForm
@@ -165,8 +165,7 @@ def _render_queue(
         "search": filters.get("q", ""),
     }
     total, per_page = queue_size(session, user, **narrowed), current_app.config["REVIEW_PAGE_SIZE"]
-    pages = max(1, -(-total // per_page))
-    page = min(page_number(filters.get("page")), pages)
+    page, pages = page_within(filters.get("page"), total, per_page)
     items = review_queue(
         session, user, now, **narrowed, offset=(page - 1) * per_page, limit=per_page
     )
