@@ -524,19 +524,17 @@ def _large_organisation(model, tasks, template, parent, next_id) -> dict[str, li
     rows |= {"task": [], "task_event": []}
     template_tasks = []
     for copy in range(LARGE_UNIT_COPIES):
-        units = {}
-        for u in model["unit"]:
-            units[u["id"]] = next_id["unit"]
-            rows["unit"].append(
-                u
-                | {
-                    "id": next_id["unit"],
-                    "organisation_id": organisation["id"],
-                    "code": f"{u['code']}-{copy}",
-                    "name": f"{u['name']} ({copy + 1})",
-                }
-            )
-            next_id["unit"] += 1
+        copied, units = _renumbered(
+            model["unit"],
+            "unit",
+            next_id,
+            lambda u, copy=copy: {
+                "organisation_id": organisation["id"],
+                "code": f"{u['code']}-{copy}",
+                "name": f"{u['name']} ({copy + 1})",
+            },
+        )
+        rows["unit"] += copied
         for user in model["app_user"]:
             if user["unit_id"] is None and copy:
                 continue  # one leader and one reviewer
@@ -556,18 +554,16 @@ def _large_organisation(model, tasks, template, parent, next_id) -> dict[str, li
             for m in model["unit_membership"]
         ]
         for duty in range(LARGE_DUTY_COPIES):
-            duties = {}
-            for r in model["responsibility"]:
-                duties[r["id"]] = next_id["responsibility"]
-                rows["responsibility"].append(
-                    r
-                    | {
-                        "id": next_id["responsibility"],
-                        "plan_id": plan["id"],
-                        "ref": f"{r['ref']}.{copy}.{duty}",
-                    }
-                )
-                next_id["responsibility"] += 1
+            copied, duties = _renumbered(
+                model["responsibility"],
+                "responsibility",
+                next_id,
+                lambda r, copy=copy, duty=duty: {
+                    "plan_id": plan["id"],
+                    "ref": f"{r['ref']}.{copy}.{duty}",
+                },
+            )
+            rows["responsibility"] += copied
             rows["responsibility_unit"] += [
                 ru
                 | {
@@ -592,6 +588,17 @@ def _large_organisation(model, tasks, template, parent, next_id) -> dict[str, li
         rows["task"], template_tasks, rows["app_user"], model, next_id
     )
     return rows
+
+
+def _renumbered(template_rows, name: str, next_id: dict, change) -> tuple[list[dict], dict]:
+    """Copies of ``template_rows`` with the next ids of table ``name`` and the fields
+    ``change(row)`` gives, and the new id of each old one."""
+    rows, ids = [], {}
+    for row in template_rows:
+        ids[row["id"]] = next_id[name]
+        rows.append(row | {"id": next_id[name]} | change(row))
+        next_id[name] += 1
+    return rows, ids
 
 
 def _lines_sent(tasks, template_tasks, users, model, next_id: dict) -> list[dict]:
