@@ -700,6 +700,8 @@ def _history(task: dict, next_id: dict) -> tuple[dict, list[dict]]:
             "first_reported_at": min(first_report, NOW) if first_report else None,
             "reviewed_at": min(steps[-1][3], NOW) if state == "reviewed" else None,
             "assignee_id": None,
+            "last_activity_at": None,  # the steps carry no actor: nobody's activity
+            "times_returned": int(state == "returned"),
         },
         events,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import case, exists, func, true
+from sqlalchemy import case, func, true
 
 from workflow.i18n import N_
 from workflow.periods import Period, Quarter
@@ -22,8 +22,7 @@ from workflow.tasks.deadlines import (
     overdue_clause,
     status_clause,
 )
-from workflow.tasks.models import Task, TaskEventRecord
-from workflow.tasks.states import TaskEvent
+from workflow.tasks.models import Task
 
 
 def period_clause(period: Period):
@@ -35,9 +34,7 @@ def period_clause(period: Period):
 
 def returned_clause():
     """SQL: the task's report was returned at least once."""
-    return exists().where(
-        TaskEventRecord.task_id == Task.id, TaskEventRecord.event == TaskEvent.RETURN.value
-    )
+    return Task.times_returned > 0
 
 
 # What each figure counts, as one SQL condition on a task; ``now`` decides what is overdue.

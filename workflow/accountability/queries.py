@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, null, union_all
+from sqlalchemy import case, func, union_all
 from sqlmodel import Session, select
 
 from workflow.accountability.figures import (
@@ -30,7 +30,7 @@ from workflow.permissions import Access, require_viewer
 from workflow.plans.models import Plan, Responsibility, ResponsibilityUnit
 from workflow.plans.queries import find_responsibility
 from workflow.tasks.kinds import contribution_clause, led_clause
-from workflow.tasks.models import Task, TaskEventRecord
+from workflow.tasks.models import Task
 from workflow.tasks.queries import PLAN_ORDER, TaskRow, task_rows, task_rows_select, words_clause
 
 
@@ -50,29 +50,17 @@ def accountability_by_unit(
     ``organisation`` (the command line passes none).
     """
     require_viewer(viewer, Access.ACCOUNTABILITY, organisation.id)
-    in_scope = and_(Plan.organisation_id == organisation.id, period_clause(period), led_clause())
     counts = (
         select(
             Task.unit_id,
             func.count(Task.id).label("expected"),
             *(count_where(MEASURES[name](now)).label(name) for name in UNIT_FIGURES),
+            func.max(Task.last_activity_at).label("last_activity"),
         )
         .join(Plan, Plan.id == Task.plan_id)
-        .where(in_scope)
+        .where(Plan.organisation_id == organisation.id, period_clause(period), led_clause())
         .group_by(Task.unit_id)
         .subquery("counts")
-    )
-    by_person = TaskEventRecord.actor_id.is_not(None)
-    events = (
-        select(
-            Task.unit_id,
-            func.max(case((by_person, TaskEventRecord.at), else_=null())).label("last_activity"),
-        )
-        .join(Task, Task.id == TaskEventRecord.task_id)
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(in_scope)
-        .group_by(Task.unit_id)
-        .subquery("events")
     )
     rows = session.exec(
         select(
@@ -81,10 +69,9 @@ def accountability_by_unit(
             func.coalesce(func.nullif(Unit.short_name, ""), Unit.name).label("unit_name"),
             counts.c.expected,
             *(counts.c[name] for name in UNIT_FIGURES),
-            events.c.last_activity,
+            counts.c.last_activity,
         )
         .join(counts, counts.c.unit_id == Unit.id)
-        .outerjoin(events, events.c.unit_id == Unit.id)
         .where(Unit.is_group == False)  # noqa: E712
     ).all()
     heads = unit_heads(session, organisation)

@@ -370,12 +370,6 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
         .correlate(Task)
         .scalar_subquery()
     )
-    returns = (
-        select(func.count(event.id))
-        .where(event.task_id == Task.id, event.event == TaskEvent.RETURN.value)
-        .correlate(Task)
-        .scalar_subquery()
-    )
     last_decision = (
         select(func.max(event.id))
         .where(event.task_id == Task.id, event.event.in_(decisions))
@@ -410,7 +404,6 @@ def _lines_query(plan: Plan, quarter: Quarter, now: datetime):
             Unit.short_name,
             Unit.name,
             latest_text.label("report_text"),
-            returns.label("times_returned"),
             last_reason.label("return_reason"),
             TaskEventRecord.at,
             User.full_name,
@@ -441,7 +434,6 @@ def _line(row, heads: dict[int, list[str]], now: datetime, zone: ZoneInfo) -> Ta
         short_name,
         name,
         text,
-        returns,
         reason,
         at,
         full,
@@ -465,7 +457,7 @@ def _line(row, heads: dict[int, list[str]], now: datetime, zone: ZoneInfo) -> Ta
         first_reported_at=task.first_reported_at,
         decided_at=at,
         reviewer=(full or user) if at is not None else None,
-        times_returned=int(returns or 0),
+        times_returned=task.times_returned,
         return_reason=reason or "",
         report_text=text or "",
         status=status,

@@ -131,6 +131,7 @@ def request_explanation(
         due_at=clock.instant(due_on, DUE_AT),
         created_at=now,
         updated_at=now,
+        last_activity_at=now,  # opened by the leader who asks (the step below)
     )
     try:
         with session.begin_nested():

@@ -10,10 +10,13 @@ from __future__ import annotations
 from workflow.tasks.models import Task
 from workflow.tasks.states import TaskKind
 
+LED_KINDS = tuple(kind.value for kind in TaskKind if kind is not TaskKind.CONTRIBUTION)
+
 
 def led_clause():
-    """SQL: the task is a unit's own work (a duty it leads, or an explanation asked of it)."""
-    return Task.kind != TaskKind.CONTRIBUTION.value
+    """SQL: the task is a unit's own work (a duty it leads, or an explanation asked of it);
+    named kinds rather than "not a contribution", so that the index by kind finds them."""
+    return Task.kind.in_(LED_KINDS)
 
 
 def contribution_clause():

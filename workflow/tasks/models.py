@@ -27,7 +27,9 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("responsibility_id", "unit_id", "period", "occurrence"),
         CheckConstraint(in_check("state", TaskState), name="ck_task_state"),
-        Index("ix_task_plan_period_unit", "plan_id", "period", "unit_id"),
+        # a period's own work or contributions of an organisation's plans, by unit: every
+        # figure of accountability reads one kind's side of it (``workflow.tasks.kinds``)
+        Index("ix_task_plan_period_kind_unit", "plan_id", "period", "kind", "unit_id"),
         Index("ix_task_state_due", "state", "due_at"),
     )
 
@@ -53,6 +55,11 @@ class Task(SQLModel, table=True):
     updated_at: datetime = instant_field()
     first_reported_at: datetime | None = instant_field(nullable=True, default=None)
     reviewed_at: datetime | None = instant_field(nullable=True, default=None)
+    # What the history says, kept on the row by the step that changes it (``record_step``) so
+    # that accountability counts tasks without reading their histories: when a person last
+    # acted on the task, and how many times its report was returned.
+    last_activity_at: datetime | None = instant_field(nullable=True, default=None)
+    times_returned: int = 0
 
 
 class TaskEventRecord(SQLModel, table=True):

@@ -194,6 +194,8 @@ def _transition(
         values["first_reported_at"] = at
     if event is TaskEvent.APPROVE:
         values["reviewed_at"] = at
+    if event is TaskEvent.RETURN:
+        values["times_returned"] = Task.times_returned + 1
     record_step(session, user, task, event, version, at, comment, stateful.state, values)
     session.flush()
     return task
@@ -212,12 +214,13 @@ def record_step(
 ) -> None:
     """One step of a task: its next version with ``values``, by compare-and-set on the
     version the user saw (``StaleVersion`` if someone else moved it first), and the step in
-    its history. Every action on a task ends here."""
+    its history. Every action on a task ends here, so here the row learns that a person acted
+    on it (``Task.last_activity_at``)."""
     from_state = task.state  # read first: the update below refreshes the row in the session
     changed = session.execute(
         update(Task)
         .where(Task.id == task.id, Task.version == version)
-        .values(version=Task.version + 1, updated_at=at, **values)
+        .values(version=Task.version + 1, updated_at=at, last_activity_at=at, **values)
     ).rowcount
     if changed != 1:
         raise StaleVersion()

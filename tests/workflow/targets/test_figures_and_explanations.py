@@ -194,6 +194,7 @@ def test_a_unit_that_never_reported_may_be_asked_too(session, target, heads, mak
     enter(session, heads["CB1"], target, "100", source="x")
     task = ask(session, make_user("reviewer"), target, heads["CB2"].unit_id)
     assert task.unit_id == heads["CB2"].unit_id
+    assert task.last_activity_at == at("2026-04-10T08:00")  # the asking is a person's step
 
 
 def test_one_explanation_awaited_at_a_time(session, target, heads, make_user):
