@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, union_all
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from workflow.accountability.figures import (
@@ -19,7 +19,7 @@ from workflow.accountability.figures import (
     UnitRoles,
     YearRates,
 )
-from workflow.accountability.measures import MEASURES, Period, count_where, period_clause
+from workflow.accountability.measures import MEASURES, Period, counted, period_clause
 from workflow.accountability.sorting import sort_accountability
 from workflow.accounts.models import User
 from workflow.collation import text_key
@@ -54,7 +54,7 @@ def accountability_by_unit(
         select(
             Task.unit_id,
             func.count(Task.id).label("expected"),
-            *(count_where(MEASURES[name](now)).label(name) for name in UNIT_FIGURES),
+            *counted(*UNIT_FIGURES),
             func.max(Task.last_activity_at).label("last_activity"),
         )
         .join(Plan, Plan.id == Task.plan_id)
@@ -72,7 +72,8 @@ def accountability_by_unit(
             counts.c.last_activity,
         )
         .join(counts, counts.c.unit_id == Unit.id)
-        .where(Unit.is_group == False)  # noqa: E712
+        .where(Unit.is_group == False),  # noqa: E712
+        params={"now": now},
     ).all()
     heads = unit_heads(session, organisation)
     result = [
@@ -105,12 +106,11 @@ def roles_apart(
     contributions = {
         unit_id: counts
         for unit_id, *counts in session.exec(
-            select(
-                Task.unit_id, *(count_where(MEASURES[name](now)) for name in CONTRIBUTION_MEASURES)
-            )
+            select(Task.unit_id, *counted(*CONTRIBUTION_MEASURES))
             .join(Plan, Plan.id == Task.plan_id)
             .where(*in_organisation, contribution_clause())
-            .group_by(Task.unit_id)
+            .group_by(Task.unit_id),
+            params={"now": now},
         )
     }
     tasks = (
@@ -119,25 +119,31 @@ def roles_apart(
         .where(*in_organisation, led_clause())
         .subquery("tasks")
     )
-    shown = ResponsibilityUnit.role.in_(SHOWN_ROLES)
-    on_task = tasks.c.responsibility_id == ResponsibilityUnit.responsibility_id
-    direct = (
+    # the organisation's shown roles, found from its plans (read by role alone, they are the
+    # whole country's)
+    shown = (
         select(
-            ResponsibilityUnit.unit_id.label("unit_id"),
-            ResponsibilityUnit.role.label("role"),
+            ResponsibilityUnit.responsibility_id,
+            ResponsibilityUnit.unit_id,
+            ResponsibilityUnit.role,
+        )
+        .join(Responsibility, Responsibility.id == ResponsibilityUnit.responsibility_id)
+        .join(Plan, Plan.id == Responsibility.plan_id)
+        .where(Plan.organisation_id == organisation.id, ResponsibilityUnit.role.in_(SHOWN_ROLES))
+        .subquery("shown")
+    )
+    # a part of a group is each member's (a group with no members yet is left out below)
+    parts = (
+        select(
+            func.coalesce(UnitMembership.member_id, shown.c.unit_id).label("unit_id"),
+            shown.c.role,
             tasks.c.id.label("task_id"),
             tasks.c.unit_id.label("owner_id"),
         )
-        .join(tasks, on_task)
-        .where(shown)
+        .join(tasks, tasks.c.responsibility_id == shown.c.responsibility_id)
+        .outerjoin(UnitMembership, UnitMembership.group_id == shown.c.unit_id)
+        .subquery("parts")
     )
-    through_group = (
-        select(UnitMembership.member_id, ResponsibilityUnit.role, tasks.c.id, tasks.c.unit_id)
-        .join(tasks, on_task)
-        .join(UnitMembership, UnitMembership.group_id == ResponsibilityUnit.unit_id)
-        .where(shown)
-    )
-    parts = union_all(direct, through_group).subquery("parts")
     shown_counts = {
         unit_id: counts
         for unit_id, *counts in session.exec(
@@ -192,14 +198,12 @@ def rates_by_quarter(
         select(
             Task.period,
             func.count(Task.id),
-            count_where(MEASURES["due"](now)),
-            count_where(MEASURES["reported"](now)),
-            count_where(MEASURES["on_time"](now)),
-            count_where(MEASURES["overdue"](now)),
+            *counted("due", "reported", "on_time", "overdue"),
         )
         .join(Plan, Plan.id == Task.plan_id)
         .where(Plan.organisation_id == organisation.id, period_clause(year), led_clause())
-        .group_by(Task.period)
+        .group_by(Task.period),
+        {"now": now},
     )
     found = {
         period: QuarterRates(by_name[period], *(int(count) for count in counts))

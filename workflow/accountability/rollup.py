@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workflow.accountability.figures import UNIT_FIGURES, Rates
-from workflow.accountability.measures import MEASURES, Period, count_where, period_clause
+from workflow.accountability.measures import Period, counted, period_clause
 from workflow.accounts.models import User
 from workflow.errors import NotFound
 from workflow.i18n import N_
@@ -99,7 +99,7 @@ def rollup(
         select(
             key.label("key"),
             func.count(Task.id).label("expected"),
-            *(count_where(MEASURES[n](now)).label(n) for n in UNIT_FIGURES),
+            *counted(*UNIT_FIGURES),
         )
         .join(Plan, Plan.id == Task.plan_id)
         .join(communes, communes.c.id == Plan.organisation_id)
@@ -121,10 +121,15 @@ def rollup(
             counts.c.key,
         )
         .offset((max(page, 1) - 1) * per_page)
-        .limit(per_page)
+        .limit(per_page),
+        params={"now": now},
     ).all()
     # a page past the end has no row to carry the count: ask for it, to say how many there are
-    total = rows[0].total if rows else session.exec(select(func.count()).select_from(counts)).one()
+    total = (
+        rows[0].total
+        if rows
+        else session.exec(select(func.count()).select_from(counts), params={"now": now}).one()
+    )
     heads = heads_of_units(session, [row.key for row in rows]) if by == "unit" else {}
     figures = [
         AreaFigures(
