@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
@@ -58,6 +58,9 @@ TEXT_LIMITS = {
     ),
     None: (COMMENT_LIMIT, N_("A reason may be at most %(count)s characters.")),
 }
+
+
+TASK, TASK_EVENT = Task.__table__, TaskEventRecord.__table__
 
 
 @dataclass
@@ -183,8 +186,7 @@ def _transition(
         raise InvalidInput(too_long, count=limit)
     if check_input is not None:
         check_input(task)
-    from_state = task.state
-    stateful = _Stateful(from_state)
+    stateful = _Stateful(task.state)
     if not fire(event, stateful):
         raise IllegalTransition(
             state=TaskState(task.state).label, event=event.label, labels=("state", "event")
@@ -195,7 +197,7 @@ def _transition(
     if event is TaskEvent.APPROVE:
         values["reviewed_at"] = at
     if event is TaskEvent.RETURN:
-        values["times_returned"] = Task.times_returned + 1
+        values["times_returned"] = task.times_returned + 1
     record_step(session, user, task, event, version, at, comment, stateful.state, values)
     session.flush()
     return task
@@ -215,26 +217,31 @@ def record_step(
     """One step of a task: its next version with ``values``, by compare-and-set on the
     version the user saw (``StaleVersion`` if someone else moved it first), and the step in
     its history. Every action on a task ends here, so here the row learns that a person acted
-    on it (``Task.last_activity_at``)."""
-    from_state = task.state  # read first: the update below refreshes the row in the session
-    changed = session.execute(
-        update(Task)
-        .where(Task.id == task.id, Task.version == version)
-        .values(version=Task.version + 1, updated_at=at, last_activity_at=at, **values)
+    on it (``Task.last_activity_at``).
+
+    Written as two plain statements on the tables (the ORM's bulk UPDATE path cost more than
+    the database did), and the task in hand is given the values written: the compare-and-set
+    proves that the row was the version it was read at."""
+    new = {"version": version + 1, "updated_at": at, "last_activity_at": at, **values}
+    connection = session.connection()
+    changed = connection.execute(
+        TASK.update().where(TASK.c.id == task.id, TASK.c.version == version).values(new)
     ).rowcount
     if changed != 1:
         raise StaleVersion()
-    session.execute(  # a plain INSERT: the step is written, never read back here
-        insert(TaskEventRecord).values(
+    connection.execute(
+        TASK_EVENT.insert().values(
             task_id=task.id,
             actor_id=user.id,
             at=at,
             event=event.value,
-            from_state=from_state,
+            from_state=task.state,
             to_state=to_state,
             comment=comment,
         )
     )
+    for key, value in new.items():
+        set_committed_value(task, key, value)
 
 
 def clean_links(links: list[str]) -> list[str]:
