@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -69,11 +71,12 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item not in sqlite_only_there]
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request, tmp_path_factory):
-    """A new, empty database on each backend, dropped after the run."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'giaoviec.db'}"
+@contextmanager
+def new_database(backend: str, folder: Path) -> Iterator[str]:
+    """The URL of a new database without tables (a file in ``folder`` for SQLite), dropped
+    after."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / f'giaoviec-{uuid.uuid4().hex[:8]}.db'}"
         return
     name = f"giaoviec_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
@@ -81,6 +84,22 @@ def database_url(request, tmp_path_factory):
     yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """A new, empty database on each backend, dropped after the run."""
+    with new_database(request.param, tmp_path_factory.mktemp("sqlite")) as url:
+        yield url
+
+
+@pytest.fixture
+def another_database(database_url, tmp_path):
+    """A second database without tables on the same backend as ``database_url``."""
+    with new_database(
+        "sqlite" if database_url.startswith("sqlite") else "postgresql", tmp_path
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -137,18 +156,26 @@ def set_clock(app, instant: str | datetime | None) -> Clock:
     return clock
 
 
-@pytest.fixture
-def app(database_url, db, tmp_path):
+@contextmanager
+def app_on(database_url: str, upload_dir: Path) -> Iterator:
+    """The app on ``database_url``, keeping evidence in ``upload_dir``; its engine closed
+    after."""
     app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test",
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "UPLOAD_DIR": str(upload_dir),
         }
     )
     yield app
     app.extensions["giaoviec.engine"].dispose()
+
+
+@pytest.fixture
+def app(database_url, db, tmp_path):
+    with app_on(database_url, tmp_path / "uploads") as app:
+        yield app
 
 
 @pytest.fixture

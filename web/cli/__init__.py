@@ -10,12 +10,14 @@ from flask.cli import FlaskGroup
 
 
 def init_app(app: Flask) -> None:
-    from web.cli import db, demo, organisations, plan, reminders, report, tasks, users
+    from web.cli import backup, db, demo, organisations, plan, reminders, report, tasks, users
 
     for module in (plan, db, organisations, users, tasks, reminders, report):
         app.cli.add_command(module.group)
     app.cli.add_command(demo.demo_command)
     app.cli.add_command(reminders.scheduler_command)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)
 
 
 def main() -> None:
