@@ -92,6 +92,12 @@ def render_error(status: int, message: str, code: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def headers_of(error: HTTPException) -> dict[str, str]:
+    """What an HTTP error says besides its body (a 405's ``Allow``: the methods the address
+    takes), kept when the error is answered with a page or JSON of ours."""
+    return {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(WorkflowError)
     def workflow_error(error: WorkflowError):
@@ -110,4 +116,5 @@ def init_app(app: Flask) -> None:
                 "Someone else changed this task in the meantime. Reload it and try again."
             ),
         }.get(status, lambda: TITLES.get(status, TITLES[500])())()
-        return render_error(status, message, error.name.lower().replace(" ", "_"))
+        response, status = render_error(status, message, error.name.lower().replace(" ", "_"))
+        return response, status, headers_of(error)

@@ -489,6 +489,7 @@ def test_the_list_filters_by_quarter_unit_state_and_overdue(
             "Unknown state done; use one of: assigned, in_progress, reported, returned, reviewed.",
         ),
         ({"overdue": "yes"}, "overdue is true or false, not yes."),
+        ({"unit": ""}, "unit is empty: give a value or leave it out."),
         (
             {"status": "late"},
             "Unknown deadline status late; use one of: completed_on_time, completed_late, "
@@ -896,13 +897,16 @@ def test_an_unknown_path_or_method_under_the_api_is_a_json_error(caller):
     me = caller("unit_head", "UBND")
     not_found = {"code": "not_found", "message": "Trang này không tồn tại"}
     not_here = {"code": "method_not_allowed", "message": "Thao tác này không có ở đây"}
-    for method, path, status, error in (
-        ("GET", "/nothing-here", 404, not_found),
-        ("GET", "/tasks/1/events", 405, not_here),
-        ("DELETE", "/me", 405, not_here),
+    for method, path, status, error, allowed in (
+        ("GET", "/nothing-here", 404, not_found, None),
+        ("GET", "/tasks/1/events", 405, not_here, {"POST", "OPTIONS"}),
+        ("DELETE", "/me", 405, not_here, {"GET", "HEAD", "OPTIONS"}),
     ):
         response = me.call(method, path)
         assert (response.status_code, response.get_json()) == (status, {"error": error})
+        said = response.headers.get("Allow")
+        assert (set(said.split(", ")) if said else None) == allowed
+        assert response.content_type == "application/json"
 
 
 # --- Accountability ---------------------------------------------------------------------------
@@ -1025,6 +1029,8 @@ def test_unit_heads_and_members_may_not_read_the_accountability_figures(caller, 
         ({"year": "26"}, "Not a year: 26. Write it like 2026."),
         ({"quarter": "2026-Q1", "year": "2026"}, "Give a quarter or a year, not both."),
         ({"plan": "TN-2026"}, "Unknown parameter plan; use: quarter, year, unit."),
+        ({"quarter": ""}, "quarter is empty: give a value or leave it out."),
+        ({"year": "", "quarter": "2026-Q1"}, "year is empty: give a value or leave it out."),
         (
             {"unit": "UBND", "quarter": "2026-Q1"},
             "A unit's figures are for a year: give year, not quarter.",

@@ -254,3 +254,10 @@ def test_every_page_names_the_favicon_and_it_is_served(client, sign_in, make_use
     assert served.status_code == 200 and served.mimetype == "image/svg+xml"
     assert served.data.startswith(b"<svg")
     served.close()
+
+
+def test_a_method_an_address_does_not_take_is_a_page_that_says_which_it_takes(client, ward):
+    response = client.delete("/login")
+    assert response.status_code == 405
+    assert "Thao tác này không có ở đây" in response.get_data(as_text=True)
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}

@@ -8,7 +8,7 @@ from flask_babel import force_locale, get_locale
 from werkzeug.exceptions import HTTPException
 
 from web.api import bp
-from web.errors import TITLES, render_error, status_of
+from web.errors import TITLES, headers_of, render_error, status_of
 from web.i18n import LOCALES, error_message
 from workflow.errors import WorkflowError
 
@@ -29,7 +29,8 @@ def http_error(error: HTTPException):
     status = error.code or 500
     with force_locale(_reader_locale()):
         message = TITLES.get(status, TITLES[500])()
-        return render_error(status, message, error.name.lower().replace(" ", "_"))
+        response, status = render_error(status, message, error.name.lower().replace(" ", "_"))
+    return response, status, headers_of(error)
 
 
 def _reader_locale() -> str:

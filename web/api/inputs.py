@@ -36,7 +36,7 @@ ONLY_WITH = {
 
 def task_filters(args: Mapping[str, str], session: Session, organisation: Organisation) -> dict:
     """The ``list_tasks`` filters named in the query string."""
-    _refuse_unknown(args, FILTERS + PAGING, N_("Unknown parameter %(name)s; use: %(names)s."))
+    _parameters(args, FILTERS + PAGING)
     filters: dict = {}
     if args.get("quarter"):
         filters["quarter"] = parse_quarter(args["quarter"])
@@ -132,6 +132,15 @@ def _whole(text: str, name: str, least: int, most: int | None) -> int:
     return value
 
 
+def _parameters(args: Mapping[str, str], known: tuple[str, ...]) -> None:
+    """Refuse a query parameter not in ``known``, or given empty (``quarter=``): read as
+    absent, an empty one would widen the answer as silently as a misspelt one."""
+    _refuse_unknown(args, known, N_("Unknown parameter %(name)s; use: %(names)s."))
+    empty = sorted(name for name, value in args.items() if value == "")
+    if empty:
+        raise InvalidInput(N_("%(name)s is empty: give a value or leave it out."), name=empty[0])
+
+
 def _refuse_unknown(given: Mapping, known: tuple[str, ...], message: str) -> None:
     unknown = sorted(str(name) for name in given if name not in known)
     if unknown:
@@ -182,7 +191,7 @@ def _figures(value: object) -> dict[int, str | int | float]:
 
 def targets_request(args: Mapping[str, str], today: date) -> tuple[str | None, int]:
     """``plan=CODE`` (the latest plan when none is given) and ``year=2026`` (today's year)."""
-    _refuse_unknown(args, ("plan", "year"), N_("Unknown parameter %(name)s; use: %(names)s."))
+    _parameters(args, ("plan", "year"))
     year = parse_year(args["year"]) if args.get("year") else today.year
     return args.get("plan") or None, year
 
@@ -191,8 +200,7 @@ def accountability_period(args: Mapping[str, str], today: date) -> Period:
     """``quarter=2026-Q1`` or ``year=2026``; the quarter of ``today`` when neither is given.
     With ``unit=CODE`` a year is asked for (that unit's year page): ``year``, this one by
     default, and no quarter."""
-    known = ("quarter", "year", "unit")
-    _refuse_unknown(args, known, N_("Unknown parameter %(name)s; use: %(names)s."))
+    _parameters(args, ("quarter", "year", "unit"))
     if args.get("unit") and args.get("quarter"):
         raise InvalidInput(N_("A unit's figures are for a year: give year, not quarter."))
     if args.get("unit"):

@@ -534,11 +534,13 @@ TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": INTEGER}
 
 
 def query(name: str, schema: dict, description: str) -> dict:
+    """An optional query parameter: left out, or given a value (an empty one is refused)."""
     return {
         "name": name,
         "in": "query",
         "required": False,
-        "schema": schema,
+        "allowEmptyValue": False,
+        "schema": {**schema, "minLength": 1} if schema.get("type") == "string" else schema,
         "description": description,
     }
 
@@ -566,8 +568,16 @@ PATHS = {
             "operationId": "accountability",
             "summary": "Accountability by unit head: leaders, reviewers and admins",
             "parameters": [
-                query("quarter", {**STRING, "pattern": QUARTER_PATTERN}, "e.g. 2026-Q3"),
-                query("year", {**STRING, "pattern": r"^\d{4}$"}, "a whole year, e.g. 2026"),
+                query(
+                    "quarter",
+                    {**STRING, "pattern": QUARTER_PATTERN},
+                    "e.g. 2026-Q3; the current quarter when neither quarter nor year is given",
+                ),
+                query(
+                    "year",
+                    {**STRING, "pattern": r"^\d{4}$"},
+                    "a whole year, e.g. 2026; not with quarter (400)",
+                ),
                 query(
                     "unit",
                     STRING,
