@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session, SQLModel, select
 from werkzeug.security import generate_password_hash
 
@@ -203,6 +203,22 @@ def statements_of(app, client, path: str) -> int:
     with statements_sent(app.extensions["giaoviec.engine"]) as seen:
         assert client.get(path).status_code == 200
     return len(seen)
+
+
+def cut_at(engine, start_of_statement: str):
+    """Cut this engine's connection the first time it is about to send a statement that starts
+    with ``start_of_statement``, as a server restart or a network fault would."""
+    cut = []
+
+    def before(connection, cursor, statement, parameters, context, executemany):
+        if statement.startswith(start_of_statement) and not cut:
+            pid = connection.connection.dbapi_connection.info.backend_pid
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+            cut.append(pid)
+
+    event.listen(engine, "before_cursor_execute", before)
+    return cut
 
 
 def csrf(page: str) -> str:

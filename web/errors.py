@@ -2,13 +2,16 @@
 user's language, and JSON errors under ``/api``.
 
 Not allowed is 403, not found 404, an illegal or stale action 409, a file too large 413, bad
-input 400 (422 on a page that shows its form again with what was typed), no credentials 401.
+input 400 (422 on a page that shows its form again with what was typed), no credentials 401;
+a database that stopped answering mid-request (a connection cut, SQLite still locked after its
+wait) 503, with nothing saved.
 """
 
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from web.database import rollback
@@ -19,6 +22,7 @@ from workflow.errors import (
     NotAllowed,
     NotFound,
     StaleVersion,
+    StorageFailed,
     TooLarge,
     WorkflowError,
 )
@@ -51,6 +55,7 @@ STATUS_OF = {
     InvalidInput: 400,
     Unauthenticated: 401,
     CsrfRefused: 400,
+    StorageFailed: 503,
 }
 FORM_REFUSED = 422  # bad input, answered with the form and what was typed in it
 
@@ -75,6 +80,7 @@ TITLES = {
     409: lambda: gettext("Someone changed this task: reload it"),
     413: lambda: gettext("The file is too large"),
     500: lambda: gettext("Something went wrong on our side"),
+    503: lambda: gettext("Nothing was saved"),
 }
 
 
@@ -98,7 +104,21 @@ def headers_of(error: HTTPException) -> dict[str, str]:
     return {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable():
+    """The answer when the database stops answering mid-request: the request's transaction is
+    rolled back (the connection, if it was cut, is thrown away and the next request gets a new
+    one), so nothing of it was saved and sending it again is safe."""
+    message = gettext("The database did not answer: nothing was saved. Try again in a moment.")
+    response, status = render_error(503, message, "database_unavailable")
+    return response, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OperationalError, lambda error: database_unavailable())
+
     @app.errorhandler(WorkflowError)
     def workflow_error(error: WorkflowError):
         return render_error(status_of(error), error_message(error), error.code)

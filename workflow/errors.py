@@ -87,3 +87,14 @@ class TooLarge(InvalidInput):
 
     code = "too_large"
     message = N_("The file is too large.")
+
+
+class StorageFailed(WorkflowError):
+    """The server could not write what it must keep (its upload folder full, or not writable):
+    nothing was saved, and the person is told to tell the administrator."""
+
+    code = "storage_unavailable"
+    message = N_(
+        "%(name)s could not be stored on the server (its upload folder is full or cannot be "
+        "written): nothing was saved. Tell the administrator."
+    )

@@ -84,6 +84,13 @@ def reports_errors(command: Callable) -> Callable:
         except (OperationalError, ProgrammingError) as error:
             if "no such table" in str(error) or "does not exist" in str(error):
                 fail(gettext("The database has no tables yet: run giaoviec db upgrade."))
+            if isinstance(error, OperationalError):  # cut off, or still locked after the wait
+                fail(
+                    gettext(
+                        "The database stopped answering: what the command had not finished was "
+                        "not saved. Run it again."
+                    )
+                )
             raise
 
     return wrapper

@@ -21,7 +21,7 @@ from typing import BinaryIO
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
-from workflow.errors import InvalidInput, NotFound, TooLarge, WorkflowError
+from workflow.errors import InvalidInput, NotFound, StorageFailed, TooLarge, WorkflowError
 from workflow.i18n import N_
 from workflow.tasks.models import Report, ReportFile
 from workflow.tasks.queries import visible_task
@@ -77,12 +77,16 @@ class EvidenceStore:
         uploads = [u for u in uploads if u.filename]
         if len(uploads) > MAX_FILES:
             raise InvalidInput(N_("At most %(count)s files per report."), count=MAX_FILES)
-        self.folder.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
+        upload = uploads[0] if uploads else None
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
             for upload in uploads:
                 written.append(self._keep_one(session, report, upload))
             session.flush()
+        except OSError:  # the disk, not the file: said as such, the report not saved
+            remove(written)
+            raise StorageFailed(name=display_name(upload.filename)) from None
         except BaseException:
             remove(written)
             raise
@@ -135,17 +139,20 @@ class EvidenceStore:
     def hold(self, owner_id: int, uploads: list[Upload]) -> list[tuple[str, str]]:
         """Keep ``uploads`` aside for ``owner_id``; returns (token, file name) for each."""
         folder = self._held_folder(owner_id)
-        folder.mkdir(parents=True, exist_ok=True)
         held = []
-        for upload in uploads:
-            token = secrets.token_hex(16)
-            upload.stream.seek(0)
-            try:
-                name, *_rest = self._write_checked(upload, folder / token)
-            except WorkflowError:
-                continue  # a file refused for itself would be refused again: not held
-            (folder / f"{token}.name").write_text(name, encoding="utf-8")
-            held.append((token, name))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for upload in uploads:
+                token = secrets.token_hex(16)
+                upload.stream.seek(0)
+                try:
+                    name, *_rest = self._write_checked(upload, folder / token)
+                except WorkflowError:
+                    continue  # a file refused for itself would be refused again: not held
+                (folder / f"{token}.name").write_text(name, encoding="utf-8")
+                held.append((token, name))
+        except OSError:
+            return held  # the disk refuses: what could not be held is chosen again
         if not held:  # leave no empty folders behind
             for empty in (folder, folder.parent):
                 with contextlib.suppress(OSError):
