@@ -132,3 +132,20 @@ def test_only_those_who_see_accountability_see_roles(session, ward, make_user):
     head = make_user("unit_head", "UBND")
     with pytest.raises(NotAllowed):
         roles_apart(session, ward, Q1, HISTORY_NOW, viewer=head)
+
+
+def test_a_group_that_takes_part_counts_for_each_of_its_members(session):
+    """VI.2.1 stays UBND's; the group of cells takes part in it instead of coordinating: each
+    cell is shown taking part, the group itself is no row, and nothing is owed."""
+    text = (
+        SMALL_PLAN.read_text(encoding="utf-8")
+        .replace("format: 1\n", "format: 2\n")
+        .replace("    coordinating: [BXDD, TCD]", "    takes_part: [TCD]")
+    )
+    load_plan(session, parse_plan(text), Clock())
+    ward = find_organisation(session, "DU-TEST")
+    open_quarter(session, ward, Q1, Clock())
+    assert counts(roles_apart(session, ward, Q1, AFTER_CONTRIBUTIONS_DUE)) == {
+        "CB1": (0, 0, 0, 0, 0, 0, 1),
+        "CB2": (0, 0, 0, 0, 0, 0, 1),
+    }
