@@ -48,14 +48,26 @@ class Received:
 
 
 class Mailbox:
-    """What the SMTP server accepted, in order, each with the time on the program's clock."""
+    """What the SMTP server accepted, in order, each with the time on the program's clock.
+    ``faults`` are what it does instead for the next messages, one each: an SMTP answer to
+    give (``"451 …"``, ``"554 …"``), or ``DROP`` to hang up in the middle of the message."""
+
+    DROP = "drop"
 
     def __init__(self) -> None:
         self.messages: list[Received] = []
         self.lock = threading.Lock()
         self.clock: Callable[[], Clock] = Clock
+        self.faults: list[str] = []
 
     async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            fault = self.faults.pop(0) if self.faults else None
+        if fault == self.DROP:
+            server.transport.close()
+            return "421 closing"  # never reaches the client: the line is already cut
+        if fault is not None:
+            return fault
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(Received(self.clock().now(), list(envelope.rcpt_tos), message))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from sqlmodel import select
 
@@ -107,3 +109,69 @@ def test_a_message_fails_after_the_configured_attempts(queued, session, smtp_ser
 def settings_config(settings: NotificationSettings) -> dict:
     mail = settings.mail
     return {"SMTP_HOST": mail.host, "SMTP_PORT": mail.port, "MAIL_FROM": mail.mail_from}
+
+
+def test_a_server_that_says_try_later_gets_the_message_later_once(queued, session, smtp_server):
+    """A 451 for the first message: nothing more is sent this run, all three go out after the
+    back-off, once each."""
+    office = queued
+    smtp_server.mailbox.faults = ["451 4.3.0 Mailbox busy, try again later"]
+    result = office.send()
+    assert (result.count, result.retried) == (0, 3)
+    assert "451" in rows(session)[0].last_error
+    office.later(2)
+    assert office.send().count == 3
+    assert len(smtp_server.mailbox.take()) == 3
+    assert {r.status for r in rows(session)} == {"sent"}
+
+
+def test_a_message_the_server_refuses_for_good_fails_alone(queued, session, smtp_server):
+    """A 554 for the first message: it fails at once and is never sent again; the other two go
+    out in the same run."""
+    office = queued
+    smtp_server.mailbox.faults = ["554 5.7.1 Message rejected"]
+    result = office.send()
+    assert (result.count, result.failed) == (2, 1)
+    failed = [r for r in rows(session) if r.status == "failed"]
+    assert len(failed) == 1 and "554" in failed[0].last_error
+    office.later(120)
+    assert office.send().count == 0
+    assert len(smtp_server.mailbox.take()) == 2
+
+
+def test_a_connection_dropped_mid_message_is_sent_again_once(queued, session, smtp_server):
+    """The server hangs up while the first message is being sent: the sender connects again
+    and sends it at once; hung up on twice in a row, it waits for the back-off. Each message
+    arrives once."""
+    office = queued
+    smtp_server.mailbox.faults = [smtp_server.mailbox.DROP]
+    assert office.send().count == 3
+    assert len(smtp_server.mailbox.take()) == 3
+
+    office.at("2026-04-01T07:30")
+    office.open_quarter()
+    assert len(office.sweep().queued) == 3
+    smtp_server.mailbox.faults = [smtp_server.mailbox.DROP, smtp_server.mailbox.DROP]
+    result = office.send()
+    assert (result.count, result.retried) == (0, 3)
+    waiting = [r for r in rows(session) if r.status == "queued"]
+    assert len(waiting) == 3 and "SMTPServerDisconnected" in waiting[0].last_error
+    office.later(2)
+    assert office.send().count == 3
+    received = smtp_server.mailbox.take()
+    assert sorted(m.to[0] for m in received) == sorted(r.to_address for r in waiting)
+
+
+def test_a_server_that_never_answers_times_out_and_is_tried_again(queued, session, mail_config):
+    """A server that accepts the connection and says nothing: the sender gives up after its
+    timeout and the messages wait for the next run."""
+    office = queued
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        mail = MailSettings.from_config(
+            {**mail_config, "SMTP_PORT": silent.getsockname()[1], "SMTP_TIMEOUT": 1}
+        )
+        result = office.send(mail)
+    assert (result.count, result.retried) == (0, 3)
+    assert all("timed out" in r.last_error.lower() for r in rows(session))
