@@ -115,12 +115,22 @@ def test_a_damaged_or_foreign_file_is_refused_and_nothing_is_restored(saved, els
         return json.dumps(manifest).encode()
 
     foreign = rewritten(saved, tmp_path / "foreign.tar.gz", other_kind)
+
+    def escaping(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["digests"]["/tmp/giaoviec-escaped"] = "0" * 64
+        return json.dumps(manifest).encode()
+
+    outside = rewritten(saved, tmp_path / "outside.tar.gz", escaping)
     not_one = tmp_path / "ke-hoach.tar.gz"
     not_one.write_bytes(PDF)
     for archive, said in (
         (damaged, "Bản sao lưu bị hỏng"),
         (foreign, "không thể đưa vào"),
         (not_one, "không phải là bản sao lưu của Giao Việc"),
+        (outside, "không phải là bản sao lưu của Giao Việc, hoặc đã bị hỏng"),
     ):
         result = runner.invoke(args=["restore", str(archive)])
         assert result.exit_code == 1, archive

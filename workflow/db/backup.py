@@ -241,13 +241,16 @@ def _checked_members(tar: tarfile.TarFile, manifest: dict, work: Path) -> dict[s
     each checked: only names the manifest lists (never a path out of the folder), every file
     matching its digest. Nothing is restored from an archive that fails any check."""
     digests: dict[str, str] = manifest["digests"]
+    for name in digests:  # each lands inside the upload folder, or the archive is refused
+        path = PurePosixPath(name)
+        if path.is_absolute() or ".." in path.parts or "\\" in name or not path.parts:
+            raise InvalidInput(N_("This file is not a backup of Giao Việc, or it is damaged."))
     wanted = {DATABASE[manifest["backend"]]: None} | {
         f"{UPLOADS}/{name}": digest for name, digest in digests.items()
     }
     found: dict[str, Path] = {}
     for member in tar:
-        parts = PurePosixPath(member.name).parts
-        if member.name not in wanted or not member.isfile() or ".." in parts:
+        if member.name not in wanted or not member.isfile():
             continue
         path = work / f"{len(found)}.part"
         with tar.extractfile(member) as source, path.open("wb") as target:
