@@ -66,7 +66,7 @@ def backup(engine: Engine, upload_dir: Path, archive: Path) -> Summary:
             _sqlite_copy(engine, dump)
         else:
             _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                  f"--file={dump}", f"--dbname={libpq_url(engine)}"])  # fmt: skip
+                  f"--file={dump}", f"--dbname={_libpq_url(engine)}"])  # fmt: skip
         files = _files(upload_dir)
         summary = Summary(
             revision=_revision(engine),
@@ -116,10 +116,9 @@ def restore(engine: Engine, upload_dir: Path, archive: Path, *, replace: bool = 
             engine.dispose()
             with sqlite3.connect(dump) as source, sqlite3.connect(engine.url.database) as target:
                 source.backup(target)
-            engine.dispose()
         else:
             _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
-                  "--no-privileges", "--single-transaction", f"--dbname={libpq_url(engine)}",
+                  "--no-privileges", "--single-transaction", f"--dbname={_libpq_url(engine)}",
                   str(dump)])  # fmt: skip
         for name, path in members.items():
             target = upload_dir / name.removeprefix(f"{UPLOADS}/")
@@ -130,7 +129,7 @@ def restore(engine: Engine, upload_dir: Path, archive: Path, *, replace: bool = 
     return Summary(**fields)
 
 
-def libpq_url(engine: Engine) -> str:
+def _libpq_url(engine: Engine) -> str:
     """The engine's database as ``pg_dump`` and ``pg_restore`` take it (no driver name)."""
     return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 

@@ -1,6 +1,5 @@
 """The migrations build exactly the schema the models describe, on every backend."""
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
@@ -8,7 +7,7 @@ from sqlmodel import Session, SQLModel
 
 from tests.conftest import SMALL_PLAN
 from workflow.clock import Clock
-from workflow.db.migrate import alembic_config, upgrade
+from workflow.db.migrate import downgrade, upgrade
 from workflow.plans.checks import read_plan
 from workflow.plans.store import load_plan
 
@@ -36,10 +35,7 @@ def test_responsibilities_loaded_before_search_existed_become_searchable(tmp_pat
     with Session(engine) as session:
         load_plan(session, read_plan(SMALL_PLAN), Clock())
         session.commit()
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0006")
+    downgrade(engine, "0006")
     upgrade(engine)
     with engine.connect() as connection:
         found = dict(connection.execute(text("SELECT ref, search_text FROM responsibility")).all())

@@ -2,12 +2,11 @@
 is what the history says, after every kind of step, and after a database of an earlier release
 is upgraded."""
 
-from alembic import command
 from sqlalchemy import case, func
 from sqlmodel import select
 
 from tests.conftest import at
-from workflow.db.migrate import alembic_config, upgrade
+from workflow.db.migrate import downgrade, upgrade
 from workflow.tasks.models import Task, TaskEventRecord
 from workflow.tasks.states import TaskEvent
 
@@ -50,10 +49,7 @@ def test_each_task_keeps_when_a_person_last_acted_and_how_often_it_was_returned(
 def test_tasks_of_an_earlier_release_learn_it_from_their_history(session, history, db):
     before = summaries(session)
     session.commit()
-    config = alembic_config(db)
-    with db.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0016")
+    downgrade(db, "0016")
     upgrade(db)
     assert summaries(session) == before
     assert sum(kept[1] for kept, _told in before.values()) == 3
