@@ -438,12 +438,15 @@ class ResponsibilityForm(FlaskForm, _Roles):
                 "start": self.range_start.data.isoformat(),
                 "end": self.range_end.data.isoformat(),
             }
+        if kind != "phases":  # no cadence chosen: the choice's own error says so
+            return None
         phases = []
         for row in self.phases:
             form = row.form
-            if not form.name.data.strip():
+            name = (form.name.data or "").strip()
+            if not name:
                 continue
-            phase = {"name": form.name.data.strip()}
+            phase = {"name": name}
             if form.quarter.data:
                 phase["quarter"] = form.quarter.data
             elif form.start.data:
