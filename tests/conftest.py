@@ -254,8 +254,9 @@ def load(session):
 
     def load(path: Path = SMALL_PLAN):
         load_plan(session, read_plan(path), Clock())
-        session.commit()
-        return find_organisation(session, read_plan(path)["organisation"]["code"])
+        organisation = find_organisation(session, read_plan(path)["organisation"]["code"])
+        session.commit()  # no transaction left open: on SQLite the app could not write
+        return organisation
 
     return load
 

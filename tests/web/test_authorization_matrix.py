@@ -387,7 +387,7 @@ MATRIX = [
     # Administration
     Route("GET", "/admin/",                         {ANY: "l o f f f f f o"}),
     Route("GET", "/admin/users/new",                {ANY: "l o f f f f f o"}),
-    Route("POST", "/admin/users/new",               {ANY: "l o f f f f f r"}, form=new_user),
+    Route("POST", "/admin/users/new",               {ANY: "l o f f f f f o"}, form=new_user),
     Route("GET", "/admin/users/{}", {
         THIS_ORG:                                         "l o f f f f f n",
         OTHER_ORG:                                        "l n f f f f f n",

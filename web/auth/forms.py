@@ -12,6 +12,8 @@ from workflow.accounts.passwords import MIN_PASSWORD_LENGTH
 
 class LoginForm(FlaskForm):
     username = StringField(_l("User name"), validators=[DataRequired()])
+    # Asked where several organisations share the server (``names_need_organisation``).
+    organisation = StringField(_l("Organisation code"), validators=[Length(max=32)], default="")
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Remember me"))
     submit = SubmitField(_l("Sign in"))

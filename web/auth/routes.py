@@ -16,9 +16,12 @@ from web.clock import app_clock
 from web.database import db_session
 from web.i18n import LOCALES, error_message
 from workflow.accounts.operations import change_password, end_sessions, set_language
-from workflow.accounts.passwords import check_password
+from workflow.accounts.passwords import check_password, names_need_organisation
 from workflow.accounts.throttle import SignInLocked, record_attempt, refuse_if_locked
 from workflow.errors import WorkflowError
+
+ORGANISATION_COOKIE = "organisation"  # the code last signed in with, offered again
+YEAR_COOKIE = {"max_age": 365 * 24 * 3600, "samesite": "Lax"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -38,24 +41,40 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("tasks.my_work"))
     form = LoginForm()
+    several = names_need_organisation(db_session())
+    if not form.is_submitted() and several:
+        form.organisation.data = request.cookies.get(ORGANISATION_COOKIE, "")
     if form.validate_on_submit():
         name, address, now = form.username.data, request.remote_addr or "", app_clock().now()
         try:
             perform(refuse_if_locked, name, address, now)
         except SignInLocked as locked:
             flash(error_message(locked), "error")
-            return render_template("auth/login.html", form=form), 429
-        user = check_password(db_session(), name, form.password.data)
+            return _login_page(form, several), 429
+        code = (form.organisation.data or "") if several else ""
+        user = check_password(db_session(), name, form.password.data, code)
         perform(record_attempt, name, address, user is not None, now)
         if user is None:
-            flash(gettext("Wrong user name or password."), "error")
+            flash(
+                gettext("Wrong user name, password or organisation code.")
+                if several
+                else gettext("Wrong user name or password."),
+                "error",
+            )
         else:
             chosen = request.cookies.get("lang")
             if chosen in LOCALES and chosen != user.locale:
                 set_language(db_session(), user, chosen)  # chosen on the sign-in page
             login_user(Account(user), remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+            response = redirect(_safe_next(request.args.get("next")))
+            if code:  # offered again next time, on this browser
+                response.set_cookie(ORGANISATION_COOKIE, code.strip().upper(), **YEAR_COOKIE)
+            return response
+    return _login_page(form, several)
+
+
+def _login_page(form: LoginForm, several: bool) -> str:
+    return render_template("auth/login.html", form=form, ask_organisation=several)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -97,5 +116,5 @@ def language(code: str):
     if current_user.is_authenticated:
         perform(set_language, current_user.user, code)
     response = redirect(_safe_next(form.next.data))
-    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
+    response.set_cookie("lang", code, **YEAR_COOKIE)
     return response

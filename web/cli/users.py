@@ -52,9 +52,11 @@ def add_command(username, role, unit_code, email, full_name, org_code, password_
 
 @group.command("token")
 @click.argument("username")
+@click.option("--org", "org_code", metavar="CODE", help="Needed when several have the name.")
 @reports_errors
-def token_command(username):
+def token_command(username, org_code):
     """Issue an API token for a user; it is printed once and stored only as a hash."""
     with unit_of_work() as session:
-        token = issue_token(session, find_user(session, username), app_clock().now())
+        user = find_user(session, username, org_code)
+        token = issue_token(session, user, app_clock().now())
     click.echo(token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow.accounts.roles import Role
@@ -15,11 +15,15 @@ class User(SQLModel, table=True):
     """A person who signs in; unit heads and members belong to one unit."""
 
     __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint(in_check("role", Role), name="ck_user_role"),)
+    __table_args__ = (
+        CheckConstraint(in_check("role", Role), name="ck_user_role"),
+        # Per organisation: refusing a name must not tell one commune what another has.
+        UniqueConstraint("organisation_id", "username", name="uq_app_user_organisation_username"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
-    username: str = Field(unique=True, max_length=64)
+    username: str = Field(max_length=64)
     full_name: str = Field(default="", max_length=255)
     email: str = Field(max_length=255)
     password_hash: str = Field(max_length=255)

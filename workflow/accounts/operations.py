@@ -45,7 +45,11 @@ def account_problems(
             problems["username"] = InvalidInput(
                 N_("A user name is 2 to 64 letters without accents, digits, . _ or -.")
             )
-        elif session.exec(select(User.id).where(User.username == username)).first():
+        elif session.exec(
+            select(User.id).where(
+                User.organisation_id == organisation.id, User.username == username
+            )
+        ).first():
             problems["username"] = InvalidInput(
                 N_("The user name %(username)s is taken."), username=username
             )

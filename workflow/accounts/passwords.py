@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from functools import cache
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workflow.accounts.models import User
 from workflow.errors import InvalidInput
 from workflow.i18n import N_
+from workflow.organisations.models import Organisation
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -30,14 +32,30 @@ def password_matches(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
 
-def check_password(session: Session, username: str, password: str) -> User | None:
-    """The active user with this name and password, or None (signing in). A name that does
-    not exist costs the same hashing as a wrong password, so the time taken tells nothing."""
-    user = session.exec(select(User).where(User.username == username.strip())).first()
+def check_password(
+    session: Session, username: str, password: str, organisation_code: str = ""
+) -> User | None:
+    """The active user with this name and password, or None (signing in). A name is unique
+    within its organisation only: one that several organisations use signs in with the
+    organisation's code. Whatever is wrong (no such name, a name that needs its organisation, a
+    wrong password) costs the same hashing, so neither the answer nor the time tells which."""
+    query = select(User).where(User.username == username.strip())
+    if organisation_code.strip():
+        query = query.join(Organisation, Organisation.id == User.organisation_id).where(
+            func.upper(Organisation.code) == organisation_code.strip().upper()
+        )
+    found = session.exec(query.limit(2)).all()
+    user = found[0] if len(found) == 1 else None
     if user is None or not user.active:
         check_password_hash(_decoy_hash(), password)
         return None
     return user if password_matches(user, password) else None
+
+
+def names_need_organisation(session: Session) -> bool:
+    """Whether the sign-in page asks for the organisation: when the users here belong to more
+    than one (a ward's own server has one, and its page stays as it was)."""
+    return len(session.exec(select(User.organisation_id).distinct().limit(2)).all()) > 1
 
 
 @cache

@@ -5,17 +5,29 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from workflow.accounts.models import User
-from workflow.errors import NotFound
+from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_
-from workflow.organisations.models import Unit
+from workflow.organisations.models import Organisation, Unit
 from workflow.permissions import Access, require
 
 
-def find_user(session: Session, username: str) -> User:
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is None:
+def find_user(session: Session, username: str, organisation_code: str | None = None) -> User:
+    """The user with this name (for the command line), in the organisation with this code when
+    several organisations use the name."""
+    query = select(User).where(User.username == username)
+    if organisation_code:
+        query = query.join(Organisation, Organisation.id == User.organisation_id).where(
+            Organisation.code == organisation_code
+        )
+    found = session.exec(query.limit(2)).all()
+    if not found:
         raise NotFound(N_("There is no user %(username)s."), username=username)
-    return user
+    if len(found) > 1:
+        raise InvalidInput(
+            N_("Several organisations have a user %(username)s: name the organisation (--org)."),
+            username=username,
+        )
+    return found[0]
 
 
 # Reads of the administration pages, refused to anyone but an admin like the actions.
