@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from tests.conftest import PASSWORD, SMALL_PLAN, csrf, other_commune, real_now
+from tests.conftest import PASSWORD, SMALL_PLAN, csrf, other_commune, real_now, set_clock
 from workflow.accounts import passwords
 from workflow.accounts.models import User
 from workflow.accounts.operations import add_user
@@ -174,3 +174,32 @@ def test_an_earlier_release_keeps_its_names_and_people_once_upgraded(session, hi
     add_user(session, other, taken, "leader", "a@example.vn", PASSWORD, now=real_now())
     session.commit()
     assert session.exec(select(func.count()).where(User.username == taken)).one() == 2
+
+
+def test_wrong_passwords_for_one_communes_name_do_not_lock_anothers(app, session, two_communes):
+    """Five failures for XA-KHAC's an.nguyen lock that name there; DU-TEST's an.nguyen, from
+    another address, still signs in."""
+    ward, other, _admins = two_communes
+    for organisation in (ward, other):
+        add_user(
+            session, organisation, "an.nguyen", "leader", "a@example.vn", PASSWORD, now=real_now()
+        )
+    session.commit()
+    set_clock(app, "2026-03-02T09:00")
+    for _ in range(5):
+        sign_in(app, "an.nguyen", "sai-mat-khau", "XA-KHAC")
+    _browser, locked = sign_in(app, "an.nguyen", PASSWORD, "XA-KHAC")
+    assert locked.status_code == 429
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    page = browser.get("/login").text
+    answer = browser.post(
+        "/login",
+        data={
+            "csrf_token": csrf(page),
+            "username": "an.nguyen",
+            "password": PASSWORD,
+            "organisation": "DU-TEST",
+        },
+    )
+    assert answer.status_code == 302

@@ -46,14 +46,17 @@ def login():
         form.organisation.data = request.cookies.get(ORGANISATION_COOKIE, "")
     if form.validate_on_submit():
         name, address, now = form.username.data, request.remote_addr or "", app_clock().now()
+        code = (form.organisation.data or "").strip().upper() if several else ""
+        # Counted per organisation and name: failures against one commune's "admin" must not
+        # lock another commune's out.
+        counted = f"{code}/{name}" if code else name
         try:
-            perform(refuse_if_locked, name, address, now)
+            perform(refuse_if_locked, counted, address, now)
         except SignInLocked as locked:
             flash(error_message(locked), "error")
             return _login_page(form, several), 429
-        code = (form.organisation.data or "") if several else ""
         user = check_password(db_session(), name, form.password.data, code)
-        perform(record_attempt, name, address, user is not None, now)
+        perform(record_attempt, counted, address, user is not None, now)
         if user is None:
             flash(
                 gettext("Wrong user name, password or organisation code.")
@@ -68,7 +71,7 @@ def login():
             login_user(Account(user), remember=form.remember.data)
             response = redirect(_safe_next(request.args.get("next")))
             if code:  # offered again next time, on this browser
-                response.set_cookie(ORGANISATION_COOKIE, code.strip().upper(), **YEAR_COOKIE)
+                response.set_cookie(ORGANISATION_COOKIE, code, **YEAR_COOKIE)
             return response
     return _login_page(form, several)
 
