@@ -22,11 +22,8 @@ UNNAMED = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
 
 def _old_name() -> str:
     # PostgreSQL named the first schema's ``UNIQUE (username)`` itself.
-    return (
-        "app_user_username_key"
-        if op.get_bind().dialect.name == "postgresql"
-        else ("uq_app_user_username")
-    )
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    return "app_user_username_key" if postgresql else "uq_app_user_username"
 
 
 def upgrade() -> None:
