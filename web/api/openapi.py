@@ -7,7 +7,7 @@ and check every answer they receive against the schema documented for it.
 
 from __future__ import annotations
 
-from web.api.inputs import MAX_PAGE_SIZE, PAGE_SIZE
+from web.api.inputs import MAX_PAGE_SIZE, ONLY_WITH, PAGE_SIZE
 from workflow.accountability.grading import Grade
 from workflow.accountability.year import RATES, YEAR_ROWS
 from workflow.accounts.roles import Role
@@ -86,6 +86,63 @@ TARGET_STATUS = {
     "description": "on_track (green), at_risk (amber), missed (red), not_yet: nothing reported "
     "for a quarter still running; the rules: workflow/targets/status.py",
 }
+
+EVENT_FIELD_SCHEMAS = {
+    "version": {**INTEGER, "description": "The version of the task as last read"},
+    "comment": {
+        **STRING,
+        "description": "The report's text for report, the draft's for save_draft; the reason, "
+        "required, for return, reopen, ask_extension and refuse_extension; optional otherwise",
+    },
+    "links": {
+        "type": "array",
+        "items": {**STRING, "format": "uri"},
+        "description": "http:// or https:// addresses of evidence",
+    },
+    "figures": {
+        "type": "object",
+        "additionalProperties": {"type": "number"},
+        "description": "Figures reached, by target id",
+    },
+    "due_date": {
+        "type": "string",
+        "format": "date",
+        "description": "Required: the new due day, YYYY-MM-DD; the task is then due that day at "
+        "the hour it is due now",
+    },
+    "assignee": nullable(
+        {
+            **STRING,
+            "maxLength": 64,
+            "description": "The user name of the member of the task's unit who does the work "
+            "(phân công); null or empty: its head again",
+        }
+    ),
+}
+
+
+def _events_by_fields() -> list[tuple[TaskEvent, ...]]:
+    """The events grouped by the fields they take, as ``web.api.inputs.ONLY_WITH`` says."""
+    groups: dict[tuple[str, ...], list[TaskEvent]] = {}
+    for event in TaskEvent:
+        groups.setdefault(fields_of(event), []).append(event)
+    return [tuple(events) for events in groups.values()]
+
+
+def fields_of(event: TaskEvent) -> tuple[str, ...]:
+    return tuple(name for name, events in ONLY_WITH.items() if event in events)
+
+
+def event_request(events: tuple[TaskEvent, ...]) -> dict:
+    """The body of one group of events: each takes exactly these fields."""
+    properties = {"event": {"type": "string", "enum": [e.value for e in events]}}
+    properties |= {name: EVENT_FIELD_SCHEMAS[name] for name in ("version", "comment")}
+    properties |= {name: EVENT_FIELD_SCHEMAS[name] for name in fields_of(events[0])}
+    required = ["event", "version"] + [name for name in properties if name == "due_date"]
+    return obj(properties, required=required)
+
+
+EVENTS_BY_FIELDS = _events_by_fields()
 
 SCHEMAS = {
     "Error": obj(
@@ -462,44 +519,11 @@ SCHEMAS = {
             },
         }
     ),
-    "EventRequest": obj(
-        {
-            "event": EVENT,
-            "version": {**INTEGER, "description": "The version of the task as last read"},
-            "comment": {
-                **STRING,
-                "description": "The report's text for report, the draft's for save_draft; "
-                "the reason, required, for return, reopen, ask_extension and "
-                "refuse_extension; optional otherwise",
-            },
-            "links": {
-                "type": "array",
-                "items": {**STRING, "format": "uri"},
-                "description": "report and save_draft only: http:// or https:// addresses of "
-                "evidence",
-            },
-            "figures": {
-                "type": "object",
-                "additionalProperties": {"type": "number"},
-                "description": "Report only: figures reached, by target id",
-            },
-            "due_date": {
-                "type": "string",
-                "format": "date",
-                "description": "ask_extension only, required there: the new due day, "
-                "YYYY-MM-DD; the task is then due that day at the hour it is due now",
-            },
-            "assignee": nullable(
-                {
-                    **STRING,
-                    "maxLength": 64,
-                    "description": "assign only: the user name of the member of the task's "
-                    "unit who does the work (phân công); null or empty: its head again",
-                }
-            ),
-        },
-        required=["event", "version"],
-    ),
+    "EventRequest": {
+        "oneOf": [event_request(events) for events in EVENTS_BY_FIELDS],
+        "description": "The fields an event takes: links and figures go with report only "
+        "(links also with save_draft), due_date with ask_extension, assignee with assign",
+    },
 }
 
 
@@ -520,8 +544,24 @@ RESPONSES = {
 }
 
 
-def ok(schema: str) -> dict:
-    return {"description": "OK", "content": {"application/json": {"schema": ref(schema)}}}
+def ok(schema: str, links: dict | None = None) -> dict:
+    response = {"description": "OK", "content": {"application/json": {"schema": ref(schema)}}}
+    return response | {"links": links} if links else response
+
+
+def task_links(task: str) -> dict:
+    """How a client goes on from an answer holding a task at ``task`` (a JSON pointer): read it,
+    or fire an event with the version just read (a whole task also says which event: the first
+    the caller may fire). Clients follow them, and so does the stateful fuzzing in
+    ``tests/web/test_api_fuzz.py``."""
+    body = {"version": f"$response.body#{task}/version"}
+    if not task:
+        body["event"] = "$response.body#/actions/0"
+    task_id = {"task_id": f"$response.body#{task}/id"}
+    return {
+        "GetTask": {"operationId": "getTask", "parameters": task_id},
+        "FireEvent": {"operationId": "fireEvent", "parameters": task_id, "requestBody": body},
+    }
 
 
 def refusals(*names: str) -> dict:
@@ -634,7 +674,10 @@ PATHS = {
                     f"At most this many (default {PAGE_SIZE})",
                 ),
             ],
-            "responses": {"200": ok("TaskList"), **refusals("BadRequest", "Unauthenticated")},
+            "responses": {
+                "200": ok("TaskList", task_links("/tasks/0")),
+                **refusals("BadRequest", "Unauthenticated"),
+            },
         }
     },
     "/tasks/{task_id}": {
@@ -642,7 +685,10 @@ PATHS = {
             "operationId": "getTask",
             "summary": "A task with its reports, history and the caller's possible events",
             "parameters": [TASK_ID],
-            "responses": {"200": ok("Task"), **refusals("Unauthenticated", "NotFound")},
+            "responses": {
+                "200": ok("Task", task_links("")),
+                **refusals("Unauthenticated", "NotFound"),
+            },
         }
     },
     "/tasks/{task_id}/events": {
@@ -666,7 +712,7 @@ PATHS = {
                 "content": {"application/json": {"schema": ref("EventRequest")}},
             },
             "responses": {
-                "200": ok("Task"),
+                "200": ok("Task", task_links("")),
                 **refusals("BadRequest", "Unauthenticated", "NotAllowed", "NotFound", "Conflict"),
             },
         }
