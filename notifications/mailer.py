@@ -47,6 +47,7 @@ from notifications.unsubscribe import unsubscribe_url
 from workflow.clock import Clock
 from workflow.db.engine import autocommit
 from workflow.outbox.models import OutboxMessage
+from workflow.reporting.safe_text import one_line
 from workflow.working_days import WorkingCalendar
 
 MAX_BACKOFF = timedelta(hours=4)
@@ -101,12 +102,13 @@ def backoff(attempts: int) -> timedelta:
 
 def build_email(row: OutboxMessage, settings: MailSettings, now: datetime) -> EmailMessage:
     """The message as it goes on the wire: UTF-8 headers, a text part and an HTML part, its
-    links on the site's address of today."""
+    links on the site's address of today. Names and subjects come from what people typed: a
+    line break in one would stop the message (``one_line``)."""
     message = EmailMessage()
     from_name, from_addr = parseaddr(settings.mail_from)
-    message["From"] = Address(display_name=from_name, addr_spec=from_addr)
-    message["To"] = Address(display_name=row.to_name, addr_spec=row.to_address)
-    message["Subject"] = row.subject
+    message["From"] = Address(display_name=one_line(from_name), addr_spec=from_addr)
+    message["To"] = Address(display_name=one_line(row.to_name), addr_spec=row.to_address)
+    message["Subject"] = one_line(row.subject)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"

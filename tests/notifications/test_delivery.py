@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import select
 
 from notifications import outbox
@@ -175,3 +176,26 @@ def test_a_server_that_never_answers_times_out_and_is_tried_again(queued, sessio
         result = office.send(mail)
     assert (result.count, result.retried) == (0, 3)
     assert all("timed out" in r.last_error.lower() for r in rows(session))
+
+
+def test_a_line_break_in_a_name_or_a_subject_goes_out_on_one_line(
+    office, session, make_user, smtp_server
+):
+    """A full name pasted from Word (its vertical tab, a line feed) and a subject that tries to
+    start a header of its own: the message still goes, to its one recipient, each on one line."""
+    head = make_user("unit_head", "UBND", full_name="Trần\x0bThị\nBình")
+    office.at("2026-01-02T07:30")
+    office.open_quarter()
+    assert len(office.sweep().queued) == 1
+    session.execute(
+        update(OutboxMessage).values(subject=OutboxMessage.subject + "\r\nBcc: ai@ngoai.example")
+    )
+    session.commit()
+
+    assert office.send().count == 1
+    [received] = smtp_server.mailbox.take()
+    assert received.to == [head.email]
+    assert received.message["To"].addresses[0].display_name == "Trần Thị Bình"
+    assert received.subject.endswith(" Bcc: ai@ngoai.example")
+    assert received.message["Bcc"] is None
+    assert {r.status for r in rows(session)} == {"sent"}

@@ -564,6 +564,28 @@ def test_a_short_password_is_refused(runner, session, loaded):
     assert session.exec(select(User)).all() == []
 
 
+def test_a_name_typed_on_a_terminal_that_is_not_utf8_is_refused(runner, session, loaded):
+    """A byte that is not UTF-8 reaches Python as a lone surrogate (\\udcff), which no
+    database stores: refused with a message, no user created, no traceback."""
+    result = invoke(
+        runner,
+        "user",
+        "add",
+        "lanhdao",
+        "--role",
+        "leader",
+        "--email",
+        "ld@example.vn",
+        "--full-name",
+        "Trần \udcff Bình",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 1 and result.exception.__class__ is SystemExit
+    assert "U+D800" in result.stderr
+    assert session.exec(select(User)).all() == []
+
+
 def test_a_token_printed_for_a_user_identifies_that_user(runner, session, loaded):
     """Does ``user token NAME`` print a token that the API will accept as that user?"""
     ok(

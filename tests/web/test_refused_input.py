@@ -1,4 +1,5 @@
-"""Input that no page can take gets a clear answer, never a 500: a NUL anywhere, an id larger
+"""Input that no page can take gets a clear answer, never a 500: a NUL or a lone surrogate
+anywhere, an id larger
 than the database holds, a form without an optional field."""
 
 from __future__ import annotations
@@ -36,6 +37,17 @@ def test_a_nul_in_the_api_body_is_refused_as_json(client, ward):
     response = client.post("/api/v1/tasks/1/events", json={"event": "start\x00"})
     assert response.status_code == 400 and response.is_json
     assert response.json["error"]["code"] == "invalid_input"
+
+
+def test_a_lone_surrogate_in_the_api_body_is_refused_as_json(client, ward):
+    """JSON's "\\ud800" decodes to a character no database stores (no UTF-8 has it)."""
+    response = client.post(
+        "/api/v1/tasks/1/events",
+        data='{"event": "start", "version": 1, "comment": "Số liệu \\ud800"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.is_json
+    assert "U+D800" in response.json["error"]["message"]
 
 
 @pytest.mark.parametrize(

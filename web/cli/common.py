@@ -22,6 +22,7 @@ from web.periods import parse_quarter
 from workflow.clock import Clock
 from workflow.db.engine import transaction
 from workflow.errors import WorkflowError
+from workflow.stored_text import refuse_unstorable
 
 
 def _set_clock(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -78,6 +79,7 @@ def reports_errors(command: Callable) -> Callable:
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
+            refuse_unstorable(list(args), kwargs)
             return command(*args, **kwargs)
         except WorkflowError as error:
             fail(error_message(error))

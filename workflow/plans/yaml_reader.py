@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from workflow.i18n import N_
+from workflow.stored_text import unstorable
 
 # YAML 1.1 tags that YAML 1.2 dropped: timestamps, and "=" as the "value" key.
 _DROPPED = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value")
@@ -207,11 +208,20 @@ def _runaway_quote(text: str, error_line: int) -> int | None:
     return None
 
 
+def _refuse_unstorable(node: yaml.Node) -> None:
+    """A text the database cannot store is refused at its line. Only an escape in double
+    quotes (``\\0``, ``\\ud800``) writes one: the reader refuses the raw characters."""
+    if isinstance(node, yaml.ScalarNode) and (reason := unstorable(node.value)):
+        raise YamlSyntaxError(node.start_mark.line + 1, reason)
+
+
 def _index(node: yaml.Node, path: tuple, located: LocatedYaml) -> None:
     located.lines.setdefault(path, node.start_mark.line + 1)
+    _refuse_unstorable(node)
     if isinstance(node, yaml.MappingNode):
         seen = set()
         for key_node, value_node in node.value:
+            _refuse_unstorable(key_node)
             key = key_node.value
             if key in seen:
                 located.duplicate_keys.append(((*path, key), key_node.start_mark.line + 1))

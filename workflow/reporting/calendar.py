@@ -5,7 +5,8 @@ responsibility while it is not yet reported. An alarm rings when the office open
 not at the due hour (17:00, when people leave), and on the working day before it when that day
 is a weekend or a holiday (``workflow.working_days``), as the reminder emails do. A unit head or
 member gets their unit's tasks; leaders, reviewers and admins every task of the organisation.
-The link's token is shown once; only its SHA-256 is kept.
+The link's token is shown once; only its SHA-256 is kept. Texts lose the control characters
+RFC 5545's TEXT may not hold (``xml_safe``: the same ones).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from workflow.plans.models import Plan, Responsibility
 from workflow.plans.schema import reminder_rules
 from workflow.reporting.models import CalendarToken
 from workflow.reporting.quarterly import VI_STATE_LABELS
+from workflow.reporting.safe_text import xml_safe
 from workflow.tasks.deadlines import days_left, is_done
 from workflow.tasks.models import Task
 from workflow.tasks.states import TaskKind
@@ -131,7 +133,7 @@ def calendar_feed(
     calendar.add("prodid", "-//Giao Việc//giaoviec//VI")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"Giao Việc – {organisation.name}")
+    calendar.add("x-wr-calname", xml_safe(f"Giao Việc – {organisation.name}"))
     calendar.add("x-wr-timezone", str(clock.zone))
     for task in tasks:
         calendar.add_component(_event(organisation, task, base_url, clock, working))
@@ -157,7 +159,7 @@ def _event(
     event.add("dtstart", clock.local(task.due_at))
     phase = f" ({task.occurrence_label})" if task.occurrence_label else ""
     owed = "Hạn gửi nội dung phối hợp" if task.kind == TaskKind.CONTRIBUTION else "Hạn báo cáo"
-    event.add("summary", f"{owed} {task.ref}{phase}: {task.title} – {task.unit_name}")
+    event.add("summary", xml_safe(f"{owed} {task.ref}{phase}: {task.title} – {task.unit_name}"))
     quarter = Quarter.parse(task.period).roman
     event.add(
         "description",
@@ -179,7 +181,7 @@ def _alarm(task: CalendarTask, day: date, working: WorkingCalendar) -> Alarm:
     when = f"Còn {left} ngày (hạn {due_text})" if left else f"Hạn hôm nay, {due_text}"
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", f"{when}: {task.ref} {task.title}")
+    alarm.add("description", xml_safe(f"{when}: {task.ref} {task.title}"))
     # An absolute trigger: a UTC date-time, which RFC 5545 wants marked (the default is a duration)
     alarm.add("trigger", rings, parameters={"VALUE": "DATE-TIME"})
     return alarm

@@ -1,8 +1,9 @@
 """Stored text made safe for the files the program writes, whatever a person typed.
 
-Every writer (the .docx report, the spreadsheets, the CSV) passes text through here, so one unit
-head's stray control character cannot break the quarterly report for everyone, and no cell of a
-spreadsheet can run as a formula in the office's Excel.
+Every writer (the .docx report, the spreadsheets, the CSV, the calendar feed, the email headers)
+passes text through here, so one unit head's stray control character cannot break the quarterly
+report for everyone, a line break in a name cannot stop an email, and no cell of a spreadsheet
+can run as a formula in the office's Excel.
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML cannot hold (dropped: they carry no meaning)."""
     return _NOT_XML.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` for an email header: XML-safe, and every line break (``\\n``, ``\\r``, and the
+    vertical tab Word's line breaks paste as, which Python's email counts as line ends too)
+    a space."""
+    return xml_safe(" ".join(text.splitlines()))
 
 
 def looks_like_formula(text: str) -> bool:

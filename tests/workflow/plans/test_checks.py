@@ -97,6 +97,16 @@ MISTAKES = [
         edited(("  title: Kế hoạch thử nghiệm năm 2026\n", "  title: Kế hoạch\x00 2026\n")),
         6, "-", "a character that a text file cannot hold",
     ),
+    mistake(
+        "yaml-escaped-nul",
+        edited(("  title: Kế hoạch thử nghiệm năm 2026\n", '  title: "Kế hoạch\\0 2026"\n')),
+        6, "-", "cannot be stored (NUL)",
+    ),
+    mistake(
+        "yaml-escaped-lone-surrogate",
+        edited(("  code: TN-2026\n", '  code: "TN-\\ud800"\n')),
+        5, "-", "a lone surrogate",
+    ),
     mistake("yaml-too-long", VALID + "#" * (2 << 20), 1, "-", "at most 2 MB"),
     # Longer than the database holds (PostgreSQL would refuse it at load)
     mistake(

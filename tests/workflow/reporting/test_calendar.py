@@ -7,10 +7,13 @@ from datetime import date
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import update
 from sqlmodel import select
 
 from tests.conftest import HISTORY_NOW, at
 from workflow.clock import Clock
+from workflow.organisations.models import Unit
+from workflow.plans.models import Responsibility
 from workflow.reporting.calendar import (
     alarm_day,
     calendar_feed,
@@ -120,3 +123,25 @@ def test_the_feed_says_its_charset_once(app, session, ward, history):
     response = app.test_client().get(f"/exports/calendar/{token}.ics")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_control_characters_typed_into_a_title_or_a_unit_name_are_not_in_the_feed(
+    session, ward, history
+):
+    """RFC 5545's text holds no control character but tab: a title pasted from Word (its
+    vertical tab) or a unit name with an escape character still makes a feed a calendar
+    reads, the words kept."""
+    head = history.heads["UBND"]
+    session.execute(
+        update(Responsibility)
+        .where(Responsibility.ref == "VI.2.7")
+        .values(title="Tháng cao điểm\x0bdịch vụ\x01 công")
+    )
+    session.execute(update(Unit).where(Unit.code == "UBND").values(name="UBND\x1b Phường"))
+    session.commit()
+    content = calendar_feed(
+        ward, calendar_tasks(session, head), "https://gv.example.vn", Clock.at(HISTORY_NOW), WORKING
+    )
+    assert re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", content) is None
+    event = next(e for e in Calendar.from_ical(content).walk("VEVENT") if "VI.2.7" in e["summary"])
+    assert str(event["summary"]) == "Hạn báo cáo VI.2.7: Tháng cao điểmdịch vụ công – UBND Phường"
