@@ -45,6 +45,7 @@ FUZZ = settings(
     suppress_health_check=list(HealthCheck),
 )
 WALKS = settings(FUZZ, max_examples=2 * EXAMPLES, phases=[Phase.generate])
+RESTARTS = 5
 LEFT_OUT = object()
 
 
@@ -191,10 +192,16 @@ def walk_the_links(document, headers: dict, walked: Walked) -> None:
             walked.walks += 1
 
     # The walks change the ward, so a later one may not be drawn again the way Hypothesis
-    # remembers it (a failing one, replayed, least of all): the run ends there, as
-    # schemathesis's own runner ends and restarts it. What the walks met is in ``walked``.
-    with suppress(FlakyStrategyDefinition):
-        Client.run(settings=WALKS)
+    # remembers it (a failing one, replayed, least of all): the run ends there and, as
+    # schemathesis's own runner does, starts again (on a random seed: the first one's would
+    # draw the same walks) for the walks left. What the walks met is in ``walked``.
+    wanted = walked.walks + WALKS.max_examples
+    for run in range(RESTARTS + 1):
+        left = wanted - walked.walks
+        if left <= 0:
+            break
+        with suppress(FlakyStrategyDefinition):
+            Client.run(settings=settings(WALKS, max_examples=left, derandomize=run == 0))
 
 
 def test_no_request_gets_a_server_error(app, session, history):

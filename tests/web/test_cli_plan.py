@@ -77,6 +77,12 @@ def ok(runner, *args: str, **kwargs):
     return result
 
 
+def add_leader(runner, *more: str, password: str = PASSWORD):
+    """``user add lanhdao`` as a leader, with ``more`` options, the password on stdin."""
+    options = ["--role", "leader", "--email", "ld@example.vn", *more, "--password-stdin"]
+    return invoke(runner, "user", "add", "lanhdao", *options, input=password + "\n")
+
+
 def snapshot(session) -> dict[str, list[tuple]]:
     """Every row of the tables a plan file writes, in a stable order."""
     rows = {
@@ -547,18 +553,7 @@ def test_a_unit_head_of_an_unknown_unit_is_refused(runner, session, loaded):
 
 def test_a_short_password_is_refused(runner, session, loaded):
     """Is a password under 8 characters refused, and no user created?"""
-    result = invoke(
-        runner,
-        "user",
-        "add",
-        "lanhdao",
-        "--role",
-        "leader",
-        "--email",
-        "ld@example.vn",
-        "--password-stdin",
-        input="ngan\n",
-    )
+    result = add_leader(runner, password="ngan")
     assert result.exit_code == 1
     assert "8" in result.stderr
     assert session.exec(select(User)).all() == []
@@ -567,20 +562,7 @@ def test_a_short_password_is_refused(runner, session, loaded):
 def test_a_name_typed_on_a_terminal_that_is_not_utf8_is_refused(runner, session, loaded):
     """A byte that is not UTF-8 reaches Python as a lone surrogate (\\udcff), which no
     database stores: refused with a message, no user created, no traceback."""
-    result = invoke(
-        runner,
-        "user",
-        "add",
-        "lanhdao",
-        "--role",
-        "leader",
-        "--email",
-        "ld@example.vn",
-        "--full-name",
-        "Trần \udcff Bình",
-        "--password-stdin",
-        input=PASSWORD + "\n",
-    )
+    result = add_leader(runner, "--full-name", "Trần \udcff Bình")
     assert result.exit_code == 1 and result.exception.__class__ is SystemExit
     assert "U+D800" in result.stderr
     assert session.exec(select(User)).all() == []
@@ -588,18 +570,7 @@ def test_a_name_typed_on_a_terminal_that_is_not_utf8_is_refused(runner, session,
 
 def test_a_token_printed_for_a_user_identifies_that_user(runner, session, loaded):
     """Does ``user token NAME`` print a token that the API will accept as that user?"""
-    ok(
-        runner,
-        "user",
-        "add",
-        "lanhdao",
-        "--role",
-        "leader",
-        "--email",
-        "ld@example.vn",
-        "--password-stdin",
-        input=PASSWORD + "\n",
-    )
+    assert add_leader(runner).exit_code == 0
     token = ok(runner, "user", "token", "lanhdao").stdout.strip()
     assert len(token) >= 32 and "\n" not in token
     user = user_for_token(session, token, real_now())
